@@ -1,0 +1,3 @@
+//! baas-providers: resource providers, the registry, merge rules, limits and naming.
+
+pub mod naming;

@@ -1,0 +1,3 @@
+//! baas-terraform: the Terraform JSON document model and the azurerm schema conformance check.
+
+pub mod schema;
