@@ -1,0 +1,272 @@
+//! The validated backend: what backend.yaml says, with defaults filled in and every value
+//! still carrying its span. Built once by [`crate::read`]; later stages never see raw YAML.
+
+use crate::regions::Region;
+use crate::span::{Span, Spanned};
+use indexmap::IndexMap;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub name: Spanned<String>,
+    pub environment: Spanned<String>,
+    pub location: Spanned<&'static Region>,
+    pub tags: BTreeMap<String, Spanned<String>>,
+    pub naming: Naming,
+    pub limits: Limits,
+    pub monitoring: Monitoring,
+    pub cosmos: CosmosSettings,
+    pub functions: FunctionsSettings,
+    /// Enabled components in document order (a disabled one is dropped here).
+    pub components: IndexMap<String, Component>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    pub template: Option<Spanned<String>>,
+    pub abbreviations: BTreeMap<String, Spanned<String>>,
+    pub unique_suffix: bool,
+    pub salt: String,
+    pub span: Span,
+}
+
+/// Each limit is optional; when set it is the maximum count after merging.
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
+    pub max_cosmos_accounts: Option<Spanned<u32>>,
+    pub max_function_apps: Option<Spanned<u32>>,
+    pub max_storage_accounts: Option<Spanned<u32>>,
+    pub max_functions_per_app: Option<Spanned<u32>>,
+    pub max_containers_per_storage: Option<Spanned<u32>>,
+}
+
+impl Limits {
+    /// The limit keys, as written in backend.yaml.
+    pub const KEYS: &'static [&'static str] = &[
+        "max_cosmos_accounts",
+        "max_function_apps",
+        "max_storage_accounts",
+        "max_functions_per_app",
+        "max_containers_per_storage",
+    ];
+}
+
+#[derive(Debug, Clone)]
+pub struct Monitoring {
+    pub enabled: bool,
+    pub retention_days: Spanned<u32>,
+    pub sampling_percentage: Spanned<f64>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Consistency {
+    Eventual,
+    ConsistentPrefix,
+    Session,
+    BoundedStaleness,
+    Strong,
+}
+
+impl Consistency {
+    pub const NAMES: &'static [&'static str] = &["Eventual", "ConsistentPrefix", "Session", "BoundedStaleness", "Strong"];
+    pub const ALL: [Consistency; 5] = [
+        Consistency::Eventual,
+        Consistency::ConsistentPrefix,
+        Consistency::Session,
+        Consistency::BoundedStaleness,
+        Consistency::Strong,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Shared Cosmos DB account settings; a CRUD API may override them for its own requirement,
+/// and the merge then checks that all requirements of the account agree.
+#[derive(Debug, Clone)]
+pub struct CosmosSettings {
+    pub consistency: Spanned<Consistency>,
+    pub serverless: Spanned<bool>,
+    pub public_network_access: Spanned<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionsSettings {
+    /// The default hosting plan SKU (`Y1`, `FC1`, `EP1`, ...); the functions provider knows which exist.
+    pub plan: Spanned<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub key: String,
+    pub key_span: Span,
+    pub kind: ComponentKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ComponentKind {
+    CrudApi(CrudApi),
+    FunctionApp(FunctionApp),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Runtime {
+    Node,
+    Python,
+    DotnetIsolated,
+    Java,
+    Powershell,
+}
+
+impl Runtime {
+    pub const NAMES: &'static [&'static str] = &["node", "python", "dotnet-isolated", "java", "powershell"];
+    pub const ALL: [Runtime; 5] = [
+        Runtime::Node,
+        Runtime::Python,
+        Runtime::DotnetIsolated,
+        Runtime::Java,
+        Runtime::Powershell,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FieldType {
+    String,
+    Number,
+    Boolean,
+    Timestamp,
+    Array,
+    Object,
+}
+
+impl FieldType {
+    pub const NAMES: &'static [&'static str] = &["string", "number", "boolean", "timestamp", "array", "object"];
+    pub const ALL: [FieldType; 6] = [
+        FieldType::String,
+        FieldType::Number,
+        FieldType::Boolean,
+        FieldType::Timestamp,
+        FieldType::Array,
+        FieldType::Object,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Operation {
+    Create,
+    Read,
+    Update,
+    Delete,
+    List,
+}
+
+impl Operation {
+    pub const NAMES: &'static [&'static str] = &["create", "read", "update", "delete", "list"];
+    pub const ALL: [Operation; 5] = [
+        Operation::Create,
+        Operation::Read,
+        Operation::Update,
+        Operation::Delete,
+        Operation::List,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CrudApi {
+    pub entity: Spanned<String>,
+    pub schema: IndexMap<String, Spanned<FieldType>>,
+    pub partition_key: Spanned<String>,
+    /// The collection name in routes (`/api/users`).
+    pub plural: String,
+    pub database: Spanned<String>,
+    pub container: Spanned<String>,
+    pub operations: Vec<Operation>,
+    pub runtime: Spanned<Runtime>,
+    pub version: Option<Spanned<String>>,
+    /// Per-API overrides of the shared Cosmos settings (absent keys take the shared value).
+    pub cosmos: CosmosSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionApp {
+    pub runtime: Spanned<Runtime>,
+    pub version: Option<Spanned<String>>,
+    pub plan: Option<Spanned<String>>,
+    pub functions: IndexMap<String, Function>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: Spanned<String>,
+    pub trigger: Trigger,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl HttpMethod {
+    pub const NAMES: &'static [&'static str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthLevel {
+    Anonymous,
+    Function,
+    Admin,
+}
+
+impl AuthLevel {
+    pub const NAMES: &'static [&'static str] = &["anonymous", "function", "admin"];
+    pub const ALL: [AuthLevel; 3] = [AuthLevel::Anonymous, AuthLevel::Function, AuthLevel::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    Http {
+        route: Spanned<String>,
+        methods: Vec<HttpMethod>,
+        auth_level: AuthLevel,
+    },
+    Timer {
+        schedule: Spanned<String>,
+    },
+}

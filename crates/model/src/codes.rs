@@ -1,0 +1,49 @@
+//! The diagnostic codes of the model stage: parsing, the document's shape and its values.
+//! Each code's explanation is what `baas explain CODE` prints.
+
+use crate::diagnostic::Code;
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $summary:literal, $explanation:literal;)*) => {
+        $(pub static $name: Code = Code { id: $id, summary: $summary, explanation: $explanation };)*
+        /// Every code this crate can emit.
+        pub static ALL: &[&Code] = &[$(&$name),*];
+    };
+}
+
+codes! {
+    PARSE_EMPTY = "baas::parse::empty", "the file is empty",
+        "backend.yaml holds no YAML document, or only comments. Write at least `name`, `environment`, `location` and one entry under `components`; `baas init` writes a starter file.";
+    PARSE_SYNTAX = "baas::parse::syntax", "the file is not valid YAML",
+        "The YAML parser could not read the file at the reported position. Common causes are tabs used for indentation (YAML allows only spaces), an unclosed quote or bracket, a key without a colon, or several documents separated by `---`. JSON is valid YAML and is accepted too.";
+    PARSE_ENCODING = "baas::parse::encoding", "the file is not UTF-8 text",
+        "backend.yaml must be UTF-8 text. The reported position is the first byte that is not valid UTF-8, or a NUL byte that marks a binary file. Save the file as UTF-8 or check that the right file was passed.";
+    SCHEMA_UNKNOWN_KEY = "baas::schema::unknown_key", "a key that baas does not know",
+        "Every key in backend.yaml has a meaning; a key that has none is almost always a typo, so it is an error rather than silently ignored. The message suggests the closest known key. The JSON Schema (`baas schema`) lists every key.";
+    SCHEMA_DUPLICATE_KEY = "baas::schema::duplicate_key", "a key written twice in one mapping",
+        "YAML parsers disagree on which of two equal keys wins, so baas refuses both. Remove one of them.";
+    SCHEMA_TYPE = "baas::schema::type", "a value of the wrong type",
+        "The value has the wrong shape: a list where a mapping belongs, text where a number belongs, and so on. The message says what was expected.";
+    SCHEMA_MISSING = "baas::schema::missing_key", "a required key is missing",
+        "The mapping lacks a key that has no default. Add it; the message names it.";
+    SCHEMA_VALUE = "baas::schema::invalid_value", "a value outside the allowed set or range",
+        "The value has the right type but is not one baas accepts: an unknown runtime, a retention outside Azure's range, a malformed partition key path. The message lists what is allowed.";
+    NOT_SUPPORTED = "baas::schema::not_supported_yet", "a documented feature that this version of baas does not implement yet",
+        "DESIGN.md describes keys and component types that later versions implement (networking, deployment strategies, tenancy, environments, remote state, custom providers, Service Bus, static sites, queue and topic triggers). This version refuses them instead of ignoring them, so nothing you wrote is silently dropped from the generated Terraform. Remove the key, or use a baas version that supports it.";
+    NAME_PATTERN = "baas::model::name", "the application name does not match `[a-z][a-z0-9]{1,11}`",
+        "`name` goes into every Azure resource name, some of which allow only lowercase letters and digits and few characters (storage accounts: 24). It must start with a lowercase letter and have 2 to 12 lowercase letters or digits.";
+    ENVIRONMENT_PATTERN = "baas::model::environment", "the environment does not match `[a-z0-9]{1,8}`",
+        "`environment` goes into every resource name and the `environment` tag. It is 1 to 8 lowercase letters or digits: dev, test, stg, prod, ...";
+    LOCATION = "baas::model::location", "an unknown Azure region",
+        "Regions are written as Azure's programmatic names (`az account list-locations -o table`, column Name): `eastus`, `westeurope`, `southeastasia`. Display names like `East US` are not accepted.";
+    COMPONENT_KEY = "baas::model::component_key", "a component key that is not `[a-z][a-z0-9-]*`",
+        "Component keys become Terraform addresses and parts of Azure names, so they are lowercase letters, digits and hyphens, starting with a letter, at most 40 characters.";
+    NO_COMPONENTS = "baas::model::no_components", "the backend has no enabled component",
+        "`components` needs at least one enabled entry: there is nothing to provision otherwise.";
+    SCHEDULE = "baas::model::schedule", "a timer schedule that is not six-field NCRONTAB",
+        "Azure Functions timer triggers use NCRONTAB with six fields: `{second} {minute} {hour} {day} {month} {day-of-week}`. A five-field Unix cron expression lacks the seconds field: `*/5 * * * *` becomes `0 */5 * * * *`.";
+    PARTITION_KEY = "baas::model::partition_key", "a partition key that is not a path to a schema field",
+        "A Cosmos DB partition key is a JSON path like `/id` or `/tenantId`. When the CRUD API has a `schema`, the first segment of the path must name one of its fields, or every write would land in one logical partition.";
+    ROUTE = "baas::model::route", "an HTTP route or method that Azure Functions cannot serve",
+        "Routes are relative paths without a leading slash and without the `api/` prefix, made of letters, digits, `-`, `_`, `.`, `/` and `{parameters}`. Methods are get, post, put, patch, delete, head, options.";
+}

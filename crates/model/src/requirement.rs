@@ -1,0 +1,270 @@
+//! Components -> resource requirements.
+//!
+//! A requirement says "this component needs a thing of type T identified by key K, configured
+//! so". Requirements of equal `(kind, key)` are merged later by the provider that serves the
+//! type, which is how three CRUD APIs end up on one Cosmos account and one function app. The
+//! model names requirement types but knows nothing of the Azure resources that realise them.
+
+use crate::backend::*;
+use crate::span::{Span, Spanned};
+use std::collections::BTreeSet;
+
+/// Built-in requirement types.
+pub mod kinds {
+    pub const COSMOS_ACCOUNT: &str = "cosmos-account";
+    pub const COSMOS_DATABASE: &str = "cosmos-database";
+    pub const COSMOS_CONTAINER: &str = "cosmos-container";
+    /// Data-plane access from a function app's identity to one container.
+    pub const COSMOS_DATA_ACCESS: &str = "cosmos-data-access";
+    pub const FUNCTION_APP: &str = "function-app";
+    pub const STORAGE: &str = "storage";
+    pub const MONITORING: &str = "monitoring";
+}
+
+/// The key of the one Cosmos account every CRUD API shares.
+pub const SHARED_COSMOS_ACCOUNT: &str = "shared";
+/// The key of the storage account that all function hosts share.
+pub const FUNCTIONS_STORAGE: &str = "functions";
+pub const SHARED_MONITORING: &str = "shared";
+
+/// Which component asked, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    pub component: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    pub kind: String,
+    pub key: String,
+    pub source: Source,
+    pub config: RequirementConfig,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequirementConfig {
+    CosmosAccount(CosmosAccountRequirement),
+    CosmosDatabase { account: String, name: String },
+    CosmosContainer(ContainerRequirement),
+    CosmosDataAccess(DataAccessRequirement),
+    FunctionApp(AppRequirement),
+    Storage(StorageRequirement),
+    Monitoring(MonitoringRequirement),
+    /// Requirements of types that a provider registered by a Rust program serves.
+    Custom(serde_json::Value),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CosmosAccountRequirement {
+    pub consistency: Spanned<Consistency>,
+    pub serverless: Spanned<bool>,
+    pub public_network_access: Spanned<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerRequirement {
+    pub account: String,
+    pub database: String,
+    pub name: String,
+    pub partition_key: Spanned<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataAccessRequirement {
+    /// The function app key (its runtime).
+    pub app: String,
+    pub account: String,
+    pub database: String,
+    pub container: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppRequirement {
+    pub runtime: Runtime,
+    pub version: Option<Spanned<String>>,
+    pub plan: Spanned<String>,
+    pub functions: Vec<FunctionSpec>,
+    /// Containers the app's code reads and writes, for its app settings.
+    pub cosmos_bindings: Vec<CosmosBinding>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSpec {
+    pub name: Spanned<String>,
+    pub component: String,
+    pub trigger: Trigger,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CosmosBinding {
+    pub component: String,
+    pub account: String,
+    pub database: String,
+    pub container: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageRequirement {
+    /// Blob containers the account must hold.
+    pub containers: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringRequirement {
+    pub retention_days: Spanned<u32>,
+    pub sampling_percentage: Spanned<f64>,
+}
+
+/// The blob container that holds a function app's deployment packages.
+pub fn deployment_container(app: &str) -> String {
+    format!("deploy-{app}")
+}
+
+/// Every requirement of every enabled component, in component order.
+pub fn expand(backend: &Backend) -> Vec<Requirement> {
+    let mut requirements = Vec::new();
+    for component in backend.components.values() {
+        let source = Source { component: component.key.clone(), span: component.key_span };
+        match &component.kind {
+            ComponentKind::CrudApi(api) => crud_api(backend, component, api, &source, &mut requirements),
+            ComponentKind::FunctionApp(app) => function_app(backend, app, &source, &mut requirements),
+        }
+        if backend.monitoring.enabled {
+            requirements.push(Requirement {
+                kind: kinds::MONITORING.to_owned(),
+                key: SHARED_MONITORING.to_owned(),
+                source: source.clone(),
+                config: RequirementConfig::Monitoring(MonitoringRequirement {
+                    retention_days: backend.monitoring.retention_days.clone(),
+                    sampling_percentage: backend.monitoring.sampling_percentage.clone(),
+                }),
+            });
+        }
+    }
+    requirements
+}
+
+fn push(requirements: &mut Vec<Requirement>, kind: &str, key: String, source: &Source, config: RequirementConfig) {
+    requirements.push(Requirement { kind: kind.to_owned(), key, source: source.clone(), config });
+}
+
+fn host_storage(app: &str, source: &Source, requirements: &mut Vec<Requirement>) {
+    let containers = BTreeSet::from([deployment_container(app)]);
+    push(
+        requirements,
+        kinds::STORAGE,
+        FUNCTIONS_STORAGE.to_owned(),
+        source,
+        RequirementConfig::Storage(StorageRequirement { containers }),
+    );
+}
+
+fn crud_api(backend: &Backend, component: &Component, api: &CrudApi, source: &Source, out: &mut Vec<Requirement>) {
+    let account = SHARED_COSMOS_ACCOUNT.to_owned();
+    let database = api.database.value.clone();
+    let container = api.container.value.clone();
+    let app = api.runtime.as_str().to_owned();
+    push(
+        out,
+        kinds::COSMOS_ACCOUNT,
+        account.clone(),
+        source,
+        RequirementConfig::CosmosAccount(CosmosAccountRequirement {
+            consistency: api.cosmos.consistency.clone(),
+            serverless: api.cosmos.serverless.clone(),
+            public_network_access: api.cosmos.public_network_access.clone(),
+        }),
+    );
+    push(
+        out,
+        kinds::COSMOS_DATABASE,
+        database.clone(),
+        source,
+        RequirementConfig::CosmosDatabase { account: account.clone(), name: database.clone() },
+    );
+    push(
+        out,
+        kinds::COSMOS_CONTAINER,
+        format!("{database}/{container}"),
+        source,
+        RequirementConfig::CosmosContainer(ContainerRequirement {
+            account: account.clone(),
+            database: database.clone(),
+            name: container.clone(),
+            partition_key: api.partition_key.clone(),
+        }),
+    );
+    let functions = api.operations.iter().map(|op| crud_function(component, api, *op)).collect();
+    let binding = CosmosBinding {
+        component: component.key.clone(),
+        account: account.clone(),
+        database: database.clone(),
+        container: container.clone(),
+    };
+    push(
+        out,
+        kinds::FUNCTION_APP,
+        app.clone(),
+        source,
+        RequirementConfig::FunctionApp(AppRequirement {
+            runtime: api.runtime.value,
+            version: api.version.clone(),
+            plan: backend.functions.plan.clone(),
+            functions,
+            cosmos_bindings: vec![binding],
+        }),
+    );
+    push(
+        out,
+        kinds::COSMOS_DATA_ACCESS,
+        format!("{app}/{database}/{container}"),
+        source,
+        RequirementConfig::CosmosDataAccess(DataAccessRequirement { app: app.clone(), account, database, container }),
+    );
+    host_storage(&app, source, out);
+}
+
+/// One HTTP function per CRUD operation, REST-shaped routes on the plural.
+fn crud_function(component: &Component, api: &CrudApi, operation: Operation) -> FunctionSpec {
+    let plural = &api.plural;
+    let (method, route) = match operation {
+        Operation::Create => (HttpMethod::Post, plural.clone()),
+        Operation::Read => (HttpMethod::Get, format!("{plural}/{{id}}")),
+        Operation::Update => (HttpMethod::Put, format!("{plural}/{{id}}")),
+        Operation::Delete => (HttpMethod::Delete, format!("{plural}/{{id}}")),
+        Operation::List => (HttpMethod::Get, plural.clone()),
+    };
+    FunctionSpec {
+        name: Spanned::new(format!("{}-{}", component.key, operation.as_str()), component.key_span),
+        component: component.key.clone(),
+        trigger: Trigger::Http {
+            route: Spanned::new(route, component.key_span),
+            methods: vec![method],
+            auth_level: AuthLevel::Function,
+        },
+    }
+}
+
+fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut Vec<Requirement>) {
+    let key = app.runtime.as_str().to_owned();
+    let functions = app
+        .functions
+        .values()
+        .map(|f| FunctionSpec { name: f.name.clone(), component: source.component.clone(), trigger: f.trigger.clone() })
+        .collect();
+    push(
+        out,
+        kinds::FUNCTION_APP,
+        key.clone(),
+        source,
+        RequirementConfig::FunctionApp(AppRequirement {
+            runtime: app.runtime.value,
+            version: app.version.clone(),
+            plan: app.plan.clone().unwrap_or_else(|| backend.functions.plan.clone()),
+            functions,
+            cosmos_bindings: Vec::new(),
+        }),
+    );
+    host_storage(&key, source, out);
+}
