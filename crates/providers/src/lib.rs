@@ -1,3 +1,45 @@
-//! baas-providers: resource providers, the registry, merge rules, limits and naming.
+//! baas-providers: the only crate that knows Azure resource types.
+//!
+//! A [`ResourceProvider`] serves some requirement types. The [`Registry`] groups requirements
+//! by `(type, key)`, asks the serving provider to merge each group into one, validates the
+//! merged result (errors and warnings, never dropped), checks the configured limits across
+//! everything merged, and finally asks each provider for the Terraform blocks it provisions.
 
+pub mod codes;
+pub mod context;
+pub mod cosmos;
+pub mod functions;
+pub mod limits;
+pub mod monitoring;
 pub mod naming;
+pub mod registry;
+pub mod resource_group;
+pub mod storage;
+
+pub use context::{Block, Context, Merged, Provisioned};
+pub use registry::{Registry, Resolution};
+
+use baas_model::diagnostic::Code;
+use baas_model::{Diagnostic, Requirement};
+
+/// One kind of Azure resource family that baas can provision.
+pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
+    /// A short name for diagnostics and the manifest (`cosmos`).
+    fn name(&self) -> &'static str;
+
+    /// The requirement types this provider serves (`cosmos-account`, ...).
+    fn serves(&self) -> &[&str];
+
+    /// Merges requirements of one `(type, key)` into one. `group` is never empty and is in
+    /// component order. Conflicts are errors pointing at both declarations.
+    fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>>;
+
+    /// Checks one merged requirement in the context of everything merged.
+    fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic>;
+
+    /// The Terraform blocks, outputs and manifest entries for one merged requirement.
+    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>>;
+
+    /// Every diagnostic code this provider can emit, for `baas explain`.
+    fn codes(&self) -> &'static [&'static Code];
+}

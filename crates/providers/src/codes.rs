@@ -1,0 +1,42 @@
+//! Diagnostic codes of the provider stage: merges, limits, names, Azure value rules.
+
+use baas_model::diagnostic::Code;
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $summary:literal, $explanation:literal;)*) => {
+        $(pub static $name: Code = Code { id: $id, summary: $summary, explanation: $explanation };)*
+        /// Every code this crate can emit.
+        pub static ALL: &[&Code] = &[$(&$name),*];
+    };
+}
+
+codes! {
+    UNSERVED = "baas::registry::unserved", "no provider serves a requirement type",
+        "A component declared a requirement whose type no registered provider serves. Built-in types are served by the built-in providers; a custom type needs a provider registered with the registry.";
+    MERGE_COSMOS_SETTINGS = "baas::merge::cosmos_settings", "components disagree on a shared Cosmos account's settings",
+        "All CRUD APIs share one Cosmos DB account, so their `cosmos` overrides of `consistency` and `serverless` must agree: an account has one default consistency level and is either serverless or provisioned. Set the value once under the top-level `cosmos` key and remove the conflicting overrides.";
+    MERGE_NETWORK_ACCESS = "baas::merge::network_access", "the most restrictive network access won for a shared Cosmos account",
+        "When one component asks for public network access to the shared Cosmos account to be off and another does not, the account is closed for all of them: the most restrictive setting wins. This warning names the component that closed it, because the others lose public access too.";
+    MERGE_PARTITION_KEY = "baas::merge::partition_key", "a container is requested twice with different partition keys",
+        "A Cosmos DB container's partition key is fixed at creation. Two CRUD APIs that share a container (same `database` and `container`) must use the same `partition_key`.";
+    MERGE_RUNTIME_VERSION = "baas::merge::runtime_version", "components on one function app ask for different runtime versions",
+        "baas runs one function app per runtime, and an app runs one version of its runtime. Components that share the app must agree on `version`; leave it out on all but one, or set the same value.";
+    MERGE_FUNCTION_NAME = "baas::merge::function_name", "two functions with the same name on one function app",
+        "Function names are unique within a function app, and every component on the same runtime shares one app. CRUD APIs name their functions `<component>-<operation>`; rename the function-app function that collides.";
+    MERGE_ROUTE = "baas::merge::route", "two HTTP functions serve the same route and method on one app",
+        "Azure Functions cannot route one method and path to two functions. Change the `route` or `methods` of one of them (CRUD APIs use their `plural` as the route).";
+    PLAN_RAISED = "baas::merge::plan", "a function app runs on a bigger plan than some of its components asked for",
+        "Components that share a function app share its hosting plan, and the highest plan asked for wins (Y1 < FC1 < B1-B3 < S1-S3 < P0v3-P3v3 < EP1-EP3). This warning says which component raised it, because it changes the cost of the others.";
+    LIMIT = "baas::limits::exceeded", "a configured limit is exceeded after merging",
+        "`limits` caps how many resources the backend may create. Counts are taken after merging (three CRUD APIs on one Cosmos account count as one account). Raise the limit, or change the components named in the message so that they share resources.";
+    NAME = "baas::names::invalid", "an Azure resource name cannot be built within Azure's rules",
+        "Azure limits each resource name's length and characters (storage accounts: 3-24 lowercase letters and digits). baas builds names from `name`, `environment`, the region and the component; when the result cannot fit, shorten `name` or `environment`, set a shorter `naming.abbreviations` entry, or change `naming.template`.";
+    NAMING_CONFIG = "baas::names::config", "the `naming` settings are invalid",
+        "`naming.template` must be a valid handlebars template using only `abbr`, `name`, `env`, `region`, `location` and `instance`; `naming.abbreviations` keys must be resource kinds baas names.";
+    PLAN = "baas::functions::plan", "an unknown function hosting plan",
+        "Function apps run on Linux plans: `Y1` (Consumption), `FC1` (Flex Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3`, `P0v3`-`P3v3` (Dedicated).";
+    RUNTIME_VERSION = "baas::functions::runtime_version", "a runtime version Azure Functions does not support",
+        "Each runtime supports a few versions on Linux, and Flex Consumption (`FC1`) supports fewer. The message lists the supported ones; leave `version` out to take baas's default.";
+    LIMIT_FUNCTIONS = "baas::limits::functions_per_app", "a function app holds more functions than `limits.max_functions_per_app`",
+        "Every component on the same runtime adds its functions to one app (a CRUD API adds one per operation). Raise `limits.max_functions_per_app`, trim `operations`, or move components to another runtime.";
+}

@@ -1,0 +1,131 @@
+//! What providers see: merged requirements, the backend's settings, names and references.
+
+use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
+use baas_model::diagnostic::Diagnostic;
+use baas_model::{Backend, Requirement, RequirementConfig, Source, Span};
+use baas_terraform::Address;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Requirements of one `(type, key)` merged into one, with every component that asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    pub kind: String,
+    pub key: String,
+    pub config: RequirementConfig,
+    pub sources: Vec<Source>,
+}
+
+impl Merged {
+    /// A group of one needs no merging.
+    pub fn single(requirement: &Requirement) -> Merged {
+        Merged {
+            kind: requirement.kind.clone(),
+            key: requirement.key.clone(),
+            config: requirement.config.clone(),
+            sources: vec![requirement.source.clone()],
+        }
+    }
+
+    /// Where to point a diagnostic about the merged resource: its first source.
+    pub fn span(&self) -> Span {
+        self.sources.first().map(|s| s.span).unwrap_or_default()
+    }
+
+    /// The components that asked, deduplicated, in order.
+    pub fn components(&self) -> Vec<&str> {
+        let mut components: Vec<&str> = Vec::new();
+        for source in &self.sources {
+            if !components.contains(&source.component.as_str()) {
+                components.push(&source.component);
+            }
+        }
+        components
+    }
+}
+
+/// One Terraform resource block and the components it was made for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub address: Address,
+    pub body: Value,
+    pub sources: Vec<Source>,
+}
+
+/// What one provider produced for one merged requirement.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provisioned {
+    pub blocks: Vec<Block>,
+    /// Output name -> (expression, description).
+    pub outputs: BTreeMap<String, (String, String)>,
+    /// Manifest section -> entry key -> entry.
+    pub manifest: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl Provisioned {
+    pub fn block(&mut self, address: Address, body: Value, sources: &[Source]) {
+        self.blocks.push(Block { address, body, sources: sources.to_vec() });
+    }
+
+    pub fn output(&mut self, name: &str, expression: String, description: &str) {
+        self.outputs.insert(name.to_owned(), (expression, description.to_owned()));
+    }
+
+    pub fn manifest_entry(&mut self, section: &str, key: &str, entry: Value) {
+        self.manifest.entry(section.to_owned()).or_default().insert(key.to_owned(), entry);
+    }
+}
+
+/// The read-only view providers validate and provision against.
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub backend: &'a Backend,
+    pub namer: &'a Namer,
+    /// Every merged requirement, for cross-references (which plan an app runs on, say).
+    pub merged: &'a [Merged],
+}
+
+impl Context<'_> {
+    pub fn find(&self, kind: &str, key: &str) -> Option<&Merged> {
+        self.merged.iter().find(|m| m.kind == kind && m.key == key)
+    }
+
+    pub fn all(&self, kind: &str) -> impl Iterator<Item = &Merged> {
+        let kind = kind.to_owned();
+        self.merged.iter().filter(move |m| m.kind == kind)
+    }
+
+    pub fn location(&self) -> &'static str {
+        self.backend.location.value.name
+    }
+
+    /// The Azure name of a resource, or a diagnostic at `span` that says why none fits.
+    pub fn name(&self, kind: ResourceKind, instance: &str, span: Span) -> Result<String, Diagnostic> {
+        let region = self.backend.location.value;
+        let parts = NameParts {
+            app: &self.backend.name.value,
+            env: &self.backend.environment.value,
+            region: region.short,
+            location: region.name,
+            instance,
+        };
+        self.namer.name(kind, &parts).map_err(|error| naming_diagnostic(&error, span))
+    }
+
+    /// The resource group every resource of the stack lives in.
+    pub fn resource_group(&self) -> Address {
+        crate::resource_group::address()
+    }
+
+    pub fn resource_group_name(&self) -> String {
+        self.resource_group().attr("name")
+    }
+}
+
+pub fn naming_diagnostic(error: &NamingError, span: Span) -> Diagnostic {
+    let diagnostic = Diagnostic::error(&crate::codes::NAME, error.to_string()).at(span).label("this resource's name");
+    match error.help() {
+        Some(help) => diagnostic.help(help),
+        None => diagnostic,
+    }
+}

@@ -1,0 +1,257 @@
+//! Cosmos DB (SQL API): one account per key, databases, containers, and data-plane role
+//! assignments for the function apps that read and write them.
+//!
+//! Merge rules: consistency and serverless must agree; most restrictive network access wins;
+//! databases dedupe by name; a container requested twice must keep one partition key.
+
+use crate::codes;
+use crate::context::{Context, Merged, Provisioned};
+use crate::naming::ResourceKind;
+use crate::ResourceProvider;
+use baas_model::diagnostic::{Code, Diagnostic};
+use baas_model::requirement::{kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement};
+use baas_model::{Requirement, RequirementConfig};
+use baas_terraform::Address;
+use serde_json::json;
+
+/// Built-in role "Cosmos DB Built-in Data Contributor" (data plane, SQL API).
+const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
+
+static COSMOS_CODES: &[&Code] = &[&codes::MERGE_COSMOS_SETTINGS, &codes::MERGE_NETWORK_ACCESS, &codes::MERGE_PARTITION_KEY];
+
+#[derive(Debug)]
+pub struct CosmosProvider;
+
+pub fn account_address(key: &str) -> Address {
+    Address::resource("azurerm_cosmosdb_account", key)
+}
+
+pub fn database_address(name: &str) -> Address {
+    Address::resource("azurerm_cosmosdb_sql_database", name)
+}
+
+/// Containers in the default database (named after the backend) are addressed by their own
+/// name (`azurerm_cosmosdb_sql_container.users`); others are prefixed with their database.
+pub fn container_address(context: &Context<'_>, database: &str, container: &str) -> Address {
+    Address::resource("azurerm_cosmosdb_sql_container", &scoped_name(context, database, container))
+}
+
+fn scoped_name(context: &Context<'_>, database: &str, container: &str) -> String {
+    if database == context.backend.name.value {
+        container.to_owned()
+    } else {
+        format!("{database}-{container}")
+    }
+}
+
+impl ResourceProvider for CosmosProvider {
+    fn name(&self) -> &'static str {
+        "cosmos"
+    }
+
+    fn serves(&self) -> &[&str] {
+        &[kinds::COSMOS_ACCOUNT, kinds::COSMOS_DATABASE, kinds::COSMOS_CONTAINER, kinds::COSMOS_DATA_ACCESS]
+    }
+
+    fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
+        let mut merged = Merged::single(&group[0]);
+        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut errors = Vec::new();
+        match &mut merged.config {
+            RequirementConfig::CosmosAccount(account) => merge_account(account, group, &mut errors),
+            RequirementConfig::CosmosContainer(container) => merge_container(container, group, &mut errors),
+            // Databases and access grants are identical when their keys are.
+            _ => {}
+        }
+        if errors.iter().any(Diagnostic::is_error) {
+            Err(errors)
+        } else {
+            // Warnings travel through validate: keep them by re-raising there.
+            Ok(merged)
+        }
+    }
+
+    fn validate(&self, merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
+        let RequirementConfig::CosmosAccount(account) = &merged.config else { return Vec::new() };
+        // Most restrictive network access wins; say who closed it.
+        let mut warnings = Vec::new();
+        if !account.public_network_access.value && merged.sources.len() > 1 {
+            warnings.push(
+                Diagnostic::warning(
+                    &codes::MERGE_NETWORK_ACCESS,
+                    format!("public network access to the shared Cosmos account is off for all {} components that use it", merged.components().len()),
+                )
+                .at(account.public_network_access.span)
+                .label("closed here")
+                .help("this is intended when the data should be private; otherwise remove `public_network_access: false`"),
+            );
+        }
+        warnings
+    }
+
+    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
+        let mut out = Provisioned::default();
+        match &merged.config {
+            RequirementConfig::CosmosAccount(account) => provision_account(merged, account, context, &mut out)?,
+            RequirementConfig::CosmosDatabase { account, name } => {
+                let mut body = json!({
+                    "name": name,
+                    "resource_group_name": context.resource_group_name(),
+                    "account_name": account_address(account).attr("name"),
+                });
+                if !is_serverless(context, account) {
+                    // Provisioned accounts share autoscale throughput at the database level.
+                    body["autoscale_settings"] = json!({ "max_throughput": 1000 });
+                }
+                out.block(database_address(name), body, &merged.sources);
+            }
+            RequirementConfig::CosmosContainer(container) => {
+                let body = json!({
+                    "name": container.name,
+                    "resource_group_name": context.resource_group_name(),
+                    "account_name": account_address(&container.account).attr("name"),
+                    "database_name": database_address(&container.database).attr("name"),
+                    "partition_key_paths": [container.partition_key.value],
+                    "partition_key_version": 2,
+                });
+                out.block(container_address(context, &container.database, &container.name), body, &merged.sources);
+            }
+            RequirementConfig::CosmosDataAccess(access) => provision_access(merged, access, context, &mut out),
+            _ => {}
+        }
+        Ok(out)
+    }
+
+    fn codes(&self) -> &'static [&'static Code] {
+        COSMOS_CODES
+    }
+}
+
+fn is_serverless(context: &Context<'_>, account: &str) -> bool {
+    match context.find(kinds::COSMOS_ACCOUNT, account).map(|m| &m.config) {
+        Some(RequirementConfig::CosmosAccount(a)) => a.serverless.value,
+        _ => true,
+    }
+}
+
+fn merge_account(account: &mut CosmosAccountRequirement, group: &[Requirement], errors: &mut Vec<Diagnostic>) {
+    let first = &group[0];
+    for other in &group[1..] {
+        let RequirementConfig::CosmosAccount(next) = &other.config else { continue };
+        if next.consistency.value != account.consistency.value {
+            errors.push(
+                Diagnostic::error(
+                    &codes::MERGE_COSMOS_SETTINGS,
+                    format!(
+                        "`{}` asks for `{}` consistency on the shared Cosmos account, but `{}` asks for `{}`",
+                        other.source.component,
+                        next.consistency.value.as_str(),
+                        first.source.component,
+                        account.consistency.value.as_str()
+                    ),
+                )
+                .at(next.consistency.span)
+                .label("conflicting consistency")
+                .related(account.consistency.span, "first set here")
+                .help("an account has one default consistency level: set it once under the top-level `cosmos` key"),
+            );
+        }
+        if next.serverless.value != account.serverless.value {
+            errors.push(
+                Diagnostic::error(
+                    &codes::MERGE_COSMOS_SETTINGS,
+                    format!(
+                        "`{}` asks for a {} Cosmos account, but `{}` asks for a {} one",
+                        other.source.component,
+                        capacity(next.serverless.value),
+                        first.source.component,
+                        capacity(account.serverless.value)
+                    ),
+                )
+                .at(next.serverless.span)
+                .label("conflicting capacity mode")
+                .related(account.serverless.span, "first set here")
+                .help("an account is either serverless or provisioned: set `serverless` once under the top-level `cosmos` key"),
+            );
+        }
+        if !next.public_network_access.value && account.public_network_access.value {
+            account.public_network_access = next.public_network_access.clone();
+        }
+    }
+}
+
+fn capacity(serverless: bool) -> &'static str {
+    if serverless {
+        "serverless"
+    } else {
+        "provisioned-throughput"
+    }
+}
+
+fn merge_container(container: &mut ContainerRequirement, group: &[Requirement], errors: &mut Vec<Diagnostic>) {
+    let first = &group[0];
+    for other in &group[1..] {
+        let RequirementConfig::CosmosContainer(next) = &other.config else { continue };
+        if next.partition_key.value != container.partition_key.value {
+            errors.push(
+                Diagnostic::error(
+                    &codes::MERGE_PARTITION_KEY,
+                    format!(
+                        "container `{}/{}` is partitioned by `{}` for `{}` but by `{}` for `{}`",
+                        container.database, container.name, next.partition_key.value, other.source.component, container.partition_key.value, first.source.component
+                    ),
+                )
+                .at(next.partition_key.span)
+                .label("conflicting partition key")
+                .related(container.partition_key.span, "first declared here")
+                .help("a container has one partition key: use the same `partition_key`, or give one of them its own `container`"),
+            );
+        }
+    }
+}
+
+fn provision_account(merged: &Merged, account: &CosmosAccountRequirement, context: &Context<'_>, out: &mut Provisioned) -> Result<(), Vec<Diagnostic>> {
+    let name = context.name(ResourceKind::CosmosAccount, "", merged.span()).map_err(|d| vec![d])?;
+    let consistency = account.consistency.value.as_str();
+    let mut policy = json!({ "consistency_level": consistency });
+    if consistency == "BoundedStaleness" {
+        // Azure's minimums for a single-region account.
+        policy["max_interval_in_seconds"] = json!(5);
+        policy["max_staleness_prefix"] = json!(100);
+    }
+    let mut body = json!({
+        "name": name,
+        "location": context.location(),
+        "resource_group_name": context.resource_group_name(),
+        "offer_type": "Standard",
+        "kind": "GlobalDocumentDB",
+        "consistency_policy": policy,
+        "geo_location": [{ "location": context.location(), "failover_priority": 0 }],
+        "local_authentication_disabled": true,
+        "access_key_metadata_writes_enabled": false,
+        "minimal_tls_version": "Tls12",
+        "public_network_access_enabled": account.public_network_access.value,
+    });
+    if account.serverless.value {
+        body["capabilities"] = json!([{ "name": "EnableServerless" }]);
+    }
+    let address = account_address(&merged.key);
+    out.output("cosmos_endpoint", address.attr("endpoint"), "Cosmos DB account endpoint");
+    out.manifest_entry("cosmos_accounts", &merged.key, json!({ "address": address.to_string(), "name": name, "serverless": account.serverless.value, "consistency": consistency }));
+    out.block(address, body, &merged.sources);
+    Ok(())
+}
+
+fn provision_access(merged: &Merged, access: &DataAccessRequirement, context: &Context<'_>, out: &mut Provisioned) {
+    let account = account_address(&access.account);
+    let container = scoped_name(context, &access.database, &access.container);
+    let body = json!({
+        "resource_group_name": context.resource_group_name(),
+        "account_name": account.attr("name"),
+        "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
+        "principal_id": crate::functions::principal_id(context, &access.app),
+        "scope": format!("{}/dbs/{}/colls/{}", account.id(), access.database, access.container),
+    });
+    let address = Address::resource("azurerm_cosmosdb_sql_role_assignment", &format!("{}-{container}", access.app));
+    out.block(address, body, &merged.sources);
+}

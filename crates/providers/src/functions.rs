@@ -1,0 +1,443 @@
+//! Azure Functions on Linux: one function app per runtime, its service plan, app settings for
+//! identity-based connections, and role assignments to the host storage and App Insights.
+//!
+//! Merge rules: one app per runtime key; explicit versions must agree; function names are
+//! unique within the app, and so is each (route, method); the highest plan wins.
+
+use crate::codes;
+use crate::context::{Context, Merged, Provisioned};
+use crate::naming::ResourceKind;
+use crate::ResourceProvider;
+use baas_model::diagnostic::{Code, Diagnostic};
+use baas_model::requirement::{self, kinds, AppRequirement, FUNCTIONS_STORAGE, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING};
+use baas_model::{HttpMethod, Requirement, RequirementConfig, Runtime, Spanned, Trigger};
+use baas_terraform::Address;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Built-in Azure RBAC role definition names.
+const STORAGE_BLOB_DATA_OWNER: &str = "Storage Blob Data Owner";
+const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
+
+/// Linux plans in the order "highest wins" ranks them.
+pub const PLANS: &[&str] = &[
+    "Y1", "FC1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "EP1", "EP2", "EP3",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanFamily {
+    Consumption,
+    FlexConsumption,
+    ElasticPremium,
+    Dedicated,
+}
+
+fn family(plan: &str) -> PlanFamily {
+    match plan {
+        "Y1" => PlanFamily::Consumption,
+        "FC1" => PlanFamily::FlexConsumption,
+        p if p.starts_with("EP") => PlanFamily::ElasticPremium,
+        _ => PlanFamily::Dedicated,
+    }
+}
+
+fn rank(plan: &str) -> usize {
+    PLANS.iter().position(|p| *p == plan).unwrap_or(0)
+}
+
+/// Versions Azure Functions supports on Linux (first = baas's default), per runtime.
+fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
+    let flex = family(plan) == PlanFamily::FlexConsumption;
+    match (runtime, flex) {
+        (Runtime::Node, _) => &["22", "20"],
+        (Runtime::Python, false) => &["3.12", "3.11", "3.10", "3.9"],
+        (Runtime::Python, true) => &["3.12", "3.11", "3.10"],
+        (Runtime::DotnetIsolated, _) => &["8.0", "9.0"],
+        (Runtime::Java, _) => &["21", "17", "11"],
+        (Runtime::Powershell, _) => &["7.4"],
+    }
+}
+
+static FUNCTIONS_CODES: &[&Code] = &[&codes::MERGE_RUNTIME_VERSION, &codes::MERGE_FUNCTION_NAME, &codes::MERGE_ROUTE, &codes::PLAN_RAISED, &codes::PLAN, &codes::RUNTIME_VERSION];
+
+#[derive(Debug)]
+pub struct FunctionsProvider;
+
+/// The app's resource type depends on its plan: Flex Consumption has its own.
+pub fn app_address(context: &Context<'_>, key: &str) -> Address {
+    let flex = match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
+        Some(RequirementConfig::FunctionApp(app)) => family(&app.plan.value) == PlanFamily::FlexConsumption,
+        _ => false,
+    };
+    let resource_type = if flex { "azurerm_function_app_flex_consumption" } else { "azurerm_linux_function_app" };
+    Address::resource(resource_type, key)
+}
+
+/// The system-assigned identity of a function app, for role assignments made elsewhere.
+pub fn principal_id(context: &Context<'_>, key: &str) -> String {
+    app_address(context, key).attr("identity[0].principal_id")
+}
+
+fn plan_address(key: &str) -> Address {
+    Address::resource("azurerm_service_plan", key)
+}
+
+impl ResourceProvider for FunctionsProvider {
+    fn name(&self) -> &'static str {
+        "functions"
+    }
+
+    fn serves(&self) -> &[&str] {
+        &[kinds::FUNCTION_APP]
+    }
+
+    fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
+        let mut merged = Merged::single(&group[0]);
+        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let RequirementConfig::FunctionApp(app) = &mut merged.config else { return Ok(merged) };
+        let mut errors = Vec::new();
+        for other in &group[1..] {
+            let RequirementConfig::FunctionApp(next) = &other.config else { continue };
+            merge_version(app, next, &other.source.component, &mut errors);
+            if rank(&next.plan.value) > rank(&app.plan.value) {
+                app.plan = next.plan.clone();
+            }
+            app.functions.extend(next.functions.iter().cloned());
+            app.cosmos_bindings.extend(next.cosmos_bindings.iter().cloned());
+        }
+        check_unique_functions(&merged.key, app, &mut errors);
+        app.cosmos_bindings.sort();
+        app.cosmos_bindings.dedup();
+        if errors.is_empty() {
+            Ok(merged)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {
+        let RequirementConfig::FunctionApp(app) = &merged.config else { return Vec::new() };
+        let mut diagnostics = Vec::new();
+        if !PLANS.contains(&app.plan.value.as_str()) {
+            let suggestion = baas_model::diagnostic::did_you_mean(&app.plan.value, PLANS.iter().copied());
+            let known = PLANS.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`? Linux function plans: {known}"),
+                None => format!("Linux function plans: {known}"),
+            };
+            diagnostics.push(
+                Diagnostic::error(&codes::PLAN, format!("`{}` is not a Linux function hosting plan", app.plan.value))
+                    .at(app.plan.span)
+                    .label("unknown plan")
+                    .help(help),
+            );
+            return diagnostics;
+        }
+        if let Some(version) = &app.version {
+            let supported = versions(app.runtime, &app.plan.value);
+            if !supported.contains(&version.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &codes::RUNTIME_VERSION,
+                        format!("{} `{}` is not supported by Azure Functions on `{}`", app.runtime.as_str(), version.value, app.plan.value),
+                    )
+                    .at(version.span)
+                    .label("unsupported version")
+                    .help(format!("use one of {}, or leave `version` out for {}", backtick_list(supported), supported[0])),
+                );
+            }
+        }
+        plan_raised_warning(merged, app, context, &mut diagnostics);
+        diagnostics
+    }
+
+    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
+        let RequirementConfig::FunctionApp(app) = &merged.config else { return Ok(Provisioned::default()) };
+        let span = merged.span();
+        let app_name = context.name(ResourceKind::FunctionApp, &merged.key, span);
+        let plan_name = context.name(ResourceKind::ServicePlan, &merged.key, span);
+        let (app_name, plan_name) = match (app_name, plan_name) {
+            (Ok(a), Ok(p)) => (a, p),
+            (a, p) => return Err(a.err().into_iter().chain(p.err()).collect()),
+        };
+        let mut out = Provisioned::default();
+        let plan = plan_address(&merged.key);
+        out.block(
+            plan.clone(),
+            json!({
+                "name": plan_name,
+                "location": context.location(),
+                "resource_group_name": context.resource_group_name(),
+                "os_type": "Linux",
+                "sku_name": app.plan.value,
+            }),
+            &merged.sources,
+        );
+        let address = app_address(context, &merged.key);
+        let version = app.version.as_ref().map_or(versions(app.runtime, &app.plan.value)[0], |v| v.value.as_str());
+        let body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
+            flex_app_body(&app_name, &plan, app, version, &merged.key, context)
+        } else {
+            linux_app_body(&app_name, &plan, app, version, context)
+        };
+        out.block(address.clone(), body, &merged.sources);
+        role_assignments(&merged.key, &address, context, merged, &mut out);
+        out.output(&format!("function_app_{}_hostname", merged.key), address.attr("default_hostname"), "Function app host name");
+        out.manifest_entry("function_apps", &merged.key, manifest_entry(&app_name, &address, app, version, &merged.key));
+        Ok(out)
+    }
+
+    fn codes(&self) -> &'static [&'static Code] {
+        FUNCTIONS_CODES
+    }
+}
+
+fn backtick_list(items: &[&str]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn merge_version(app: &mut AppRequirement, next: &AppRequirement, component: &str, errors: &mut Vec<Diagnostic>) {
+    match (&app.version, &next.version) {
+        (None, Some(v)) => app.version = Some(v.clone()),
+        (Some(a), Some(b)) if a.value != b.value => errors.push(
+            Diagnostic::error(
+                &codes::MERGE_RUNTIME_VERSION,
+                format!("`{component}` asks for {} `{}` but the shared {} app already runs `{}`", app.runtime.as_str(), b.value, app.runtime.as_str(), a.value),
+            )
+            .at(b.span)
+            .label("conflicting version")
+            .related(a.span, "first set here")
+            .help("components on one runtime share one function app: use the same `version`, or leave it out on all but one"),
+        ),
+        _ => {}
+    }
+}
+
+fn check_unique_functions(key: &str, app: &AppRequirement, errors: &mut Vec<Diagnostic>) {
+    let mut names: BTreeMap<&str, &Spanned<String>> = BTreeMap::new();
+    let mut routes: BTreeMap<(String, HttpMethod), (&str, &Spanned<String>)> = BTreeMap::new();
+    for function in &app.functions {
+        if let Some(first) = names.insert(&function.name.value, &function.name) {
+            errors.push(
+                Diagnostic::error(&codes::MERGE_FUNCTION_NAME, format!("function `{}` is declared twice on the `{key}` function app", function.name.value))
+                    .at(function.name.span)
+                    .label("second declaration")
+                    .related(first.span, "first declaration")
+                    .help("rename one of them: every component on this runtime shares one app"),
+            );
+        }
+        let Trigger::Http { route, methods, .. } = &function.trigger else { continue };
+        for method in methods {
+            let normalized = normalize_route(&route.value);
+            if let Some((other, other_route)) = routes.insert((normalized, *method), (&function.name.value, route)) {
+                errors.push(
+                    Diagnostic::error(
+                        &codes::MERGE_ROUTE,
+                        format!("`{} {}` is served by both `{other}` and `{}` on the `{key}` app", method.as_str().to_uppercase(), route.value, function.name.value),
+                    )
+                    .at(route.span)
+                    .label("duplicate route")
+                    .related(other_route.span, "first route")
+                    .help("change the `route` or `methods` of one of them"),
+                );
+            }
+        }
+    }
+}
+
+/// `users/{id}` and `users/{userId}` are the same route to the router.
+fn normalize_route(route: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in route.trim_end_matches('/').chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            c if !in_param => out.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn plan_raised_warning(merged: &Merged, app: &AppRequirement, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let default_plan = &context.backend.functions.plan.value;
+    if rank(&app.plan.value) <= rank(default_plan) || merged.components().len() < 2 {
+        return;
+    }
+    // The plan value sits inside the block of the component that wrote it: the last
+    // component that starts before it.
+    let raiser = merged.sources.iter().filter(|s| s.span.start <= app.plan.span.start).last().map_or("a component", |s| s.component.as_str());
+    out.push(
+        Diagnostic::warning(
+            &codes::PLAN_RAISED,
+            format!(
+                "the `{}` function app runs on `{}` for all of {}, raised from `{default_plan}` by `{raiser}`",
+                merged.key,
+                app.plan.value,
+                merged.components().iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .at(app.plan.span)
+        .label("highest plan wins")
+        .help("intended when these components should share the bigger plan; otherwise put them on different runtimes"),
+    );
+}
+
+/// App settings shared by both app resource types: identity-based connections only.
+fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Value> {
+    let mut settings = Map::new();
+    if context.find(kinds::MONITORING, SHARED_MONITORING).is_some() {
+        // App Insights has local (key) auth off: the app authenticates with its identity.
+        settings.insert("APPLICATIONINSIGHTS_AUTHENTICATION_STRING".into(), json!("Authorization=AAD"));
+    }
+    if !app.cosmos_bindings.is_empty() {
+        let account = crate::cosmos::account_address(SHARED_COSMOS_ACCOUNT);
+        // `<connection>__accountEndpoint` is the identity-based form for the Cosmos DB extension.
+        settings.insert("COSMOS__accountEndpoint".into(), json!(account.attr("endpoint")));
+    }
+    for binding in &app.cosmos_bindings {
+        let prefix = binding.component.to_uppercase().replace('-', "_");
+        settings.insert(format!("{prefix}_DATABASE"), json!(binding.database));
+        settings.insert(format!("{prefix}_CONTAINER"), json!(binding.container));
+    }
+    settings
+}
+
+fn insights_connection_string(context: &Context<'_>) -> Option<String> {
+    context
+        .find(kinds::MONITORING, SHARED_MONITORING)
+        .map(|_| crate::monitoring::insights_address().attr("connection_string"))
+}
+
+fn linux_app_body(name: &str, plan: &Address, app: &AppRequirement, version: &str, context: &Context<'_>) -> Value {
+    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let mut settings = app_settings(app, context);
+    // Deployments upload a package to the app's blob container and point
+    // WEBSITE_RUN_FROM_PACKAGE at it; the app reads it with its identity.
+    settings.insert("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID".into(), json!("SystemAssigned"));
+    let mut site_config = json!({
+        "minimum_tls_version": "1.2",
+        "scm_minimum_tls_version": "1.2",
+        "ftps_state": "Disabled",
+        "http2_enabled": true,
+        "application_stack": application_stack(app.runtime, version),
+    });
+    if let Some(connection) = insights_connection_string(context) {
+        site_config["application_insights_connection_string"] = json!(connection);
+    }
+    let mut body = json!({
+        "name": name,
+        "location": context.location(),
+        "resource_group_name": context.resource_group_name(),
+        "service_plan_id": plan.id(),
+        "storage_account_name": storage.attr("name"),
+        "storage_uses_managed_identity": true,
+        "https_only": true,
+        "ftp_publish_basic_authentication_enabled": false,
+        "webdeploy_publish_basic_authentication_enabled": false,
+        "identity": { "type": "SystemAssigned" },
+        "site_config": site_config,
+        "app_settings": settings,
+        "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
+    });
+    if family(&app.plan.value) == PlanFamily::ElasticPremium {
+        // Without key access to storage there is no Azure Files content share; Elastic Premium
+        // runs from the package instead.
+        body["content_share_force_disabled"] = json!(true);
+    }
+    body
+}
+
+fn application_stack(runtime: Runtime, version: &str) -> Value {
+    match runtime {
+        Runtime::Node => json!({ "node_version": version }),
+        Runtime::Python => json!({ "python_version": version }),
+        Runtime::DotnetIsolated => json!({ "dotnet_version": version, "use_dotnet_isolated_runtime": true }),
+        Runtime::Java => json!({ "java_version": version }),
+        Runtime::Powershell => json!({ "powershell_core_version": version }),
+    }
+}
+
+fn flex_app_body(name: &str, plan: &Address, app: &AppRequirement, version: &str, key: &str, context: &Context<'_>) -> Value {
+    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let container = crate::storage::container_address(&requirement::deployment_container(key));
+    let mut settings = app_settings(app, context);
+    settings.insert("AzureWebJobsStorage__accountName".into(), json!(storage.attr("name")));
+    let mut site_config = json!({ "minimum_tls_version": "1.2", "scm_minimum_tls_version": "1.2", "http2_enabled": true });
+    if let Some(connection) = insights_connection_string(context) {
+        site_config["application_insights_connection_string"] = json!(connection);
+    }
+    json!({
+        "name": name,
+        "location": context.location(),
+        "resource_group_name": context.resource_group_name(),
+        "service_plan_id": plan.id(),
+        "runtime_name": app.runtime.as_str(),
+        "runtime_version": version,
+        "storage_container_type": "blobContainer",
+        "storage_container_endpoint": format!("{}{}", storage.attr("primary_blob_endpoint"), container.attr("name")),
+        "storage_authentication_type": "SystemAssignedIdentity",
+        "maximum_instance_count": 100,
+        "instance_memory_in_mb": 2048,
+        "https_only": true,
+        "webdeploy_publish_basic_authentication_enabled": false,
+        "identity": { "type": "SystemAssigned" },
+        "site_config": site_config,
+        "app_settings": settings,
+    })
+}
+
+fn role_assignments(key: &str, app: &Address, context: &Context<'_>, merged: &Merged, out: &mut Provisioned) {
+    let principal = app.attr("identity[0].principal_id");
+    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    out.block(
+        Address::resource("azurerm_role_assignment", &format!("{key}-storage-blob")),
+        json!({ "scope": storage.id(), "role_definition_name": STORAGE_BLOB_DATA_OWNER, "principal_id": principal, "principal_type": "ServicePrincipal" }),
+        &merged.sources,
+    );
+    if context.find(kinds::MONITORING, SHARED_MONITORING).is_some() {
+        out.block(
+            Address::resource("azurerm_role_assignment", &format!("{key}-monitoring")),
+            json!({
+                "scope": crate::monitoring::insights_address().id(),
+                "role_definition_name": MONITORING_METRICS_PUBLISHER,
+                "principal_id": principal,
+                "principal_type": "ServicePrincipal",
+            }),
+            &merged.sources,
+        );
+    }
+}
+
+/// What the code has to implement: functions, triggers and routes, per app.
+fn manifest_entry(name: &str, address: &Address, app: &AppRequirement, version: &str, key: &str) -> Value {
+    let functions: Map<String, Value> = app
+        .functions
+        .iter()
+        .map(|f| {
+            let trigger = match &f.trigger {
+                Trigger::Http { route, methods, auth_level } => json!({
+                    "type": "http",
+                    "route": format!("api/{}", route.value),
+                    "methods": methods.iter().map(|m| m.as_str().to_uppercase()).collect::<Vec<_>>(),
+                    "auth_level": auth_level.as_str(),
+                }),
+                Trigger::Timer { schedule } => json!({ "type": "timer", "schedule": schedule.value }),
+            };
+            (f.name.value.clone(), json!({ "component": f.component, "trigger": trigger }))
+        })
+        .collect();
+    json!({
+        "address": address.to_string(),
+        "name": name,
+        "runtime": app.runtime.as_str(),
+        "version": version,
+        "plan": app.plan.value,
+        "deployment_container": requirement::deployment_container(key),
+        "functions": functions,
+    })
+}

@@ -1,0 +1,138 @@
+//! The registry: which provider serves which requirement type, and the merge -> validate ->
+//! provision sequence over all of them.
+
+use crate::codes;
+use crate::context::{Context, Merged, Provisioned};
+use crate::ResourceProvider;
+use baas_model::diagnostic::{Code, Diagnostic};
+use baas_model::Requirement;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    providers: Vec<Box<dyn ResourceProvider>>,
+}
+
+/// Merged requirements, sorted by `(type, key)`, and what merging found.
+#[derive(Debug, Default)]
+pub struct Resolution {
+    pub merged: Vec<Merged>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Two providers claimed one requirement type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlreadyServed {
+    pub kind: String,
+    pub provider: &'static str,
+}
+
+impl std::fmt::Display for AlreadyServed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "requirement type `{}` is already served by provider `{}`", self.kind, self.provider)
+    }
+}
+
+impl std::error::Error for AlreadyServed {}
+
+impl Registry {
+    pub fn empty() -> Self {
+        Registry::default()
+    }
+
+    /// The built-in providers: cosmos, functions, storage, monitoring.
+    pub fn builtin() -> Self {
+        let mut registry = Registry::empty();
+        let builtins: [Box<dyn ResourceProvider>; 4] = [
+            Box::new(crate::cosmos::CosmosProvider),
+            Box::new(crate::functions::FunctionsProvider),
+            Box::new(crate::storage::StorageProvider),
+            Box::new(crate::monitoring::MonitoringProvider),
+        ];
+        for provider in builtins {
+            // The built-ins serve disjoint types; a clash here is a bug caught by the tests.
+            if let Err(error) = registry.register(provider) {
+                unreachable!("built-in providers overlap: {error}");
+            }
+        }
+        registry
+    }
+
+    /// Adds a provider. Each requirement type has exactly one provider.
+    pub fn register(&mut self, provider: Box<dyn ResourceProvider>) -> Result<(), AlreadyServed> {
+        for kind in provider.serves() {
+            if let Some(existing) = self.provider_for(kind) {
+                return Err(AlreadyServed { kind: (*kind).to_owned(), provider: existing.name() });
+            }
+        }
+        self.providers.push(provider);
+        Ok(())
+    }
+
+    pub fn provider_for(&self, kind: &str) -> Option<&dyn ResourceProvider> {
+        self.providers.iter().find(|p| p.serves().contains(&kind)).map(|p| p.as_ref())
+    }
+
+    /// Every code the registered providers and the registry itself can emit.
+    pub fn codes(&self) -> Vec<&'static Code> {
+        let mut all: Vec<&'static Code> = codes::ALL.to_vec();
+        for provider in &self.providers {
+            for code in provider.codes() {
+                if !all.iter().any(|c| c.id == code.id) {
+                    all.push(code);
+                }
+            }
+        }
+        all
+    }
+
+    /// Groups by `(type, key)` and merges each group with its provider.
+    pub fn merge(&self, requirements: &[Requirement]) -> Resolution {
+        let mut groups: BTreeMap<(&str, &str), Vec<Requirement>> = BTreeMap::new();
+        for requirement in requirements {
+            groups.entry((&requirement.kind, &requirement.key)).or_default().push(requirement.clone());
+        }
+        let mut resolution = Resolution::default();
+        for ((kind, key), group) in groups {
+            let Some(provider) = self.provider_for(kind) else {
+                let first = &group[0].source;
+                resolution.diagnostics.push(
+                    Diagnostic::error(&codes::UNSERVED, format!("no provider serves requirement type `{kind}` (key `{key}`)"))
+                        .at(first.span)
+                        .help("register a provider for this type, or remove the requirement"),
+                );
+                continue;
+            };
+            match provider.merge(&group) {
+                Ok(merged) => resolution.merged.push(merged),
+                Err(diagnostics) => resolution.diagnostics.extend(diagnostics),
+            }
+        }
+        resolution
+    }
+
+    /// Validates every merged requirement with its provider.
+    pub fn validate(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for merged in context.merged {
+            if let Some(provider) = self.provider_for(&merged.kind) {
+                diagnostics.extend(provider.validate(merged, context));
+            }
+        }
+        diagnostics
+    }
+
+    /// Provisions every merged requirement, in `(type, key)` order.
+    pub fn provision(&self, context: &Context<'_>) -> (Vec<Provisioned>, Vec<Diagnostic>) {
+        let mut provisioned = Vec::new();
+        let mut diagnostics = Vec::new();
+        for merged in context.merged {
+            let Some(provider) = self.provider_for(&merged.kind) else { continue };
+            match provider.provision(merged, context) {
+                Ok(p) => provisioned.push(p),
+                Err(d) => diagnostics.extend(d),
+            }
+        }
+        (provisioned, diagnostics)
+    }
+}
