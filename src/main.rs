@@ -1,1 +1,175 @@
-fn main() {}
+//! The `baas` command line: argument parsing, file I/O and diagnostic rendering. All logic
+//! lives in the library crates; this binary only moves bytes and chooses exit codes.
+
+mod output;
+mod render;
+
+use baas_model::SourceFile;
+use baas_providers::Registry;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes (DESIGN §1).
+const OK: u8 = 0;
+const DEFINITION_ERRORS: u8 = 1;
+const USAGE_OR_IO: u8 = 2;
+const STALE: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(name = "baas", version, about = "Turns a declarative backend.yaml into Terraform JSON for Azure (azurerm)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate backend.yaml and write Terraform JSON stacks and a manifest into DIR
+    Synth {
+        /// The backend definition
+        #[arg(default_value = "backend.yaml")]
+        file: PathBuf,
+        /// Output folder (replaced as a whole, atomically)
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Environment overlay to apply
+        #[arg(long)]
+        env: Option<String>,
+        /// Write nothing; exit 3 if DIR differs from a fresh synth
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run every check synth runs, including the azurerm schema check, and write nothing
+    Validate {
+        #[arg(default_value = "backend.yaml")]
+        file: PathBuf,
+        #[arg(long)]
+        env: Option<String>,
+        /// How to print diagnostics
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the long description of a diagnostic code
+    Explain {
+        /// A code like `baas::merge::partition_key`
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let registry = Registry::builtin();
+    let code = match cli.command {
+        Command::Synth { file, out, env, check } => synth(&registry, &file, &out, env.as_deref(), check),
+        Command::Validate { file, env, format } => validate(&registry, &file, env.as_deref(), format),
+        Command::Explain { code } => explain(&registry, &code),
+    };
+    ExitCode::from(code)
+}
+
+fn usage_error(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    USAGE_OR_IO
+}
+
+/// `--env` selects an overlay from `environments`, which this version does not implement.
+fn check_env(env: Option<&str>) -> Result<(), u8> {
+    match env {
+        None => Ok(()),
+        Some(name) => Err(usage_error(&format!(
+            "`--env {name}` needs `environments` overlays, which are not supported yet (issue #4)"
+        ))),
+    }
+}
+
+fn read_source(file: &Path) -> Result<Result<SourceFile, (SourceFile, baas_model::Diagnostic)>, u8> {
+    let bytes = std::fs::read(file).map_err(|e| usage_error(&format!("cannot read `{}`: {e}", file.display())))?;
+    Ok(baas_model::decode_source(&file.display().to_string(), &bytes))
+}
+
+fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
+    if let Err(code) = check_env(env) {
+        return code;
+    }
+    let source = match read_source(file) {
+        Err(code) => return code,
+        Ok(Err((source, diagnostic))) => {
+            render::print(&source, &[diagnostic], format);
+            return DEFINITION_ERRORS;
+        }
+        Ok(Ok(source)) => source,
+    };
+    let synthesis = baas_synth::synthesize(&source, registry);
+    render::print(&source, &synthesis.diagnostics, format);
+    if synthesis.has_errors() {
+        DEFINITION_ERRORS
+    } else {
+        OK
+    }
+}
+
+fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check: bool) -> u8 {
+    if let Err(code) = check_env(env) {
+        return code;
+    }
+    let source = match read_source(file) {
+        Err(code) => return code,
+        Ok(Err((source, diagnostic))) => {
+            render::print(&source, &[diagnostic], Format::Human);
+            return DEFINITION_ERRORS;
+        }
+        Ok(Ok(source)) => source,
+    };
+    let synthesis = baas_synth::synthesize(&source, registry);
+    render::print(&source, &synthesis.diagnostics, Format::Human);
+    if synthesis.has_errors() {
+        return DEFINITION_ERRORS;
+    }
+    if check {
+        return match output::stale_files(out, &synthesis.files) {
+            Ok(stale) if stale.is_empty() => {
+                eprintln!("`{}` is up to date", out.display());
+                OK
+            }
+            Ok(stale) => {
+                eprintln!("error: `{}` is stale; run `baas synth` and commit the result:", out.display());
+                for file in stale {
+                    eprintln!("  {file}");
+                }
+                STALE
+            }
+            Err(error) => usage_error(&error),
+        };
+    }
+    match output::write_atomically(out, &synthesis.files) {
+        Ok(()) => {
+            eprintln!("wrote {} files to `{}`", synthesis.files.len(), out.display());
+            OK
+        }
+        Err(error) => usage_error(&error),
+    }
+}
+
+fn explain(registry: &Registry, code: &str) -> u8 {
+    let codes = baas_synth::all_codes(registry);
+    match codes.iter().find(|c| c.id == code || c.id.strip_prefix("baas::") == Some(code)) {
+        Some(found) => {
+            println!("{}: {}\n\n{}", found.id, found.summary, found.explanation);
+            OK
+        }
+        None => {
+            let ids: Vec<&str> = codes.iter().map(|c| c.id).collect();
+            match baas_model::diagnostic::did_you_mean(code, ids.iter().copied()) {
+                Some(s) => usage_error(&format!("unknown diagnostic code `{code}`; did you mean `{s}`?")),
+                None => usage_error(&format!("unknown diagnostic code `{code}`; known codes:\n  {}", ids.join("\n  "))),
+            }
+        }
+    }
+}

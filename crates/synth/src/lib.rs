@@ -1,1 +1,110 @@
-//! baas-synth
+//! baas-synth: the pipeline from backend.yaml text to the files of the output folder.
+//!
+//! `source text -> Backend -> Requirements -> merged Requirements -> Terraform blocks ->
+//! stacks -> JSON text`. Every stage is a pure function; this crate does no I/O and returns the
+//! files as a map of relative paths to contents, plus every diagnostic found on the way.
+
+pub mod codes;
+mod manifest;
+mod stack;
+
+use baas_model::diagnostic::{self, Code, Diagnostic};
+use baas_model::{requirement, SourceFile};
+use baas_providers::naming::{self, Namer, NamingConfig};
+use baas_providers::{limits, Context, Registry};
+use std::collections::BTreeMap;
+
+/// The version of baas written into the manifest.
+pub const BAAS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Files to write (relative path -> contents) and what the run found. `files` is empty
+/// whenever `diagnostics` holds an error: nothing is written unless everything validates.
+#[derive(Debug, Default)]
+pub struct Synthesis {
+    pub files: BTreeMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Synthesis {
+    pub fn has_errors(&self) -> bool {
+        diagnostic::has_errors(&self.diagnostics)
+    }
+}
+
+/// Runs every check and, when all pass, produces the output files.
+pub fn synthesize(source: &SourceFile, registry: &Registry) -> Synthesis {
+    let mut synthesis = run(source, registry);
+    diagnostic::sort(&mut synthesis.diagnostics);
+    if synthesis.has_errors() {
+        synthesis.files.clear();
+    }
+    synthesis
+}
+
+fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
+    let (backend, mut diagnostics) = baas_model::load(source);
+    let Some(backend) = backend else {
+        return Synthesis { files: BTreeMap::new(), diagnostics };
+    };
+    let namer = match build_namer(&backend) {
+        Ok(namer) => namer,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Synthesis { files: BTreeMap::new(), diagnostics };
+        }
+    };
+    let requirements = requirement::expand(&backend);
+    let resolution = registry.merge(&requirements);
+    diagnostics.extend(resolution.diagnostics);
+    let context = Context { backend: &backend, namer: &namer, merged: &resolution.merged };
+    diagnostics.extend(registry.validate(&context));
+    diagnostics.extend(limits::check(&context));
+    let (provisioned, provision_diagnostics) = registry.provision(&context);
+    diagnostics.extend(provision_diagnostics);
+    let stack = stack::build(&context, &provisioned, &mut diagnostics);
+    let mut files = BTreeMap::new();
+    let stack_file = format!("{}/main.tf.json", stack::MAIN);
+    let manifest = manifest::build(source, &backend, &stack, &provisioned);
+    files.insert(stack_file, stack.document.to_json());
+    files.insert("baas.manifest.json".to_owned(), manifest);
+    Synthesis { files, diagnostics }
+}
+
+/// The naming settings, checked once up front: a bad template would fail every name.
+fn build_namer(backend: &baas_model::Backend) -> Result<Namer, Vec<Diagnostic>> {
+    let config = NamingConfig {
+        template: backend.naming.template.as_ref().map(|t| t.value.clone()),
+        abbreviations: backend.naming.abbreviations.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+        unique_suffix: backend.naming.unique_suffix,
+        salt: backend.naming.salt.clone(),
+    };
+    let errors = naming::config_errors(&config);
+    if !errors.is_empty() {
+        return Err(errors.iter().map(|error| naming_config_diagnostic(backend, error)).collect());
+    }
+    Namer::new(&config).map_err(|error| vec![naming_config_diagnostic(backend, &error)])
+}
+
+fn naming_config_diagnostic(backend: &baas_model::Backend, error: &naming::NamingError) -> Diagnostic {
+    let span = match error {
+        naming::NamingError::UnknownAbbreviationKey { key, .. } => backend.naming.abbreviations.get(key).map(|v| v.span),
+        _ => backend.naming.template.as_ref().map(|t| t.span),
+    }
+    .unwrap_or(backend.naming.span);
+    let diagnostic = Diagnostic::error(&baas_providers::codes::NAMING_CONFIG, error.message()).at(span);
+    match error.help() {
+        Some(help) => diagnostic.help(help),
+        None => diagnostic,
+    }
+}
+
+/// Every diagnostic code baas can emit with this registry, sorted by id: the source of
+/// `baas explain` and the diagnostics reference.
+pub fn all_codes(registry: &Registry) -> Vec<&'static Code> {
+    let mut all: Vec<&'static Code> = baas_model::codes::ALL.to_vec();
+    all.extend(registry.codes());
+    all.extend(codes::ALL.iter().copied());
+    all.sort_by_key(|c| c.id);
+    all.dedup_by_key(|c| c.id);
+    all
+}

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Read;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
@@ -36,6 +37,8 @@ static AZURERM_SCHEMA_GZ: &[u8] = include_bytes!("../../../schemas/azurerm-4.55.
 /// Resource and data source schemas are kept as raw JSON and parsed on first use.
 #[derive(Debug)]
 pub struct ProviderSchema {
+    /// The whole schema JSON; resource and data source schemas are parsed from it on demand.
+    text: SchemaText,
     /// Source address, e.g. `registry.terraform.io/hashicorp/azurerm`.
     source: String,
     /// Local name, e.g. `azurerm`: the last segment of the source address.
@@ -179,7 +182,7 @@ impl ProviderSchema {
         SCHEMA
             .get_or_init(|| {
                 let text = decompress(AZURERM_SCHEMA_GZ)?;
-                Self::from_json(&text, AZURERM_PROVIDER_SOURCE)
+                Self::from_text(text, AZURERM_PROVIDER_SOURCE)
             })
             .as_ref()
     }
@@ -191,14 +194,19 @@ impl ProviderSchema {
     /// eagerly; resource and data source schemas are parsed on first use (see
     /// [`ProviderSchema::validate_all`]).
     pub fn from_json(text: &str, provider_source: &str) -> Result<ProviderSchema, SchemaLoadError> {
-        let file: SchemaFile<'_> = serde_json::from_str(text).map_err(SchemaLoadError::Json)?;
+        Self::from_text(text.to_owned(), provider_source)
+    }
+
+    /// [`ProviderSchema::from_json`] on owned text, which the schema keeps and parses types from.
+    fn from_text(text: String, provider_source: &str) -> Result<ProviderSchema, SchemaLoadError> {
+        let file: SchemaFile<'_> = serde_json::from_str(&text).map_err(SchemaLoadError::Json)?;
         if let Some(version) = &file.format_version {
             if version != "1" && !version.starts_with("1.") {
                 return Err(SchemaLoadError::UnsupportedFormatVersion(version.clone()));
             }
         }
         let wanted = normalize_source(provider_source);
-        let Some((source, raw)) = file
+        let Some((source, provider)) = file
             .provider_schemas
             .iter()
             .find(|(source, _)| source.as_str() == provider_source)
@@ -213,18 +221,26 @@ impl ProviderSchema {
                 available: file.provider_schemas.keys().cloned().collect(),
             });
         };
-        let provider: ProviderFile =
-            serde_json::from_str(raw.get()).map_err(SchemaLoadError::Json)?;
-        let local_name = source.rsplit('/').next().unwrap_or(source).to_owned();
+        let provider_block = match provider.provider {
+            Some(raw) => {
+                serde_json::from_str::<SchemaEntry>(raw.get())
+                    .map_err(SchemaLoadError::Json)?
+                    .block
+            }
+            None => Block::default(),
+        };
+        let resources = LazyTypes::new(&text, &provider.resource_schemas);
+        let data_sources = LazyTypes::new(&text, &provider.data_source_schemas);
+        let source = source.clone();
+        let local_name = source.rsplit('/').next().unwrap_or(&source).to_owned();
+        drop(file);
         Ok(ProviderSchema {
-            source: source.clone(),
+            text: SchemaText(text),
+            source,
             local_name,
-            provider: provider
-                .provider
-                .map(|entry| entry.block)
-                .unwrap_or_default(),
-            resources: LazyTypes::new(provider.resource_schemas),
-            data_sources: LazyTypes::new(provider.data_source_schemas),
+            provider: provider_block,
+            resources,
+            data_sources,
         })
     }
 
@@ -239,21 +255,30 @@ impl ProviderSchema {
     }
 
     pub fn has_resource(&self, resource_type: &str) -> bool {
-        self.resources.raw.contains_key(resource_type)
+        self.resources.contains(resource_type)
+    }
+
+    /// Whether a resource type has a settable top-level attribute (`tags`, say). Used to put
+    /// tags on every taggable resource without a list to keep in sync.
+    pub fn resource_has_attribute(&self, resource_type: &str, attribute: &str) -> bool {
+        match self.resources.get(&self.text, resource_type) {
+            Some(Ok(block)) => block.attributes.get(attribute).is_some_and(|a| !a.computed_only()),
+            _ => false,
+        }
     }
 
     pub fn has_data_source(&self, data_type: &str) -> bool {
-        self.data_sources.raw.contains_key(data_type)
+        self.data_sources.contains(data_type)
     }
 
     /// All resource type names, sorted.
     pub fn resource_types(&self) -> impl Iterator<Item = &str> {
-        self.resources.raw.keys().map(String::as_str)
+        self.resources.names()
     }
 
     /// All data source type names, sorted.
     pub fn data_source_types(&self) -> impl Iterator<Item = &str> {
-        self.data_sources.raw.keys().map(String::as_str)
+        self.data_sources.names()
     }
 
     /// Parses every resource and data source schema (normally parsed lazily), reporting the
@@ -263,11 +288,11 @@ impl ProviderSchema {
             ("resource", &self.resources),
             ("data source", &self.data_sources),
         ] {
-            for name in types.raw.keys() {
-                if let Some(Err(error)) = types.get(name) {
+            for name in types.names() {
+                if let Some(Err(error)) = types.get(&self.text, name) {
                     return Err(SchemaLoadError::TypeSchema {
                         kind,
-                        name: name.clone(),
+                        name: name.to_owned(),
                         error,
                     });
                 }
@@ -313,48 +338,77 @@ fn normalize_source(source: &str) -> String {
     }
 }
 
-/// The top level of `terraform providers schema -json`, with providers left unparsed.
+/// The top level of `terraform providers schema -json`, with type schemas left unparsed.
 #[derive(Deserialize)]
 struct SchemaFile<'a> {
     #[serde(default)]
     format_version: Option<String>,
     #[serde(borrow, default)]
-    provider_schemas: BTreeMap<String, &'a RawValue>,
+    provider_schemas: BTreeMap<String, ProviderFile<'a>>,
 }
 
-/// One provider's entry, with resource and data source schemas left unparsed.
+/// One provider's entry, with all schemas left unparsed (borrowed from the text).
 #[derive(Deserialize)]
-struct ProviderFile {
-    #[serde(default)]
-    provider: Option<SchemaEntry>,
-    #[serde(default)]
-    resource_schemas: BTreeMap<String, Box<RawValue>>,
-    #[serde(default)]
-    data_source_schemas: BTreeMap<String, Box<RawValue>>,
+struct ProviderFile<'a> {
+    #[serde(borrow, default)]
+    provider: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    resource_schemas: BTreeMap<String, &'a RawValue>,
+    #[serde(borrow, default)]
+    data_source_schemas: BTreeMap<String, &'a RawValue>,
 }
 
-/// Raw type schemas by name, parsed on first use.
+/// The schema JSON text, which [`LazyTypes`] index into. Its `Debug` shows only the length.
+struct SchemaText(String);
+
+impl fmt::Debug for SchemaText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SchemaText({} bytes)", self.0.len())
+    }
+}
+
+/// Type schemas by name, as byte ranges of the schema text, parsed on first use.
 struct LazyTypes {
-    raw: BTreeMap<String, Box<RawValue>>,
+    spans: BTreeMap<String, Range<usize>>,
     parsed: Mutex<BTreeMap<String, Arc<Block>>>,
 }
 
 impl LazyTypes {
-    fn new(raw: BTreeMap<String, Box<RawValue>>) -> Self {
+    /// Indexes raw values borrowed from `text` by their position in it.
+    fn new(text: &str, raw: &BTreeMap<String, &RawValue>) -> Self {
+        let base = text.as_ptr() as usize;
+        let spans = raw
+            .iter()
+            .map(|(name, raw)| {
+                let json = raw.get();
+                let start = (json.as_ptr() as usize).wrapping_sub(base);
+                debug_assert_eq!(text.get(start..start + json.len()), Some(json));
+                (name.clone(), start..start + json.len())
+            })
+            .collect();
         LazyTypes {
-            raw,
+            spans,
             parsed: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// `None` if there is no such type.
-    fn get(&self, name: &str) -> Option<Result<Arc<Block>, serde_json::Error>> {
-        let raw = self.raw.get(name)?;
+    fn contains(&self, name: &str) -> bool {
+        self.spans.contains_key(name)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.spans.keys().map(String::as_str)
+    }
+
+    /// `None` if there is no such type. `text` is the text the spans index.
+    fn get(&self, text: &SchemaText, name: &str) -> Option<Result<Arc<Block>, serde_json::Error>> {
+        let span = self.spans.get(name)?;
         if let Some(block) = self.lock().get(name) {
             return Some(Ok(Arc::clone(block)));
         }
         // Parse outside the lock; a concurrent parse of the same type is harmless.
-        let block = match serde_json::from_str::<SchemaEntry>(raw.get()) {
+        let json = text.0.get(span.clone()).unwrap_or_default();
+        let block = match serde_json::from_str::<SchemaEntry>(json) {
             Ok(entry) => Arc::new(entry.block),
             Err(e) => return Some(Err(e)),
         };
@@ -375,7 +429,7 @@ impl LazyTypes {
 impl fmt::Debug for LazyTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LazyTypes")
-            .field("types", &self.raw.len())
+            .field("types", &self.spans.len())
             .field("parsed", &self.lock().len())
             .finish()
     }
@@ -611,7 +665,7 @@ impl BodyKind {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum TypeKind {
     Resource,
     Data,
@@ -652,7 +706,8 @@ struct Checker<'s, 'd> {
     locals: BTreeSet<&'d str>,
     modules: BTreeSet<&'d str>,
     aliases: BTreeSet<&'d str>,
-    lookups: BTreeMap<(TypeKind, String), Lookup>,
+    /// Type schemas looked up so far: resources, data sources.
+    lookups: [BTreeMap<String, Lookup>; 2],
 }
 
 impl<'s, 'd> Checker<'s, 'd> {
@@ -667,7 +722,7 @@ impl<'s, 'd> Checker<'s, 'd> {
             locals: BTreeSet::new(),
             modules: BTreeSet::new(),
             aliases: BTreeSet::new(),
-            lookups: BTreeMap::new(),
+            lookups: [BTreeMap::new(), BTreeMap::new()],
         }
     }
 
@@ -681,19 +736,19 @@ impl<'s, 'd> Checker<'s, 'd> {
     }
 
     fn lookup(&mut self, kind: TypeKind, name: &str) -> Lookup {
-        if let Some(found) = self.lookups.get(&(kind, name.to_owned())) {
+        let (slot, types) = match kind {
+            TypeKind::Resource => (0, &self.schema.resources),
+            TypeKind::Data => (1, &self.schema.data_sources),
+        };
+        if let Some(found) = self.lookups[slot].get(name) {
             return found.clone();
         }
-        let types = match kind {
-            TypeKind::Resource => &self.schema.resources,
-            TypeKind::Data => &self.schema.data_sources,
-        };
-        let found = match types.get(name) {
+        let found = match types.get(&self.schema.text, name) {
             None => Lookup::Unknown,
             Some(Ok(block)) => Lookup::Known(block),
             Some(Err(e)) => Lookup::Malformed(e.to_string()),
         };
-        self.lookups.insert((kind, name.to_owned()), found.clone());
+        self.lookups[slot].insert(name.to_owned(), found.clone());
         found
     }
 

@@ -1,0 +1,47 @@
+//! `baas.manifest.json`: what was generated, where, in which order to apply it, and what the
+//! application code must implement (functions, triggers, routes).
+
+use crate::stack::Stack;
+use baas_model::{Backend, SourceFile};
+use baas_providers::Provisioned;
+use baas_terraform::document::to_json;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+pub fn build(source: &SourceFile, backend: &Backend, stack: &Stack, provisioned: &[Provisioned]) -> String {
+    let digest = Sha256::digest(source.text.as_bytes());
+    let digest: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let mut sections: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for p in provisioned {
+        for (section, entries) in &p.manifest {
+            let target = sections.entry(section.clone()).or_default();
+            for (key, entry) in entries {
+                target.insert(key.clone(), entry.clone());
+            }
+        }
+    }
+    let outputs: Vec<&String> = stack.document.outputs.keys().collect();
+    let mut manifest = json!({
+        "baas_version": crate::BAAS_VERSION,
+        "input_digest": format!("sha256:{digest}"),
+        "name": backend.name.value,
+        "environment": backend.environment.value,
+        "location": backend.location.value.name,
+        "stacks": {
+            (stack.name.clone()): {
+                "path": format!("{}/main.tf.json", stack.name),
+                "role": "main",
+                "region": backend.location.value.name,
+                "resource_group": crate::stack::resource_group_address().to_string(),
+                "resources": stack.document.resource_count(),
+                "outputs": outputs,
+            }
+        },
+        "deploy_order": [stack.name],
+    });
+    for (section, entries) in sections {
+        manifest[section] = Value::Object(entries);
+    }
+    to_json(&manifest)
+}

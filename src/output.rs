@@ -1,0 +1,97 @@
+//! Writing the output folder: all of it or nothing, and comparing it for `--check`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+const MANIFEST: &str = "baas.manifest.json";
+
+/// Writes `files` into a temporary folder beside `out` and swaps it into place, so a failure
+/// at any point leaves the previous output untouched. `out` is replaced as a whole; to protect
+/// a folder that is not baas output (`-o .`, say), a non-empty `out` without a manifest is refused.
+pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    if out.exists() {
+        guard_existing(out)?;
+    }
+    fs::create_dir_all(&parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".baas-staging-")
+        .tempdir_in(&parent)
+        .map_err(|e| format!("cannot create a temporary folder in `{}`: {e}", parent.display()))?;
+    for (relative, contents) in files {
+        let path = staging.path().join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+        fs::write(&path, contents).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    swap_into_place(staging, out, &parent)
+}
+
+fn guard_existing(out: &Path) -> Result<(), String> {
+    if !out.is_dir() {
+        return Err(format!("`{}` exists and is not a folder", out.display()));
+    }
+    let empty = fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?.next().is_none();
+    if !empty && !out.join(MANIFEST).is_file() {
+        return Err(format!(
+            "refusing to replace `{}`: it is not empty and holds no `{MANIFEST}`, so it is not baas output; choose another `--out`",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), String> {
+    let previous = if out.exists() {
+        let holder = tempfile::Builder::new()
+            .prefix(".baas-previous-")
+            .tempdir_in(parent)
+            .map_err(|e| format!("cannot create a temporary folder in `{}`: {e}", parent.display()))?;
+        let moved = holder.path().join("out");
+        fs::rename(out, &moved).map_err(|e| format!("cannot move the previous `{}` aside: {e}", out.display()))?;
+        Some((holder, moved))
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    if let Err(error) = fs::rename(&staged, out) {
+        // Put the previous output back; the new one stays out of the way.
+        if let Some((_, moved)) = &previous {
+            let _ = fs::rename(moved, out);
+        }
+        let _ = fs::remove_dir_all(&staged);
+        return Err(format!("cannot move the new output into `{}`: {error}", out.display()));
+    }
+    // `previous` drops here and removes the old output.
+    Ok(())
+}
+
+/// Files under `out` that differ from, are missing from, or are not part of a fresh synth.
+pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    for (relative, contents) in files {
+        match fs::read(out.join(relative)) {
+            Ok(existing) if existing == contents.as_bytes() => {}
+            Ok(_) => stale.push(format!("{relative} (differs)")),
+            Err(_) => stale.push(format!("{relative} (missing)")),
+        }
+    }
+    if out.is_dir() {
+        let entries = fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+        let mut extra: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join("main.tf.json").is_file())
+            .map(|e| format!("{}/main.tf.json", e.file_name().to_string_lossy()))
+            .filter(|f| !files.contains_key(f))
+            .map(|f| format!("{f} (no longer produced)"))
+            .collect();
+        extra.sort();
+        stale.extend(extra);
+    }
+    Ok(stale)
+}
