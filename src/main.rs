@@ -17,7 +17,11 @@ const USAGE_OR_IO: u8 = 2;
 const STALE: u8 = 3;
 
 #[derive(Debug, Parser)]
-#[command(name = "baas", version, about = "Turns a declarative backend.yaml into Terraform JSON for Azure (azurerm)")]
+#[command(
+    name = "baas",
+    version,
+    about = "Turns a declarative backend.yaml into Terraform JSON for Azure (azurerm)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,8 +71,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let registry = Registry::builtin();
     let code = match cli.command {
-        Command::Synth { file, out, env, check } => synth(&registry, &file, &out, env.as_deref(), check),
-        Command::Validate { file, env, format } => validate(&registry, &file, env.as_deref(), format),
+        Command::Synth {
+            file,
+            out,
+            env,
+            check,
+        } => synth(&registry, &file, &out, env.as_deref(), check),
+        Command::Validate { file, env, format } => {
+            validate(&registry, &file, env.as_deref(), format)
+        }
         Command::Explain { code } => explain(&registry, &code),
     };
     ExitCode::from(code)
@@ -89,9 +100,15 @@ fn check_env(env: Option<&str>) -> Result<(), u8> {
     }
 }
 
-fn read_source(file: &Path) -> Result<Result<SourceFile, (SourceFile, baas_model::Diagnostic)>, u8> {
-    let bytes = std::fs::read(file).map_err(|e| usage_error(&format!("cannot read `{}`: {e}", file.display())))?;
-    Ok(baas_model::decode_source(&file.display().to_string(), &bytes))
+fn read_source(
+    file: &Path,
+) -> Result<Result<SourceFile, (SourceFile, baas_model::Diagnostic)>, u8> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", file.display())))?;
+    Ok(baas_model::decode_source(
+        &file.display().to_string(),
+        &bytes,
+    ))
 }
 
 fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
@@ -139,7 +156,10 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
                 OK
             }
             Ok(stale) => {
-                eprintln!("error: `{}` is stale; run `baas synth` and commit the result:", out.display());
+                eprintln!(
+                    "error: `{}` is stale; run `baas synth` and commit the result:",
+                    out.display()
+                );
                 for file in stale {
                     eprintln!("  {file}");
                 }
@@ -150,7 +170,11 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
     }
     match output::write_atomically(out, &synthesis.files) {
         Ok(()) => {
-            eprintln!("wrote {} files to `{}`", synthesis.files.len(), out.display());
+            eprintln!(
+                "wrote {} files to `{}`",
+                synthesis.files.len(),
+                out.display()
+            );
             OK
         }
         Err(error) => usage_error(&error),
@@ -159,7 +183,10 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
 
 fn explain(registry: &Registry, code: &str) -> u8 {
     let codes = baas_synth::all_codes(registry);
-    match codes.iter().find(|c| c.id == code || c.id.strip_prefix("baas::") == Some(code)) {
+    match codes
+        .iter()
+        .find(|c| c.id == code || c.id.strip_prefix("baas::") == Some(code))
+    {
         Some(found) => {
             println!("{}: {}\n\n{}", found.id, found.summary, found.explanation);
             OK
@@ -167,8 +194,13 @@ fn explain(registry: &Registry, code: &str) -> u8 {
         None => {
             let ids: Vec<&str> = codes.iter().map(|c| c.id).collect();
             match baas_model::diagnostic::did_you_mean(code, ids.iter().copied()) {
-                Some(s) => usage_error(&format!("unknown diagnostic code `{code}`; did you mean `{s}`?")),
-                None => usage_error(&format!("unknown diagnostic code `{code}`; known codes:\n  {}", ids.join("\n  "))),
+                Some(s) => usage_error(&format!(
+                    "unknown diagnostic code `{code}`; did you mean `{s}`?"
+                )),
+                None => usage_error(&format!(
+                    "unknown diagnostic code `{code}`; known codes:\n  {}",
+                    ids.join("\n  ")
+                )),
             }
         }
     }

@@ -17,17 +17,25 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
     if out.exists() {
         guard_existing(out)?;
     }
-    fs::create_dir_all(&parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+    fs::create_dir_all(&parent)
+        .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".baas-staging-")
         .tempdir_in(&parent)
-        .map_err(|e| format!("cannot create a temporary folder in `{}`: {e}", parent.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot create a temporary folder in `{}`: {e}",
+                parent.display()
+            )
+        })?;
     for (relative, contents) in files {
         let path = staging.path().join(relative);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         }
-        fs::write(&path, contents).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        fs::write(&path, contents)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
     swap_into_place(staging, out, &parent)
 }
@@ -36,7 +44,10 @@ fn guard_existing(out: &Path) -> Result<(), String> {
     if !out.is_dir() {
         return Err(format!("`{}` exists and is not a folder", out.display()));
     }
-    let empty = fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?.next().is_none();
+    let empty = fs::read_dir(out)
+        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
+        .next()
+        .is_none();
     if !empty && !out.join(MANIFEST).is_file() {
         return Err(format!(
             "refusing to replace `{}`: it is not empty and holds no `{MANIFEST}`, so it is not baas output; choose another `--out`",
@@ -51,9 +62,15 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
         let holder = tempfile::Builder::new()
             .prefix(".baas-previous-")
             .tempdir_in(parent)
-            .map_err(|e| format!("cannot create a temporary folder in `{}`: {e}", parent.display()))?;
+            .map_err(|e| {
+                format!(
+                    "cannot create a temporary folder in `{}`: {e}",
+                    parent.display()
+                )
+            })?;
         let moved = holder.path().join("out");
-        fs::rename(out, &moved).map_err(|e| format!("cannot move the previous `{}` aside: {e}", out.display()))?;
+        fs::rename(out, &moved)
+            .map_err(|e| format!("cannot move the previous `{}` aside: {e}", out.display()))?;
         Some((holder, moved))
     } else {
         None
@@ -65,7 +82,10 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
             let _ = fs::rename(moved, out);
         }
         let _ = fs::remove_dir_all(&staged);
-        return Err(format!("cannot move the new output into `{}`: {error}", out.display()));
+        return Err(format!(
+            "cannot move the new output into `{}`: {error}",
+            out.display()
+        ));
     }
     // `previous` drops here and removes the old output.
     Ok(())
@@ -82,7 +102,8 @@ pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<S
         }
     }
     if out.is_dir() {
-        let entries = fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+        let entries =
+            fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
         let mut extra: Vec<String> = entries
             .filter_map(Result::ok)
             .filter(|e| e.path().join("main.tf.json").is_file())

@@ -19,12 +19,19 @@ fn colors() -> bool {
 
 /// The rendered report; without colours it is stable text, used by the snapshot tests.
 pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> String {
-    let theme = if colors { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if colors {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let named = NamedSource::new(source.name.clone(), source.text.clone());
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = Report { diagnostic, source: &named };
+        let report = Report {
+            diagnostic,
+            source: &named,
+        };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code.id, diagnostic.message));
         }
@@ -33,7 +40,10 @@ pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> S
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     if !diagnostics.is_empty() {
-        out.push_str(&format!("{}: {errors} error(s), {warnings} warning(s)\n", source.name));
+        out.push_str(&format!(
+            "{}: {errors} error(s), {warnings} warning(s)\n",
+            source.name
+        ));
     }
     out
 }
@@ -98,16 +108,22 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.map(|_| self.source as &dyn miette::SourceCode)
+        self.diagnostic
+            .span
+            .map(|_| self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diagnostic.span?;
-        let primary = LabeledSpan::new_primary_with_span(self.diagnostic.label.clone(), to_source_span(span));
+        let primary =
+            LabeledSpan::new_primary_with_span(self.diagnostic.label.clone(), to_source_span(span));
         let related = self
             .diagnostic
             .related

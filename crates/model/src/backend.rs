@@ -69,7 +69,13 @@ pub enum Consistency {
 }
 
 impl Consistency {
-    pub const NAMES: &'static [&'static str] = &["Eventual", "ConsistentPrefix", "Session", "BoundedStaleness", "Strong"];
+    pub const NAMES: &'static [&'static str] = &[
+        "Eventual",
+        "ConsistentPrefix",
+        "Session",
+        "BoundedStaleness",
+        "Strong",
+    ];
     pub const ALL: [Consistency; 5] = [
         Consistency::Eventual,
         Consistency::ConsistentPrefix,
@@ -121,7 +127,8 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    pub const NAMES: &'static [&'static str] = &["node", "python", "dotnet-isolated", "java", "powershell"];
+    pub const NAMES: &'static [&'static str] =
+        &["node", "python", "dotnet-isolated", "java", "powershell"];
     pub const ALL: [Runtime; 5] = [
         Runtime::Node,
         Runtime::Python,
@@ -146,7 +153,14 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    pub const NAMES: &'static [&'static str] = &["string", "number", "boolean", "timestamp", "array", "object"];
+    pub const NAMES: &'static [&'static str] = &[
+        "string",
+        "number",
+        "boolean",
+        "timestamp",
+        "array",
+        "object",
+    ];
     pub const ALL: [FieldType; 6] = [
         FieldType::String,
         FieldType::Number,
@@ -227,7 +241,8 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
-    pub const NAMES: &'static [&'static str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+    pub const NAMES: &'static [&'static str] =
+        &["get", "post", "put", "patch", "delete", "head", "options"];
     pub const ALL: [HttpMethod; 7] = [
         HttpMethod::Get,
         HttpMethod::Post,

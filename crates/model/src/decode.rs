@@ -48,34 +48,54 @@ impl<'n> MapReader<'n> {
         };
         for (index, (key, _)) in entries.iter().enumerate() {
             let name = scalar_text(key);
-            if let Some((first, _)) = entries[..index].iter().find(|(k, _)| scalar_text(k) == name) {
+            if let Some((first, _)) = entries[..index]
+                .iter()
+                .find(|(k, _)| scalar_text(k) == name)
+            {
                 sink.push(
-                    Diagnostic::error(&codes::SCHEMA_DUPLICATE_KEY, format!("`{name}` is written twice in {what}"))
-                        .at(key.span)
-                        .label("second")
-                        .related(first.span, "first")
-                        .help("remove one of them"),
+                    Diagnostic::error(
+                        &codes::SCHEMA_DUPLICATE_KEY,
+                        format!("`{name}` is written twice in {what}"),
+                    )
+                    .at(key.span)
+                    .label("second")
+                    .related(first.span, "first")
+                    .help("remove one of them"),
                 );
             } else if let Some((_, why)) = not_yet.iter().find(|(k, _)| *k == name) {
                 sink.push(
-                    Diagnostic::error(&codes::NOT_SUPPORTED, format!("`{name}` is not supported yet: {why}"))
-                        .at(key.span)
-                        .help(format!("remove `{name}`; this version of baas would otherwise ignore it")),
+                    Diagnostic::error(
+                        &codes::NOT_SUPPORTED,
+                        format!("`{name}` is not supported yet: {why}"),
+                    )
+                    .at(key.span)
+                    .help(format!(
+                        "remove `{name}`; this version of baas would otherwise ignore it"
+                    )),
                 );
             } else if !known.contains(&name) {
                 sink.push(unknown_key(key, name, what, known));
             }
         }
-        Some(MapReader { span: node.span, entries })
+        Some(MapReader {
+            span: node.span,
+            entries,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| scalar_text(k) == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| scalar_text(k) == key)
+            .map(|(_, v)| v)
     }
 
     /// The key node itself, for diagnostics that point at a key.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.entries.iter().find(|(k, _)| scalar_text(k) == key).map(|(k, _)| k.span)
+        self.entries
+            .iter()
+            .find(|(k, _)| scalar_text(k) == key)
+            .map(|(k, _)| k.span)
     }
 
     pub fn entries(&self) -> &'n [(Node, Node)] {
@@ -106,9 +126,12 @@ impl<'n> MapReader<'n> {
 }
 
 fn unknown_key(key: &Node, name: &str, what: &str, known: &[&str]) -> Diagnostic {
-    let diagnostic = Diagnostic::error(&codes::SCHEMA_UNKNOWN_KEY, format!("unknown key `{name}` in {what}"))
-        .at(key.span)
-        .label("not a known key");
+    let diagnostic = Diagnostic::error(
+        &codes::SCHEMA_UNKNOWN_KEY,
+        format!("unknown key `{name}` in {what}"),
+    )
+    .at(key.span)
+    .label("not a known key");
     match did_you_mean(name, known.iter().copied()) {
         Some(suggestion) => diagnostic.help(format!("did you mean `{suggestion}`?")),
         None => diagnostic.help(format!("known keys: {}", backticked(known))),
@@ -116,7 +139,11 @@ fn unknown_key(key: &Node, name: &str, what: &str, known: &[&str]) -> Diagnostic
 }
 
 pub fn backticked(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn scalar_text(node: &Node) -> &str {
@@ -127,9 +154,12 @@ pub fn scalar_text(node: &Node) -> &str {
 }
 
 pub fn type_error(node: &Node, message: &str) -> Diagnostic {
-    Diagnostic::error(&codes::SCHEMA_TYPE, format!("{message}, found {}", node.describe()))
-        .at(node.span)
-        .label("wrong type")
+    Diagnostic::error(
+        &codes::SCHEMA_TYPE,
+        format!("{message}, found {}", node.describe()),
+    )
+    .at(node.span)
+    .label("wrong type")
 }
 
 /// Text: any scalar. Numbers are accepted as text (`version: 20`).
@@ -144,21 +174,37 @@ pub fn string(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<String
 }
 
 pub fn boolean(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<bool>> {
-    if let Value::Scalar { text, quoted: false } = &node.value {
+    if let Value::Scalar {
+        text,
+        quoted: false,
+    } = &node.value
+    {
         match text.as_str() {
             "true" | "True" | "TRUE" => return Some(Spanned::new(true, node.span)),
             "false" | "False" | "FALSE" => return Some(Spanned::new(false, node.span)),
             _ => {}
         }
     }
-    sink.push(type_error(node, &format!("{what} must be `true` or `false`")));
+    sink.push(type_error(
+        node,
+        &format!("{what} must be `true` or `false`"),
+    ));
     None
 }
 
 /// An integer within `min..=max`.
-pub fn integer(node: &Node, what: &str, min: i64, max: i64, sink: &mut Sink) -> Option<Spanned<i64>> {
+pub fn integer(
+    node: &Node,
+    what: &str,
+    min: i64,
+    max: i64,
+    sink: &mut Sink,
+) -> Option<Spanned<i64>> {
     let parsed = match &node.value {
-        Value::Scalar { text, quoted: false } => text.replace('_', "").parse::<i64>().ok(),
+        Value::Scalar {
+            text,
+            quoted: false,
+        } => text.replace('_', "").parse::<i64>().ok(),
         _ => None,
     };
     let Some(value) = parsed else {
@@ -167,10 +213,13 @@ pub fn integer(node: &Node, what: &str, min: i64, max: i64, sink: &mut Sink) -> 
     };
     if value < min || value > max {
         sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, format!("{what} is {value}, outside {min}..={max}"))
-                .at(node.span)
-                .label("out of range")
-                .help(format!("use a value from {min} to {max}")),
+            Diagnostic::error(
+                &codes::SCHEMA_VALUE,
+                format!("{what} is {value}, outside {min}..={max}"),
+            )
+            .at(node.span)
+            .label("out of range")
+            .help(format!("use a value from {min} to {max}")),
         );
         return None;
     }
@@ -178,9 +227,18 @@ pub fn integer(node: &Node, what: &str, min: i64, max: i64, sink: &mut Sink) -> 
 }
 
 /// A number within `min..=max`.
-pub fn number(node: &Node, what: &str, min: f64, max: f64, sink: &mut Sink) -> Option<Spanned<f64>> {
+pub fn number(
+    node: &Node,
+    what: &str,
+    min: f64,
+    max: f64,
+    sink: &mut Sink,
+) -> Option<Spanned<f64>> {
     let parsed = match &node.value {
-        Value::Scalar { text, quoted: false } => text.parse::<f64>().ok().filter(|v| v.is_finite()),
+        Value::Scalar {
+            text,
+            quoted: false,
+        } => text.parse::<f64>().ok().filter(|v| v.is_finite()),
         _ => None,
     };
     let Some(value) = parsed else {
@@ -189,10 +247,13 @@ pub fn number(node: &Node, what: &str, min: f64, max: f64, sink: &mut Sink) -> O
     };
     if value < min || value > max {
         sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, format!("{what} is {value}, outside {min}..={max}"))
-                .at(node.span)
-                .label("out of range")
-                .help(format!("use a value from {min} to {max}")),
+            Diagnostic::error(
+                &codes::SCHEMA_VALUE,
+                format!("{what} is {value}, outside {min}..={max}"),
+            )
+            .at(node.span)
+            .label("out of range")
+            .help(format!("use a value from {min} to {max}")),
         );
         return None;
     }
@@ -200,7 +261,12 @@ pub fn number(node: &Node, what: &str, min: f64, max: f64, sink: &mut Sink) -> O
 }
 
 /// One of a fixed set of words; returns its index in `allowed`.
-pub fn one_of(node: &Node, what: &str, allowed: &[&str], sink: &mut Sink) -> Option<Spanned<usize>> {
+pub fn one_of(
+    node: &Node,
+    what: &str,
+    allowed: &[&str],
+    sink: &mut Sink,
+) -> Option<Spanned<usize>> {
     let text = string(node, what, sink)?;
     if let Some(index) = allowed.iter().position(|a| *a == text.value) {
         return Some(Spanned::new(index, node.span));
@@ -212,7 +278,10 @@ pub fn one_of(node: &Node, what: &str, allowed: &[&str], sink: &mut Sink) -> Opt
     .at(node.span)
     .label("not allowed");
     diagnostic = match did_you_mean(&text.value, allowed.iter().copied()) {
-        Some(s) => diagnostic.help(format!("did you mean `{s}`? allowed: {}", backticked(allowed))),
+        Some(s) => diagnostic.help(format!(
+            "did you mean `{s}`? allowed: {}",
+            backticked(allowed)
+        )),
         None => diagnostic.help(format!("allowed: {}", backticked(allowed))),
     };
     sink.push(diagnostic);

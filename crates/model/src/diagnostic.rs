@@ -96,7 +96,13 @@ impl Diagnostic {
 /// which stages happened to find them.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.span.map(|s| (s.start, s.end)), d.code.id, d.message.clone());
+        let key = |d: &Diagnostic| {
+            (
+                d.span.map(|s| (s.start, s.end)),
+                d.code.id,
+                d.message.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
 }
@@ -106,7 +112,10 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 /// "did you mean `x`?" for the closest candidate within a small edit distance.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(input, candidate);

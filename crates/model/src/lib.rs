@@ -23,20 +23,30 @@ pub use span::{SourceFile, Span, Spanned};
 /// On failure the returned source holds the valid prefix, so the diagnostic can be rendered.
 pub fn decode_source(name: &str, bytes: &[u8]) -> Result<SourceFile, (SourceFile, Diagnostic)> {
     let problem = match std::str::from_utf8(bytes) {
-        Ok(text) => text.find('\0').map(|at| (at, "a NUL byte: this looks like a binary file")),
+        Ok(text) => text
+            .find('\0')
+            .map(|at| (at, "a NUL byte: this looks like a binary file")),
         Err(error) => Some((error.valid_up_to(), "a byte that is not valid UTF-8")),
     };
     let Some((at, what)) = problem else {
         let text = String::from_utf8_lossy(bytes).into_owned();
-        return Ok(SourceFile::new(name, text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text)));
+        return Ok(SourceFile::new(
+            name,
+            text.strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        ));
     };
     // Keep the valid prefix so the diagnostic can show a line and column.
     let prefix = String::from_utf8_lossy(&bytes[..at]).into_owned();
     let source = SourceFile::new(name, prefix);
     let span = source.span(at, at);
-    let diagnostic = Diagnostic::error(&codes::PARSE_ENCODING, format!("`{name}` is not UTF-8 text: found {what} at byte {at}"))
-        .at(span)
-        .help("save the file as UTF-8, or check that the right file was passed");
+    let diagnostic = Diagnostic::error(
+        &codes::PARSE_ENCODING,
+        format!("`{name}` is not UTF-8 text: found {what} at byte {at}"),
+    )
+    .at(span)
+    .help("save the file as UTF-8, or check that the right file was passed");
     Err((source, diagnostic))
 }
 

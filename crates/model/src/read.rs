@@ -13,21 +13,48 @@ use indexmap::IndexMap;
 use std::collections::BTreeMap;
 
 const TOP_LEVEL: &[&str] = &[
-    "name", "environment", "location", "tags", "naming", "limits", "monitoring", "cosmos", "functions", "components",
+    "name",
+    "environment",
+    "location",
+    "tags",
+    "naming",
+    "limits",
+    "monitoring",
+    "cosmos",
+    "functions",
+    "components",
 ];
 const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
     ("networking", "network isolation is planned (issue #3)"),
-    ("deployment", "deployment strategies other than a single region are planned (issue #4)"),
+    (
+        "deployment",
+        "deployment strategies other than a single region are planned (issue #4)",
+    ),
     ("tenancy", "multi-tenant isolation is planned (issue #4)"),
-    ("environments", "environment overlays are planned (issue #4)"),
+    (
+        "environments",
+        "environment overlays are planned (issue #4)",
+    ),
     ("state", "remote state configuration is planned (issue #4)"),
-    ("providers", "custom template providers are planned (issue #3)"),
+    (
+        "providers",
+        "custom template providers are planned (issue #3)",
+    ),
 ];
 const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app"];
 const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
-    ("service-bus", "Service Bus components are planned (issue #3)"),
-    ("static-site", "static site components are planned (issue #3)"),
-    ("custom", "custom components and template providers are planned (issue #3)"),
+    (
+        "service-bus",
+        "Service Bus components are planned (issue #3)",
+    ),
+    (
+        "static-site",
+        "static site components are planned (issue #3)",
+    ),
+    (
+        "custom",
+        "custom components and template providers are planned (issue #3)",
+    ),
 ];
 const DEFAULT_VERSION_NOTE: &str = "the functions provider picks the runtime's default version";
 
@@ -35,17 +62,30 @@ const DEFAULT_VERSION_NOTE: &str = "the functions provider picks the runtime's d
 /// invalid; the sink holds why.
 pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let top = MapReader::new(root, "the document", TOP_LEVEL, TOP_LEVEL_NOT_YET, sink)?;
-    let name = top.require("name", "the document", sink).and_then(|n| app_name(n, sink));
-    let environment = top.require("environment", "the document", sink).and_then(|n| environment(n, sink));
-    let location = top.require("location", "the document", sink).and_then(|n| location(n, sink));
+    let name = top
+        .require("name", "the document", sink)
+        .and_then(|n| app_name(n, sink));
+    let environment = top
+        .require("environment", "the document", sink)
+        .and_then(|n| environment(n, sink));
+    let location = top
+        .require("location", "the document", sink)
+        .and_then(|n| location(n, sink));
     let tags = top.get("tags").map(|n| tags(n, sink)).unwrap_or_default();
-    let naming = top.get("naming").map_or_else(Naming::defaults, |n| naming(n, sink));
-    let limits = top.get("limits").map(|n| limits(n, sink)).unwrap_or_default();
+    let naming = top
+        .get("naming")
+        .map_or_else(Naming::defaults, |n| naming(n, sink));
+    let limits = top
+        .get("limits")
+        .map(|n| limits(n, sink))
+        .unwrap_or_default();
     let monitoring = monitoring(top.get("monitoring"), root.span, sink);
     let cosmos = cosmos_settings(top.get("cosmos"), None, "`cosmos`", sink);
     let functions = functions_settings(top.get("functions"), root.span, sink);
     let defaults = ComponentDefaults {
-        database: name.as_ref().map_or_else(|| "main".to_owned(), |n| n.value.clone()),
+        database: name
+            .as_ref()
+            .map_or_else(|| "main".to_owned(), |n| n.value.clone()),
         cosmos: cosmos.clone(),
     };
     let components = top
@@ -54,9 +94,12 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .unwrap_or_default();
     if top.get("components").is_some() && components.is_empty() && !has_component_errors(sink) {
         sink.push(
-            Diagnostic::error(&codes::NO_COMPONENTS, "the backend has no enabled component")
-                .at(top.key_span("components").unwrap_or(root.span))
-                .help("add a component, e.g. `users: {type: crud-api, entity: User}`"),
+            Diagnostic::error(
+                &codes::NO_COMPONENTS,
+                "the backend has no enabled component",
+            )
+            .at(top.key_span("components").unwrap_or(root.span))
+            .help("add a component, e.g. `users: {type: crud-api, entity: User}`"),
         );
     }
     Some(Backend {
@@ -77,10 +120,21 @@ fn has_component_errors(sink: &Sink) -> bool {
     sink.diagnostics.iter().any(|d| d.is_error())
 }
 
-fn pattern_error(code: &'static crate::diagnostic::Code, node: &Node, what: &str, rule: &str) -> Diagnostic {
-    Diagnostic::error(code, format!("{what} `{}` does not match {rule}", decode::scalar_text(node)))
-        .at(node.span)
-        .label("invalid")
+fn pattern_error(
+    code: &'static crate::diagnostic::Code,
+    node: &Node,
+    what: &str,
+    rule: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        code,
+        format!(
+            "{what} `{}` does not match {rule}",
+            decode::scalar_text(node)
+        ),
+    )
+    .at(node.span)
+    .label("invalid")
 }
 
 fn app_name(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
@@ -88,7 +142,9 @@ fn app_name(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
     let ok = text.len() >= 2
         && text.len() <= 12
         && text.starts_with(|c: char| c.is_ascii_lowercase())
-        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !ok {
         sink.push(
             pattern_error(&codes::NAME_PATTERN, node, "`name`", "`[a-z][a-z0-9]{1,11}`")
@@ -101,11 +157,20 @@ fn app_name(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
 
 fn environment(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
     let text = decode::string(node, "`environment`", sink)?;
-    let ok = !text.is_empty() && text.len() <= 8 && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let ok = !text.is_empty()
+        && text.len() <= 8
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !ok {
         sink.push(
-            pattern_error(&codes::ENVIRONMENT_PATTERN, node, "`environment`", "`[a-z0-9]{1,8}`")
-                .help("use 1-8 lowercase letters and digits, e.g. `dev`, `test`, `stg`, `prod`"),
+            pattern_error(
+                &codes::ENVIRONMENT_PATTERN,
+                node,
+                "`environment`",
+                "`[a-z0-9]{1,8}`",
+            )
+            .help("use 1-8 lowercase letters and digits, e.g. `dev`, `test`, `stg`, `prod`"),
         );
         return None;
     }
@@ -124,10 +189,13 @@ fn location(node: &Node, sink: &mut Sink) -> Option<Spanned<&'static regions::Re
         format!("did you mean {}?", backticked(&suggestions))
     };
     sink.push(
-        Diagnostic::error(&codes::LOCATION, format!("`{}` is not a known Azure region", text.value))
-            .at(node.span)
-            .label("unknown region")
-            .help(help),
+        Diagnostic::error(
+            &codes::LOCATION,
+            format!("`{}` is not a known Azure region", text.value),
+        )
+        .at(node.span)
+        .label("unknown region")
+        .help(help),
     );
     None
 }
@@ -135,33 +203,52 @@ fn location(node: &Node, sink: &mut Sink) -> Option<Spanned<&'static regions::Re
 fn tags(node: &Node, sink: &mut Sink) -> BTreeMap<String, Spanned<String>> {
     let mut tags = BTreeMap::new();
     let Some(map) = MapReader::new(node, "`tags`", &[], &[], &mut Sink::default()) else {
-        sink.push(decode::type_error(node, "`tags` must be a mapping of text to text"));
+        sink.push(decode::type_error(
+            node,
+            "`tags` must be a mapping of text to text",
+        ));
         return tags;
     };
     for (key, value) in map.entries() {
         let name = decode::scalar_text(key);
-        if name.is_empty() || name.len() > 512 || name.contains(['<', '>', '%', '&', '\\', '?', '/']) {
+        if name.is_empty()
+            || name.len() > 512
+            || name.contains(['<', '>', '%', '&', '\\', '?', '/'])
+        {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("tag name `{name}` is not allowed by Azure"))
-                    .at(key.span)
-                    .help("tag names are 1-512 characters without `<`, `>`, `%`, `&`, `\\`, `?` or `/`"),
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("tag name `{name}` is not allowed by Azure"),
+                )
+                .at(key.span)
+                .help(
+                    "tag names are 1-512 characters without `<`, `>`, `%`, `&`, `\\`, `?` or `/`",
+                ),
             );
             continue;
         }
         if tags.contains_key(name) {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_DUPLICATE_KEY, format!("tag `{name}` is written twice"))
-                    .at(key.span)
-                    .help("remove one of them"),
+                Diagnostic::error(
+                    &codes::SCHEMA_DUPLICATE_KEY,
+                    format!("tag `{name}` is written twice"),
+                )
+                .at(key.span)
+                .help("remove one of them"),
             );
             continue;
         }
-        let Some(text) = decode::string(value, &format!("tag `{name}`"), sink) else { continue };
+        let Some(text) = decode::string(value, &format!("tag `{name}`"), sink) else {
+            continue;
+        };
         if text.len() > 256 {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("tag `{name}` is longer than Azure's 256 characters"))
-                    .at(value.span)
-                    .help("shorten the value"),
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("tag `{name}` is longer than Azure's 256 characters"),
+                )
+                .at(value.span)
+                .help("shorten the value"),
             );
             continue;
         }
@@ -172,18 +259,28 @@ fn tags(node: &Node, sink: &mut Sink) -> BTreeMap<String, Spanned<String>> {
 
 impl Naming {
     fn defaults() -> Naming {
-        Naming { unique_suffix: true, ..Naming::default() }
+        Naming {
+            unique_suffix: true,
+            ..Naming::default()
+        }
     }
 }
 
 fn naming(node: &Node, sink: &mut Sink) -> Naming {
     let mut naming = Naming::defaults();
     naming.span = node.span;
-    let Some(map) = MapReader::new(node, "`naming`", &["template", "abbreviations", "unique_suffix", "salt"], &[], sink)
-    else {
+    let Some(map) = MapReader::new(
+        node,
+        "`naming`",
+        &["template", "abbreviations", "unique_suffix", "salt"],
+        &[],
+        sink,
+    ) else {
         return naming;
     };
-    naming.template = map.get("template").and_then(|n| decode::string(n, "`naming.template`", sink));
+    naming.template = map
+        .get("template")
+        .and_then(|n| decode::string(n, "`naming.template`", sink));
     naming.unique_suffix = map
         .get("unique_suffix")
         .and_then(|n| decode::boolean(n, "`naming.unique_suffix`", sink))
@@ -194,15 +291,27 @@ fn naming(node: &Node, sink: &mut Sink) -> Naming {
         .map(|s| s.value)
         .unwrap_or_default();
     if let Some(abbreviations) = map.get("abbreviations") {
-        if let Some(inner) = MapReader::new(abbreviations, "`naming.abbreviations`", &[], &[], &mut Sink::default()) {
+        if let Some(inner) = MapReader::new(
+            abbreviations,
+            "`naming.abbreviations`",
+            &[],
+            &[],
+            &mut Sink::default(),
+        ) {
             for (key, value) in inner.entries() {
                 if let Some(text) = decode::string(value, "an abbreviation", sink) {
                     // The key is checked against the resource kinds by the naming rules, which own them.
-                    naming.abbreviations.insert(decode::scalar_text(key).to_owned(), Spanned::new(text.value, key.span));
+                    naming.abbreviations.insert(
+                        decode::scalar_text(key).to_owned(),
+                        Spanned::new(text.value, key.span),
+                    );
                 }
             }
         } else {
-            sink.push(decode::type_error(abbreviations, "`naming.abbreviations` must be a mapping"));
+            sink.push(decode::type_error(
+                abbreviations,
+                "`naming.abbreviations` must be a mapping",
+            ));
         }
     }
     naming
@@ -210,7 +319,16 @@ fn naming(node: &Node, sink: &mut Sink) -> Naming {
 
 fn limits(node: &Node, sink: &mut Sink) -> Limits {
     let mut limits = Limits::default();
-    let Some(map) = MapReader::new(node, "`limits`", Limits::KEYS, &[("max_servicebus_namespaces", "Service Bus is planned (issue #3)")], sink) else {
+    let Some(map) = MapReader::new(
+        node,
+        "`limits`",
+        Limits::KEYS,
+        &[(
+            "max_servicebus_namespaces",
+            "Service Bus is planned (issue #3)",
+        )],
+        sink,
+    ) else {
         return limits;
     };
     let read = |key: &str, sink: &mut Sink| {
@@ -235,15 +353,26 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
         span,
     };
     let Some(node) = node else { return monitoring };
-    let Some(map) = MapReader::new(node, "`monitoring`", &["enabled", "retention_days", "sampling_percentage"], &[], sink)
-    else {
+    let Some(map) = MapReader::new(
+        node,
+        "`monitoring`",
+        &["enabled", "retention_days", "sampling_percentage"],
+        &[],
+        sink,
+    ) else {
         return monitoring;
     };
-    if let Some(enabled) = map.get("enabled").and_then(|n| decode::boolean(n, "`monitoring.enabled`", sink)) {
+    if let Some(enabled) = map
+        .get("enabled")
+        .and_then(|n| decode::boolean(n, "`monitoring.enabled`", sink))
+    {
         monitoring.enabled = enabled.value;
     }
     // Log Analytics accepts 30..=730 days on the PerGB2018 SKU.
-    if let Some(days) = map.get("retention_days").and_then(|n| decode::integer(n, "`monitoring.retention_days`", 30, 730, sink)) {
+    if let Some(days) = map
+        .get("retention_days")
+        .and_then(|n| decode::integer(n, "`monitoring.retention_days`", 30, 730, sink))
+    {
         monitoring.retention_days = Spanned::new(days.value as u32, days.span);
     }
     if let Some(p) = map
@@ -256,7 +385,12 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
 }
 
 /// The shared `cosmos` block, or a CRUD API's override of it (`base` = the shared settings).
-fn cosmos_settings(node: Option<&Node>, base: Option<&CosmosSettings>, what: &str, sink: &mut Sink) -> CosmosSettings {
+fn cosmos_settings(
+    node: Option<&Node>,
+    base: Option<&CosmosSettings>,
+    what: &str,
+    sink: &mut Sink,
+) -> CosmosSettings {
     let span = node.map_or_else(Span::default, |n| n.span);
     let mut settings = base.cloned().unwrap_or(CosmosSettings {
         consistency: Spanned::new(Consistency::Session, span),
@@ -264,26 +398,48 @@ fn cosmos_settings(node: Option<&Node>, base: Option<&CosmosSettings>, what: &st
         public_network_access: Spanned::new(true, span),
     });
     let Some(node) = node else { return settings };
-    let Some(map) = MapReader::new(node, what, &["consistency", "serverless", "public_network_access"], &[], sink) else {
+    let Some(map) = MapReader::new(
+        node,
+        what,
+        &["consistency", "serverless", "public_network_access"],
+        &[],
+        sink,
+    ) else {
         return settings;
     };
-    if let Some(c) = map.get("consistency").and_then(|n| decode::one_of(n, "consistency level", Consistency::NAMES, sink)) {
+    if let Some(c) = map
+        .get("consistency")
+        .and_then(|n| decode::one_of(n, "consistency level", Consistency::NAMES, sink))
+    {
         settings.consistency = Spanned::new(Consistency::ALL[c.value], c.span);
     }
-    if let Some(b) = map.get("serverless").and_then(|n| decode::boolean(n, "`serverless`", sink)) {
+    if let Some(b) = map
+        .get("serverless")
+        .and_then(|n| decode::boolean(n, "`serverless`", sink))
+    {
         settings.serverless = b;
     }
-    if let Some(b) = map.get("public_network_access").and_then(|n| decode::boolean(n, "`public_network_access`", sink)) {
+    if let Some(b) = map
+        .get("public_network_access")
+        .and_then(|n| decode::boolean(n, "`public_network_access`", sink))
+    {
         settings.public_network_access = b;
     }
     settings
 }
 
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
-    let default = FunctionsSettings { plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)) };
+    let default = FunctionsSettings {
+        plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
+    };
     let Some(node) = node else { return default };
-    let Some(map) = MapReader::new(node, "`functions`", &["plan"], &[], sink) else { return default };
-    match map.get("plan").and_then(|n| decode::string(n, "`functions.plan`", sink)) {
+    let Some(map) = MapReader::new(node, "`functions`", &["plan"], &[], sink) else {
+        return default;
+    };
+    match map
+        .get("plan")
+        .and_then(|n| decode::string(n, "`functions.plan`", sink))
+    {
         Some(plan) => FunctionsSettings { plan },
         None => default,
     }
@@ -294,19 +450,29 @@ struct ComponentDefaults {
     cosmos: CosmosSettings,
 }
 
-fn components(node: &Node, defaults: &ComponentDefaults, sink: &mut Sink) -> IndexMap<String, Component> {
+fn components(
+    node: &Node,
+    defaults: &ComponentDefaults,
+    sink: &mut Sink,
+) -> IndexMap<String, Component> {
     let mut components = IndexMap::new();
     let Some(map) = MapReader::new(node, "`components`", &[], &[], &mut Sink::default()) else {
-        sink.push(decode::type_error(node, "`components` must be a mapping of component keys to components"));
+        sink.push(decode::type_error(
+            node,
+            "`components` must be a mapping of component keys to components",
+        ));
         return components;
     };
     for (key_node, value) in map.entries() {
         let key = decode::scalar_text(key_node);
         if components.contains_key(key) {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_DUPLICATE_KEY, format!("component `{key}` is written twice"))
-                    .at(key_node.span)
-                    .help("component keys must be unique"),
+                Diagnostic::error(
+                    &codes::SCHEMA_DUPLICATE_KEY,
+                    format!("component `{key}` is written twice"),
+                )
+                .at(key_node.span)
+                .help("component keys must be unique"),
             );
             continue;
         }
@@ -330,19 +496,40 @@ fn valid_component_key(key: &str) -> bool {
     key.len() <= 40
         && key.starts_with(|c: char| c.is_ascii_lowercase())
         && !key.ends_with('-')
-        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 const CRUD_API_KEYS: &[&str] = &[
-    "type", "enabled", "entity", "schema", "partition_key", "plural", "database", "container", "operations", "runtime",
-    "version", "cosmos",
+    "type",
+    "enabled",
+    "entity",
+    "schema",
+    "partition_key",
+    "plural",
+    "database",
+    "container",
+    "operations",
+    "runtime",
+    "version",
+    "cosmos",
 ];
 const FUNCTION_APP_KEYS: &[&str] = &["type", "enabled", "runtime", "version", "plan", "functions"];
 
-fn component(key: &str, key_span: Span, node: &Node, defaults: &ComponentDefaults, sink: &mut Sink) -> Option<Component> {
+fn component(
+    key: &str,
+    key_span: Span,
+    node: &Node,
+    defaults: &ComponentDefaults,
+    sink: &mut Sink,
+) -> Option<Component> {
     let what = format!("component `{key}`");
     let Value::Map(_) = &node.value else {
-        sink.push(decode::type_error(node, &format!("{what} must be a mapping with a `type`")));
+        sink.push(decode::type_error(
+            node,
+            &format!("{what} must be a mapping with a `type`"),
+        ));
         return None;
     };
     // Read `type` first: it decides which keys are known.
@@ -351,23 +538,42 @@ fn component(key: &str, key_span: Span, node: &Node, defaults: &ComponentDefault
         sink.push(
             Diagnostic::error(&codes::SCHEMA_MISSING, format!("{what} needs `type`"))
                 .at(key_span)
-                .help(format!("add `type:` with one of {}", backticked(COMPONENT_TYPES))),
+                .help(format!(
+                    "add `type:` with one of {}",
+                    backticked(COMPONENT_TYPES)
+                )),
         );
         return None;
     };
     let type_text = decode::scalar_text(type_node);
-    if let Some((_, why)) = COMPONENT_TYPES_NOT_YET.iter().find(|(t, _)| *t == type_text) {
+    if let Some((_, why)) = COMPONENT_TYPES_NOT_YET
+        .iter()
+        .find(|(t, _)| *t == type_text)
+    {
         sink.push(
-            Diagnostic::error(&codes::NOT_SUPPORTED, format!("component type `{type_text}` is not supported yet: {why}"))
-                .at(type_node.span)
-                .help(format!("this version supports {}", backticked(COMPONENT_TYPES))),
+            Diagnostic::error(
+                &codes::NOT_SUPPORTED,
+                format!("component type `{type_text}` is not supported yet: {why}"),
+            )
+            .at(type_node.span)
+            .help(format!(
+                "this version supports {}",
+                backticked(COMPONENT_TYPES)
+            )),
         );
         return None;
     }
     let kind = decode::one_of(type_node, "component type", COMPONENT_TYPES, sink)?;
-    let known = if kind.value == 0 { CRUD_API_KEYS } else { FUNCTION_APP_KEYS };
+    let known = if kind.value == 0 {
+        CRUD_API_KEYS
+    } else {
+        FUNCTION_APP_KEYS
+    };
     let map = MapReader::new(node, &what, known, &[], sink)?;
-    if let Some(enabled) = map.get("enabled").and_then(|n| decode::boolean(n, "`enabled`", sink)) {
+    if let Some(enabled) = map
+        .get("enabled")
+        .and_then(|n| decode::boolean(n, "`enabled`", sink))
+    {
         if !enabled.value {
             return None;
         }
@@ -377,17 +583,33 @@ fn component(key: &str, key_span: Span, node: &Node, defaults: &ComponentDefault
     } else {
         ComponentKind::FunctionApp(function_app(&what, &map, sink)?)
     };
-    Some(Component { key: key.to_owned(), key_span, kind })
+    Some(Component {
+        key: key.to_owned(),
+        key_span,
+        kind,
+    })
 }
 
 fn runtime(node: &Node, sink: &mut Sink) -> Option<Spanned<Runtime>> {
-    decode::one_of(node, "runtime", Runtime::NAMES, sink).map(|r| Spanned::new(Runtime::ALL[r.value], r.span))
+    decode::one_of(node, "runtime", Runtime::NAMES, sink)
+        .map(|r| Spanned::new(Runtime::ALL[r.value], r.span))
 }
 
-fn crud_api(key: &str, key_span: Span, map: &MapReader<'_>, defaults: &ComponentDefaults, sink: &mut Sink) -> Option<CrudApi> {
+fn crud_api(
+    key: &str,
+    key_span: Span,
+    map: &MapReader<'_>,
+    defaults: &ComponentDefaults,
+    sink: &mut Sink,
+) -> Option<CrudApi> {
     let what = format!("component `{key}`");
-    let entity = map.require("entity", &what, sink).and_then(|n| entity(n, sink));
-    let schema = map.get("schema").map(|n| schema(n, sink)).unwrap_or_default();
+    let entity = map
+        .require("entity", &what, sink)
+        .and_then(|n| entity(n, sink));
+    let schema = map
+        .get("schema")
+        .map(|n| schema(n, sink))
+        .unwrap_or_default();
     let partition_key = match map.get("partition_key") {
         Some(node) => partition_key(node, &schema, sink),
         None => Some(Spanned::new("/id".to_owned(), key_span)),
@@ -412,8 +634,15 @@ fn crud_api(key: &str, key_span: Span, map: &MapReader<'_>, defaults: &Component
         Some(node) => runtime(node, sink),
         None => Some(Spanned::new(Runtime::Node, key_span)),
     };
-    let version = map.get("version").and_then(|n| decode::string(n, "`version`", sink));
-    let cosmos = cosmos_settings(map.get("cosmos"), Some(&defaults.cosmos), &format!("`{key}.cosmos`"), sink);
+    let version = map
+        .get("version")
+        .and_then(|n| decode::string(n, "`version`", sink));
+    let cosmos = cosmos_settings(
+        map.get("cosmos"),
+        Some(&defaults.cosmos),
+        &format!("`{key}.cosmos`"),
+        sink,
+    );
     Some(CrudApi {
         entity: entity?,
         schema,
@@ -447,34 +676,59 @@ fn entity(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
 fn schema(node: &Node, sink: &mut Sink) -> IndexMap<String, Spanned<FieldType>> {
     let mut fields = IndexMap::new();
     let Some(map) = MapReader::new(node, "`schema`", &[], &[], &mut Sink::default()) else {
-        sink.push(decode::type_error(node, "`schema` must be a mapping of field names to types"));
+        sink.push(decode::type_error(
+            node,
+            "`schema` must be a mapping of field names to types",
+        ));
         return fields;
     };
     for (key, value) in map.entries() {
         let name = decode::scalar_text(key);
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("field name `{name}` is not an identifier"))
-                    .at(key.span)
-                    .help("use letters, digits and `_`, starting with a letter"),
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("field name `{name}` is not an identifier"),
+                )
+                .at(key.span)
+                .help("use letters, digits and `_`, starting with a letter"),
             );
             continue;
         }
         if let Some(t) = decode::one_of(value, "field type", FieldType::NAMES, sink) {
-            fields.insert(name.to_owned(), Spanned::new(FieldType::ALL[t.value], t.span));
+            fields.insert(
+                name.to_owned(),
+                Spanned::new(FieldType::ALL[t.value], t.span),
+            );
         }
     }
     fields
 }
 
-fn partition_key(node: &Node, schema: &IndexMap<String, Spanned<FieldType>>, sink: &mut Sink) -> Option<Spanned<String>> {
+fn partition_key(
+    node: &Node,
+    schema: &IndexMap<String, Spanned<FieldType>>,
+    sink: &mut Sink,
+) -> Option<Spanned<String>> {
     let text = decode::string(node, "`partition_key`", sink)?;
-    let segments: Vec<&str> = text.strip_prefix('/').map(|p| p.split('/').collect()).unwrap_or_default();
-    if segments.is_empty() || segments.iter().any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+    let segments: Vec<&str> = text
+        .strip_prefix('/')
+        .map(|p| p.split('/').collect())
+        .unwrap_or_default();
+    if segments.is_empty()
+        || segments
+            .iter()
+            .any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
         sink.push(
-            Diagnostic::error(&codes::PARTITION_KEY, format!("partition key `{}` is not a JSON path", text.value))
-                .at(node.span)
-                .help("write a path that starts with `/`, e.g. `/id` or `/tenantId`"),
+            Diagnostic::error(
+                &codes::PARTITION_KEY,
+                format!("partition key `{}` is not a JSON path", text.value),
+            )
+            .at(node.span)
+            .help("write a path that starts with `/`, e.g. `/id` or `/tenantId`"),
         );
         return None;
     }
@@ -482,13 +736,20 @@ fn partition_key(node: &Node, schema: &IndexMap<String, Spanned<FieldType>>, sin
         let fields: Vec<&str> = schema.keys().map(String::as_str).collect();
         let help = match crate::diagnostic::did_you_mean(segments[0], fields.iter().copied()) {
             Some(s) => format!("did you mean `/{s}`? or add `{}` to `schema`", segments[0]),
-            None => format!("use one of the schema's fields ({}) or add `{}` to `schema`", backticked(&fields), segments[0]),
+            None => format!(
+                "use one of the schema's fields ({}) or add `{}` to `schema`",
+                backticked(&fields),
+                segments[0]
+            ),
         };
         sink.push(
-            Diagnostic::error(&codes::PARTITION_KEY, format!("partition key `{}` names no field of `schema`", text.value))
-                .at(node.span)
-                .label("unknown field")
-                .help(help),
+            Diagnostic::error(
+                &codes::PARTITION_KEY,
+                format!("partition key `{}` names no field of `schema`", text.value),
+            )
+            .at(node.span)
+            .label("unknown field")
+            .help(help),
         );
         return None;
     }
@@ -512,11 +773,18 @@ fn cosmos_name(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<Strin
 
 fn route_segment(node: &Node, what: &str, sink: &mut Sink) -> Option<String> {
     let text = decode::string(node, what, sink)?;
-    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         sink.push(
-            Diagnostic::error(&codes::ROUTE, format!("{what} `{}` is not a route segment", text.value))
-                .at(node.span)
-                .help("use letters, digits, `-` and `_`"),
+            Diagnostic::error(
+                &codes::ROUTE,
+                format!("{what} `{}` is not a route segment", text.value),
+            )
+            .at(node.span)
+            .help("use letters, digits, `-` and `_`"),
         );
         return None;
     }
@@ -525,9 +793,19 @@ fn route_segment(node: &Node, what: &str, sink: &mut Sink) -> Option<String> {
 
 /// English plural for route names; `plural:` overrides it for irregular words.
 fn pluralize(word: &str) -> String {
-    if word.ends_with('y') && !word.ends_with("ay") && !word.ends_with("ey") && !word.ends_with("oy") && !word.ends_with("uy") {
+    if word.ends_with('y')
+        && !word.ends_with("ay")
+        && !word.ends_with("ey")
+        && !word.ends_with("oy")
+        && !word.ends_with("uy")
+    {
         format!("{}ies", &word[..word.len() - 1])
-    } else if word.ends_with('s') || word.ends_with('x') || word.ends_with("ch") || word.ends_with("sh") || word.ends_with('z') {
+    } else if word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with("ch")
+        || word.ends_with("sh")
+        || word.ends_with('z')
+    {
         format!("{word}es")
     } else {
         format!("{word}s")
@@ -542,9 +820,12 @@ fn operations(node: &Node, sink: &mut Sink) -> Option<Vec<Operation>> {
             let op = Operation::ALL[op.value];
             if operations.contains(&op) {
                 sink.push(
-                    Diagnostic::error(&codes::SCHEMA_DUPLICATE_KEY, format!("operation `{}` is listed twice", op.as_str()))
-                        .at(item.span)
-                        .help("list each operation once"),
+                    Diagnostic::error(
+                        &codes::SCHEMA_DUPLICATE_KEY,
+                        format!("operation `{}` is listed twice", op.as_str()),
+                    )
+                    .at(item.span)
+                    .help("list each operation once"),
                 );
             } else {
                 operations.push(op);
@@ -558,7 +839,10 @@ fn operations(node: &Node, sink: &mut Sink) -> Option<Vec<Operation>> {
         sink.push(
             Diagnostic::error(&codes::SCHEMA_VALUE, "`operations` is empty")
                 .at(node.span)
-                .help(format!("list at least one of {}, or leave `operations` out for all of them", backticked(Operation::NAMES))),
+                .help(format!(
+                    "list at least one of {}, or leave `operations` out for all of them",
+                    backticked(Operation::NAMES)
+                )),
         );
         return None;
     }
@@ -566,17 +850,33 @@ fn operations(node: &Node, sink: &mut Sink) -> Option<Vec<Operation>> {
 }
 
 fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<FunctionApp> {
-    let runtime = map.require("runtime", what, sink).and_then(|n| runtime(n, sink));
-    let version = map.get("version").and_then(|n| decode::string(n, "`version`", sink));
-    let plan = map.get("plan").and_then(|n| decode::string(n, "`plan`", sink));
-    let functions = map.require("functions", what, sink).and_then(|n| functions(n, sink));
+    let runtime = map
+        .require("runtime", what, sink)
+        .and_then(|n| runtime(n, sink));
+    let version = map
+        .get("version")
+        .and_then(|n| decode::string(n, "`version`", sink));
+    let plan = map
+        .get("plan")
+        .and_then(|n| decode::string(n, "`plan`", sink));
+    let functions = map
+        .require("functions", what, sink)
+        .and_then(|n| functions(n, sink));
     let _ = DEFAULT_VERSION_NOTE;
-    Some(FunctionApp { runtime: runtime?, version, plan, functions: functions? })
+    Some(FunctionApp {
+        runtime: runtime?,
+        version,
+        plan,
+        functions: functions?,
+    })
 }
 
 fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>> {
     let Some(map) = MapReader::new(node, "`functions`", &[], &[], &mut Sink::default()) else {
-        sink.push(decode::type_error(node, "`functions` must be a mapping of function names to triggers"));
+        sink.push(decode::type_error(
+            node,
+            "`functions` must be a mapping of function names to triggers",
+        ));
         return None;
     };
     if map.entries().is_empty() {
@@ -592,22 +892,36 @@ fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>>
         let name = decode::scalar_text(key);
         if !valid_function_name(name) {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("function name `{name}` is not valid"))
-                    .at(key.span)
-                    .help("start with a letter; use letters, digits, `-` and `_`; at most 127 characters"),
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("function name `{name}` is not valid"),
+                )
+                .at(key.span)
+                .help(
+                    "start with a letter; use letters, digits, `-` and `_`; at most 127 characters",
+                ),
             );
             continue;
         }
         if functions.contains_key(name) {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_DUPLICATE_KEY, format!("function `{name}` is written twice"))
-                    .at(key.span)
-                    .help("function names are unique within an app"),
+                Diagnostic::error(
+                    &codes::SCHEMA_DUPLICATE_KEY,
+                    format!("function `{name}` is written twice"),
+                )
+                .at(key.span)
+                .help("function names are unique within an app"),
             );
             continue;
         }
         if let Some(trigger) = trigger(name, value, sink) {
-            functions.insert(name.to_owned(), Function { name: Spanned::new(name.to_owned(), key.span), trigger });
+            functions.insert(
+                name.to_owned(),
+                Function {
+                    name: Spanned::new(name.to_owned(), key.span),
+                    trigger,
+                },
+            );
         }
     }
     Some(functions)
@@ -616,7 +930,9 @@ fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>>
 fn valid_function_name(name: &str) -> bool {
     name.len() <= 127
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 const TRIGGERS: &[&str] = &["http", "timer"];
@@ -629,26 +945,40 @@ fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
     let what = format!("function `{name}`");
     let probe = MapReader::new(node, &what, &[], &[], &mut Sink::default());
     let Some(probe) = probe else {
-        sink.push(decode::type_error(node, &format!("{what} must be a mapping with a `trigger`")));
+        sink.push(decode::type_error(
+            node,
+            &format!("{what} must be a mapping with a `trigger`"),
+        ));
         return None;
     };
     let trigger_node = probe.require("trigger", &what, sink)?;
     let text = decode::scalar_text(trigger_node);
     if let Some((_, why)) = TRIGGERS_NOT_YET.iter().find(|(t, _)| *t == text) {
         sink.push(
-            Diagnostic::error(&codes::NOT_SUPPORTED, format!("trigger `{text}` is not supported yet: {why}"))
-                .at(trigger_node.span)
-                .help(format!("this version supports {}", backticked(TRIGGERS))),
+            Diagnostic::error(
+                &codes::NOT_SUPPORTED,
+                format!("trigger `{text}` is not supported yet: {why}"),
+            )
+            .at(trigger_node.span)
+            .help(format!("this version supports {}", backticked(TRIGGERS))),
         );
         return None;
     }
     let kind = decode::one_of(trigger_node, "trigger", TRIGGERS, sink)?;
     if kind.value == 0 {
-        let map = MapReader::new(node, &what, &["trigger", "route", "methods", "auth_level"], &[], sink)?;
+        let map = MapReader::new(
+            node,
+            &what,
+            &["trigger", "route", "methods", "auth_level"],
+            &[],
+            sink,
+        )?;
         http_trigger(name, &map, sink)
     } else {
         let map = MapReader::new(node, &what, &["trigger", "schedule"], &[], sink)?;
-        let schedule = map.require("schedule", &what, sink).and_then(|n| schedule(n, sink))?;
+        let schedule = map
+            .require("schedule", &what, sink)
+            .and_then(|n| schedule(n, sink))?;
         Some(Trigger::Timer { schedule })
     }
 }
@@ -665,7 +995,10 @@ fn http_trigger(name: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Trig
             for item in items {
                 let lower = Node {
                     value: match &item.value {
-                        Value::Scalar { text, quoted } => Value::Scalar { text: text.to_lowercase(), quoted: *quoted },
+                        Value::Scalar { text, quoted } => Value::Scalar {
+                            text: text.to_lowercase(),
+                            quoted: *quoted,
+                        },
                         other => other.clone(),
                     },
                     span: item.span,
@@ -681,10 +1014,16 @@ fn http_trigger(name: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Trig
         None => vec![HttpMethod::Get, HttpMethod::Post],
     };
     let auth_level = match map.get("auth_level") {
-        Some(node) => AuthLevel::ALL[decode::one_of(node, "auth level", AuthLevel::NAMES, sink)?.value],
+        Some(node) => {
+            AuthLevel::ALL[decode::one_of(node, "auth level", AuthLevel::NAMES, sink)?.value]
+        }
         None => AuthLevel::Function,
     };
-    Some(Trigger::Http { route, methods, auth_level })
+    Some(Trigger::Http {
+        route,
+        methods,
+        auth_level,
+    })
 }
 
 fn route(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
@@ -693,7 +1032,11 @@ fn route(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
         Some("starts with `/`: routes are relative to the app's `api/` prefix".to_owned())
     } else if text.starts_with("api/") {
         Some("starts with `api/`, which Azure Functions adds itself".to_owned())
-    } else if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./{}:?*".contains(c)) {
+    } else if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./{}:?*".contains(c))
+    {
         Some("has characters a route cannot hold".to_owned())
     } else if text.matches('{').count() != text.matches('}').count() {
         Some("has unbalanced `{` `}`".to_owned())
@@ -724,7 +1067,12 @@ fn schedule(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
             },
             _ => node.span,
         };
-        sink.push(Diagnostic::error(&codes::SCHEDULE, error.message).at(span).label("here").help(error.help));
+        sink.push(
+            Diagnostic::error(&codes::SCHEDULE, error.message)
+                .at(span)
+                .label("here")
+                .help(error.help),
+        );
         return None;
     }
     Some(text)

@@ -45,7 +45,10 @@ pub struct Requirement {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequirementConfig {
     CosmosAccount(CosmosAccountRequirement),
-    CosmosDatabase { account: String, name: String },
+    CosmosDatabase {
+        account: String,
+        name: String,
+    },
     CosmosContainer(ContainerRequirement),
     CosmosDataAccess(DataAccessRequirement),
     FunctionApp(AppRequirement),
@@ -125,10 +128,17 @@ pub fn deployment_container(app: &str) -> String {
 pub fn expand(backend: &Backend) -> Vec<Requirement> {
     let mut requirements = Vec::new();
     for component in backend.components.values() {
-        let source = Source { component: component.key.clone(), span: component.key_span };
+        let source = Source {
+            component: component.key.clone(),
+            span: component.key_span,
+        };
         match &component.kind {
-            ComponentKind::CrudApi(api) => crud_api(backend, component, api, &source, &mut requirements),
-            ComponentKind::FunctionApp(app) => function_app(backend, app, &source, &mut requirements),
+            ComponentKind::CrudApi(api) => {
+                crud_api(backend, component, api, &source, &mut requirements)
+            }
+            ComponentKind::FunctionApp(app) => {
+                function_app(backend, app, &source, &mut requirements)
+            }
         }
         if backend.monitoring.enabled {
             requirements.push(Requirement {
@@ -145,8 +155,19 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
     requirements
 }
 
-fn push(requirements: &mut Vec<Requirement>, kind: &str, key: String, source: &Source, config: RequirementConfig) {
-    requirements.push(Requirement { kind: kind.to_owned(), key, source: source.clone(), config });
+fn push(
+    requirements: &mut Vec<Requirement>,
+    kind: &str,
+    key: String,
+    source: &Source,
+    config: RequirementConfig,
+) {
+    requirements.push(Requirement {
+        kind: kind.to_owned(),
+        key,
+        source: source.clone(),
+        config,
+    });
 }
 
 fn host_storage(app: &str, source: &Source, requirements: &mut Vec<Requirement>) {
@@ -160,7 +181,13 @@ fn host_storage(app: &str, source: &Source, requirements: &mut Vec<Requirement>)
     );
 }
 
-fn crud_api(backend: &Backend, component: &Component, api: &CrudApi, source: &Source, out: &mut Vec<Requirement>) {
+fn crud_api(
+    backend: &Backend,
+    component: &Component,
+    api: &CrudApi,
+    source: &Source,
+    out: &mut Vec<Requirement>,
+) {
     let account = SHARED_COSMOS_ACCOUNT.to_owned();
     let database = api.database.value.clone();
     let container = api.container.value.clone();
@@ -181,7 +208,10 @@ fn crud_api(backend: &Backend, component: &Component, api: &CrudApi, source: &So
         kinds::COSMOS_DATABASE,
         database.clone(),
         source,
-        RequirementConfig::CosmosDatabase { account: account.clone(), name: database.clone() },
+        RequirementConfig::CosmosDatabase {
+            account: account.clone(),
+            name: database.clone(),
+        },
     );
     push(
         out,
@@ -195,7 +225,11 @@ fn crud_api(backend: &Backend, component: &Component, api: &CrudApi, source: &So
             partition_key: api.partition_key.clone(),
         }),
     );
-    let functions = api.operations.iter().map(|op| crud_function(component, api, *op)).collect();
+    let functions = api
+        .operations
+        .iter()
+        .map(|op| crud_function(component, api, *op))
+        .collect();
     let binding = CosmosBinding {
         component: component.key.clone(),
         account: account.clone(),
@@ -220,7 +254,12 @@ fn crud_api(backend: &Backend, component: &Component, api: &CrudApi, source: &So
         kinds::COSMOS_DATA_ACCESS,
         format!("{app}/{database}/{container}"),
         source,
-        RequirementConfig::CosmosDataAccess(DataAccessRequirement { app: app.clone(), account, database, container }),
+        RequirementConfig::CosmosDataAccess(DataAccessRequirement {
+            app: app.clone(),
+            account,
+            database,
+            container,
+        }),
     );
     host_storage(&app, source, out);
 }
@@ -236,7 +275,10 @@ fn crud_function(component: &Component, api: &CrudApi, operation: Operation) -> 
         Operation::List => (HttpMethod::Get, plural.clone()),
     };
     FunctionSpec {
-        name: Spanned::new(format!("{}-{}", component.key, operation.as_str()), component.key_span),
+        name: Spanned::new(
+            format!("{}-{}", component.key, operation.as_str()),
+            component.key_span,
+        ),
         component: component.key.clone(),
         trigger: Trigger::Http {
             route: Spanned::new(route, component.key_span),
@@ -251,7 +293,11 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
     let functions = app
         .functions
         .values()
-        .map(|f| FunctionSpec { name: f.name.clone(), component: source.component.clone(), trigger: f.trigger.clone() })
+        .map(|f| FunctionSpec {
+            name: f.name.clone(),
+            component: source.component.clone(),
+            trigger: f.trigger.clone(),
+        })
         .collect();
     push(
         out,
@@ -261,7 +307,10 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
         RequirementConfig::FunctionApp(AppRequirement {
             runtime: app.runtime.value,
             version: app.version.clone(),
-            plan: app.plan.clone().unwrap_or_else(|| backend.functions.plan.clone()),
+            plan: app
+                .plan
+                .clone()
+                .unwrap_or_else(|| backend.functions.plan.clone()),
             functions,
             cosmos_bindings: Vec::new(),
         }),

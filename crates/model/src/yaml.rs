@@ -26,7 +26,10 @@ pub struct Node {
 pub enum Value {
     Null,
     /// A scalar with its text; `quoted` scalars are always strings in YAML.
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -68,25 +71,39 @@ pub fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
         }
     }
     builder.root.ok_or_else(|| {
-        Diagnostic::error(&codes::PARSE_EMPTY, format!("`{}` holds no YAML document", source.name))
+        Diagnostic::error(
+            &codes::PARSE_EMPTY,
+            format!("`{}` holds no YAML document", source.name),
+        )
     })
 }
 
 fn only_comments(text: &str) -> bool {
-    text.lines()
-        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#') || line.trim() == "---")
+    text.lines().all(|line| {
+        line.trim().is_empty() || line.trim_start().starts_with('#') || line.trim() == "---"
+    })
 }
 
-fn syntax_error(source: &SourceFile, offsets: &CharOffsets, marker: &Marker, info: &str) -> Diagnostic {
+fn syntax_error(
+    source: &SourceFile,
+    offsets: &CharOffsets,
+    marker: &Marker,
+    info: &str,
+) -> Diagnostic {
     let start = offsets.byte(marker.index()).min(source.text.len());
     let end = next_char_boundary(&source.text, start);
     let span = source.span(start, end);
-    let line_text = source.text.lines().nth(span.line.saturating_sub(1)).unwrap_or("");
+    let line_text = source
+        .text
+        .lines()
+        .nth(span.line.saturating_sub(1))
+        .unwrap_or("");
     let mut diagnostic = Diagnostic::error(&codes::PARSE_SYNTAX, format!("invalid YAML: {info}"))
         .at(span)
         .label("here");
     if line_text.contains('\t') {
-        diagnostic = diagnostic.help("YAML does not allow tabs for indentation: indent with spaces");
+        diagnostic =
+            diagnostic.help("YAML does not allow tabs for indentation: indent with spaces");
     } else {
         diagnostic = diagnostic.help("check the indentation and the quoting around this point");
     }
@@ -94,7 +111,10 @@ fn syntax_error(source: &SourceFile, offsets: &CharOffsets, marker: &Marker, inf
 }
 
 fn next_char_boundary(text: &str, start: usize) -> usize {
-    text[start..].chars().next().map_or(start, |c| start + c.len_utf8())
+    text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8())
 }
 
 /// saphyr reports positions in characters; miette and our spans use bytes.
@@ -107,7 +127,10 @@ struct CharOffsets {
 impl CharOffsets {
     fn new(text: &str) -> Self {
         let bytes = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
-        CharOffsets { bytes, len: text.len() }
+        CharOffsets {
+            bytes,
+            len: text.len(),
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -119,8 +142,17 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, start: usize, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, pending_key: Option<Node>, start: usize, anchor: usize },
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+        start: usize,
+        anchor: usize,
+    },
 }
 
 struct Builder<'a> {
@@ -145,16 +177,25 @@ impl Builder<'_> {
         }
     }
 
-    fn on_event(&mut self, event: Event<'_>, raw_span: saphyr_parser::Span) -> Result<(), Diagnostic> {
+    fn on_event(
+        &mut self,
+        event: Event<'_>,
+        raw_span: saphyr_parser::Span,
+    ) -> Result<(), Diagnostic> {
         let span = self.span(raw_span);
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(Diagnostic::error(&codes::PARSE_SYNTAX, "more than one YAML document in the file")
-                        .at(span)
-                        .label("a second document starts here")
-                        .help("a backend.yaml holds exactly one document: remove the extra `---` section"));
+                    return Err(Diagnostic::error(
+                        &codes::PARSE_SYNTAX,
+                        "more than one YAML document in the file",
+                    )
+                    .at(span)
+                    .label("a second document starts here")
+                    .help(
+                        "a backend.yaml holds exactly one document: remove the extra `---` section",
+                    ));
                 }
             }
             Event::Scalar(text, style, anchor, _tag) => {
@@ -162,28 +203,53 @@ impl Builder<'_> {
                 let value = if !quoted && is_null(&text) {
                     Value::Null
                 } else {
-                    Value::Scalar { text: text.into_owned(), quoted }
+                    Value::Scalar {
+                        text: text.into_owned(),
+                        quoted,
+                    }
                 };
                 self.push(Node { value, span }, anchor)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.enter(span)?;
-                self.stack.push(Frame::Seq { items: Vec::new(), start: span.start, anchor });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    start: span.start,
+                    anchor,
+                });
             }
             Event::MappingStart(anchor, _) => {
                 self.enter(span)?;
-                self.stack.push(Frame::Map { entries: Vec::new(), pending_key: None, start: span.start, anchor });
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    pending_key: None,
+                    start: span.start,
+                    anchor,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => self.leave(span)?,
             Event::Alias(id) => {
-                let Some(node) = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone()) else {
-                    return Err(Diagnostic::error(&codes::PARSE_SYNTAX, "alias refers to an unknown anchor").at(span));
+                let Some(node) = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(a, _)| *a == id)
+                    .map(|(_, n)| n.clone())
+                else {
+                    return Err(Diagnostic::error(
+                        &codes::PARSE_SYNTAX,
+                        "alias refers to an unknown anchor",
+                    )
+                    .at(span));
                 };
                 self.alias_nodes += count_nodes(&node);
                 if self.alias_nodes > MAX_ALIAS_NODES {
-                    return Err(Diagnostic::error(&codes::PARSE_SYNTAX, "aliases expand to too many nodes")
-                        .at(span)
-                        .help("write the repeated part out, or use fewer nested aliases"));
+                    return Err(Diagnostic::error(
+                        &codes::PARSE_SYNTAX,
+                        "aliases expand to too many nodes",
+                    )
+                    .at(span)
+                    .help("write the repeated part out, or use fewer nested aliases"));
                 }
                 // The copy keeps the anchor's spans: a problem in it points at the original text.
                 self.push(Node { span, ..node }, 0)?;
@@ -195,22 +261,39 @@ impl Builder<'_> {
 
     fn enter(&self, span: Span) -> Result<(), Diagnostic> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::error(&codes::PARSE_SYNTAX, format!("nesting deeper than {MAX_DEPTH} levels"))
-                .at(span)
-                .help("backend.yaml never needs this depth: flatten the structure"));
+            return Err(Diagnostic::error(
+                &codes::PARSE_SYNTAX,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            )
+            .at(span)
+            .help("backend.yaml never needs this depth: flatten the structure"));
         }
         Ok(())
     }
 
     fn leave(&mut self, end: Span) -> Result<(), Diagnostic> {
-        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
         let (value, start, anchor) = match frame {
-            Frame::Seq { items, start, anchor } => (Value::Seq(items), start, anchor),
-            Frame::Map { entries, start, anchor, .. } => (Value::Map(entries), start, anchor),
+            Frame::Seq {
+                items,
+                start,
+                anchor,
+            } => (Value::Seq(items), start, anchor),
+            Frame::Map {
+                entries,
+                start,
+                anchor,
+                ..
+            } => (Value::Map(entries), start, anchor),
         };
         let end_byte = end.end.max(start);
         let span = self.source.span(start, end_byte);
-        let span = Span { end: trim_trailing_whitespace(&self.source.text, start, end_byte), ..span };
+        let span = Span {
+            end: trim_trailing_whitespace(&self.source.text, start, end_byte),
+            ..span
+        };
         self.push(Node { value, span }, anchor)
     }
 
@@ -221,12 +304,19 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 None => {
                     if !matches!(node.value, Value::Scalar { .. }) {
-                        return Err(Diagnostic::error(&codes::PARSE_SYNTAX, "mapping keys must be plain text")
-                            .at(node.span)
-                            .help("write the key as a plain word, e.g. `users:`"));
+                        return Err(Diagnostic::error(
+                            &codes::PARSE_SYNTAX,
+                            "mapping keys must be plain text",
+                        )
+                        .at(node.span)
+                        .help("write the key as a plain word, e.g. `users:`"));
                     }
                     *pending_key = Some(node);
                 }
@@ -249,7 +339,12 @@ fn count_nodes(node: &Node) -> usize {
     match &node.value {
         Value::Null | Value::Scalar { .. } => 1,
         Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| count_nodes(k) + count_nodes(v))
+                .sum::<usize>()
+        }
     }
 }
 
@@ -268,10 +363,20 @@ mod tests {
     #[test]
     fn keeps_scalar_text_and_positions() {
         let node = parse_str("a: 3.10\nb:\n  - x\n").unwrap();
-        let Value::Map(entries) = node.value else { panic!("not a map") };
-        assert_eq!(entries[0].1.value, Value::Scalar { text: "3.10".into(), quoted: false });
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
+        assert_eq!(
+            entries[0].1.value,
+            Value::Scalar {
+                text: "3.10".into(),
+                quoted: false
+            }
+        );
         assert_eq!((entries[0].1.span.line, entries[0].1.span.column), (1, 4));
-        let Value::Seq(items) = &entries[1].1.value else { panic!("not a seq") };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!("not a seq")
+        };
         assert_eq!((items[0].span.line, items[0].span.column), (3, 5));
     }
 
@@ -279,7 +384,9 @@ mod tests {
     fn non_ascii_offsets_are_bytes() {
         let source = SourceFile::new("f", "é: ü\nk: v\n");
         let node = parse(&source).unwrap();
-        let Value::Map(entries) = node.value else { panic!("not a map") };
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
         let span = entries[1].0.span;
         assert_eq!(&source.text[span.start..span.end], "k");
     }
@@ -287,7 +394,10 @@ mod tests {
     #[test]
     fn empty_and_comment_only_files_are_empty() {
         assert_eq!(parse_str("").unwrap_err().code.id, codes::PARSE_EMPTY.id);
-        assert_eq!(parse_str("# nothing\n\n").unwrap_err().code.id, codes::PARSE_EMPTY.id);
+        assert_eq!(
+            parse_str("# nothing\n\n").unwrap_err().code.id,
+            codes::PARSE_EMPTY.id
+        );
     }
 
     #[test]
@@ -300,17 +410,27 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(10_000);
-        assert_eq!(parse_str(&text).unwrap_err().code.id, codes::PARSE_SYNTAX.id);
+        assert_eq!(
+            parse_str(&text).unwrap_err().code.id,
+            codes::PARSE_SYNTAX.id
+        );
     }
 
     #[test]
     fn alias_bombs_are_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("a{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{}", i - 1)
+            };
             text.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
-        assert_eq!(parse_str(&text).unwrap_err().code.id, codes::PARSE_SYNTAX.id);
+        assert_eq!(
+            parse_str(&text).unwrap_err().code.id,
+            codes::PARSE_SYNTAX.id
+        );
     }
 
     #[test]

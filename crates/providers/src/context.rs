@@ -64,15 +64,23 @@ pub struct Provisioned {
 
 impl Provisioned {
     pub fn block(&mut self, address: Address, body: Value, sources: &[Source]) {
-        self.blocks.push(Block { address, body, sources: sources.to_vec() });
+        self.blocks.push(Block {
+            address,
+            body,
+            sources: sources.to_vec(),
+        });
     }
 
     pub fn output(&mut self, name: &str, expression: String, description: &str) {
-        self.outputs.insert(name.to_owned(), (expression, description.to_owned()));
+        self.outputs
+            .insert(name.to_owned(), (expression, description.to_owned()));
     }
 
     pub fn manifest_entry(&mut self, section: &str, key: &str, entry: Value) {
-        self.manifest.entry(section.to_owned()).or_default().insert(key.to_owned(), entry);
+        self.manifest
+            .entry(section.to_owned())
+            .or_default()
+            .insert(key.to_owned(), entry);
     }
 }
 
@@ -100,7 +108,12 @@ impl Context<'_> {
     }
 
     /// The Azure name of a resource, or a diagnostic at `span` that says why none fits.
-    pub fn name(&self, kind: ResourceKind, instance: &str, span: Span) -> Result<String, Diagnostic> {
+    pub fn name(
+        &self,
+        kind: ResourceKind,
+        instance: &str,
+        span: Span,
+    ) -> Result<String, Diagnostic> {
         let region = self.backend.location.value;
         let parts = NameParts {
             app: &self.backend.name.value,
@@ -109,7 +122,9 @@ impl Context<'_> {
             location: region.name,
             instance,
         };
-        self.namer.name(kind, &parts).map_err(|error| naming_diagnostic(&error, span))
+        self.namer
+            .name(kind, &parts)
+            .map_err(|error| naming_diagnostic(&error, span))
     }
 
     /// The resource group every resource of the stack lives in.
@@ -123,7 +138,9 @@ impl Context<'_> {
 }
 
 pub fn naming_diagnostic(error: &NamingError, span: Span) -> Diagnostic {
-    let diagnostic = Diagnostic::error(&crate::codes::NAME, error.to_string()).at(span).label("this resource's name");
+    let diagnostic = Diagnostic::error(&crate::codes::NAME, error.to_string())
+        .at(span)
+        .label("this resource's name");
     match error.help() {
         Some(help) => diagnostic.help(help),
         None => diagnostic,

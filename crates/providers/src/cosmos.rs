@@ -9,7 +9,9 @@ use crate::context::{Context, Merged, Provisioned};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::{kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement};
+use baas_model::requirement::{
+    kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement,
+};
 use baas_model::{Requirement, RequirementConfig};
 use baas_terraform::Address;
 use serde_json::json;
@@ -17,7 +19,11 @@ use serde_json::json;
 /// Built-in role "Cosmos DB Built-in Data Contributor" (data plane, SQL API).
 const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
 
-static COSMOS_CODES: &[&Code] = &[&codes::MERGE_COSMOS_SETTINGS, &codes::MERGE_NETWORK_ACCESS, &codes::MERGE_PARTITION_KEY];
+static COSMOS_CODES: &[&Code] = &[
+    &codes::MERGE_COSMOS_SETTINGS,
+    &codes::MERGE_NETWORK_ACCESS,
+    &codes::MERGE_PARTITION_KEY,
+];
 
 #[derive(Debug)]
 pub struct CosmosProvider;
@@ -33,7 +39,10 @@ pub fn database_address(name: &str) -> Address {
 /// Containers in the default database (named after the backend) are addressed by their own
 /// name (`azurerm_cosmosdb_sql_container.users`); others are prefixed with their database.
 pub fn container_address(context: &Context<'_>, database: &str, container: &str) -> Address {
-    Address::resource("azurerm_cosmosdb_sql_container", &scoped_name(context, database, container))
+    Address::resource(
+        "azurerm_cosmosdb_sql_container",
+        &scoped_name(context, database, container),
+    )
 }
 
 fn scoped_name(context: &Context<'_>, database: &str, container: &str) -> String {
@@ -50,7 +59,12 @@ impl ResourceProvider for CosmosProvider {
     }
 
     fn serves(&self) -> &[&str] {
-        &[kinds::COSMOS_ACCOUNT, kinds::COSMOS_DATABASE, kinds::COSMOS_CONTAINER, kinds::COSMOS_DATA_ACCESS]
+        &[
+            kinds::COSMOS_ACCOUNT,
+            kinds::COSMOS_DATABASE,
+            kinds::COSMOS_CONTAINER,
+            kinds::COSMOS_DATA_ACCESS,
+        ]
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
@@ -59,7 +73,9 @@ impl ResourceProvider for CosmosProvider {
         let mut errors = Vec::new();
         match &mut merged.config {
             RequirementConfig::CosmosAccount(account) => merge_account(account, group, &mut errors),
-            RequirementConfig::CosmosContainer(container) => merge_container(container, group, &mut errors),
+            RequirementConfig::CosmosContainer(container) => {
+                merge_container(container, group, &mut errors)
+            }
             // Databases and access grants are identical when their keys are.
             _ => {}
         }
@@ -72,7 +88,9 @@ impl ResourceProvider for CosmosProvider {
     }
 
     fn validate(&self, merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
-        let RequirementConfig::CosmosAccount(account) = &merged.config else { return Vec::new() };
+        let RequirementConfig::CosmosAccount(account) = &merged.config else {
+            return Vec::new();
+        };
         // Most restrictive network access wins; say who closed it.
         let mut warnings = Vec::new();
         if !account.public_network_access.value && merged.sources.len() > 1 {
@@ -89,10 +107,16 @@ impl ResourceProvider for CosmosProvider {
         warnings
     }
 
-    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
         match &merged.config {
-            RequirementConfig::CosmosAccount(account) => provision_account(merged, account, context, &mut out)?,
+            RequirementConfig::CosmosAccount(account) => {
+                provision_account(merged, account, context, &mut out)?
+            }
             RequirementConfig::CosmosDatabase { account, name } => {
                 let mut body = json!({
                     "name": name,
@@ -114,9 +138,15 @@ impl ResourceProvider for CosmosProvider {
                     "partition_key_paths": [container.partition_key.value],
                     "partition_key_version": 2,
                 });
-                out.block(container_address(context, &container.database, &container.name), body, &merged.sources);
+                out.block(
+                    container_address(context, &container.database, &container.name),
+                    body,
+                    &merged.sources,
+                );
             }
-            RequirementConfig::CosmosDataAccess(access) => provision_access(merged, access, context, &mut out),
+            RequirementConfig::CosmosDataAccess(access) => {
+                provision_access(merged, access, context, &mut out)
+            }
             _ => {}
         }
         Ok(out)
@@ -128,16 +158,25 @@ impl ResourceProvider for CosmosProvider {
 }
 
 fn is_serverless(context: &Context<'_>, account: &str) -> bool {
-    match context.find(kinds::COSMOS_ACCOUNT, account).map(|m| &m.config) {
+    match context
+        .find(kinds::COSMOS_ACCOUNT, account)
+        .map(|m| &m.config)
+    {
         Some(RequirementConfig::CosmosAccount(a)) => a.serverless.value,
         _ => true,
     }
 }
 
-fn merge_account(account: &mut CosmosAccountRequirement, group: &[Requirement], errors: &mut Vec<Diagnostic>) {
+fn merge_account(
+    account: &mut CosmosAccountRequirement,
+    group: &[Requirement],
+    errors: &mut Vec<Diagnostic>,
+) {
     let first = &group[0];
     for other in &group[1..] {
-        let RequirementConfig::CosmosAccount(next) = &other.config else { continue };
+        let RequirementConfig::CosmosAccount(next) = &other.config else {
+            continue;
+        };
         if next.consistency.value != account.consistency.value {
             errors.push(
                 Diagnostic::error(
@@ -188,10 +227,16 @@ fn capacity(serverless: bool) -> &'static str {
     }
 }
 
-fn merge_container(container: &mut ContainerRequirement, group: &[Requirement], errors: &mut Vec<Diagnostic>) {
+fn merge_container(
+    container: &mut ContainerRequirement,
+    group: &[Requirement],
+    errors: &mut Vec<Diagnostic>,
+) {
     let first = &group[0];
     for other in &group[1..] {
-        let RequirementConfig::CosmosContainer(next) = &other.config else { continue };
+        let RequirementConfig::CosmosContainer(next) = &other.config else {
+            continue;
+        };
         if next.partition_key.value != container.partition_key.value {
             errors.push(
                 Diagnostic::error(
@@ -210,8 +255,15 @@ fn merge_container(container: &mut ContainerRequirement, group: &[Requirement], 
     }
 }
 
-fn provision_account(merged: &Merged, account: &CosmosAccountRequirement, context: &Context<'_>, out: &mut Provisioned) -> Result<(), Vec<Diagnostic>> {
-    let name = context.name(ResourceKind::CosmosAccount, "", merged.span()).map_err(|d| vec![d])?;
+fn provision_account(
+    merged: &Merged,
+    account: &CosmosAccountRequirement,
+    context: &Context<'_>,
+    out: &mut Provisioned,
+) -> Result<(), Vec<Diagnostic>> {
+    let name = context
+        .name(ResourceKind::CosmosAccount, "", merged.span())
+        .map_err(|d| vec![d])?;
     let consistency = account.consistency.value.as_str();
     let mut policy = json!({ "consistency_level": consistency });
     if consistency == "BoundedStaleness" {
@@ -236,13 +288,22 @@ fn provision_account(merged: &Merged, account: &CosmosAccountRequirement, contex
         body["capabilities"] = json!([{ "name": "EnableServerless" }]);
     }
     let address = account_address(&merged.key);
-    out.output("cosmos_endpoint", address.attr("endpoint"), "Cosmos DB account endpoint");
+    out.output(
+        "cosmos_endpoint",
+        address.attr("endpoint"),
+        "Cosmos DB account endpoint",
+    );
     out.manifest_entry("cosmos_accounts", &merged.key, json!({ "address": address.to_string(), "name": name, "serverless": account.serverless.value, "consistency": consistency }));
     out.block(address, body, &merged.sources);
     Ok(())
 }
 
-fn provision_access(merged: &Merged, access: &DataAccessRequirement, context: &Context<'_>, out: &mut Provisioned) {
+fn provision_access(
+    merged: &Merged,
+    access: &DataAccessRequirement,
+    context: &Context<'_>,
+    out: &mut Provisioned,
+) {
     let account = account_address(&access.account);
     let container = scoped_name(context, &access.database, &access.container);
     let body = json!({
@@ -252,6 +313,9 @@ fn provision_access(merged: &Merged, access: &DataAccessRequirement, context: &C
         "principal_id": crate::functions::principal_id(context, &access.app),
         "scope": format!("{}/dbs/{}/colls/{}", account.id(), access.database, access.container),
     });
-    let address = Address::resource("azurerm_cosmosdb_sql_role_assignment", &format!("{}-{container}", access.app));
+    let address = Address::resource(
+        "azurerm_cosmosdb_sql_role_assignment",
+        &format!("{}-{container}", access.app),
+    );
     out.block(address, body, &merged.sources);
 }

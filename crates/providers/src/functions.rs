@@ -9,7 +9,9 @@ use crate::context::{Context, Merged, Provisioned};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::{self, kinds, AppRequirement, FUNCTIONS_STORAGE, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING};
+use baas_model::requirement::{
+    self, kinds, AppRequirement, FUNCTIONS_STORAGE, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING,
+};
 use baas_model::{HttpMethod, Requirement, RequirementConfig, Runtime, Spanned, Trigger};
 use baas_terraform::Address;
 use serde_json::{json, Map, Value};
@@ -21,7 +23,8 @@ const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
 
 /// Linux plans in the order "highest wins" ranks them.
 pub const PLANS: &[&str] = &[
-    "Y1", "FC1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "EP1", "EP2", "EP3",
+    "Y1", "FC1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "EP1", "EP2",
+    "EP3",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +61,14 @@ fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
     }
 }
 
-static FUNCTIONS_CODES: &[&Code] = &[&codes::MERGE_RUNTIME_VERSION, &codes::MERGE_FUNCTION_NAME, &codes::MERGE_ROUTE, &codes::PLAN_RAISED, &codes::PLAN, &codes::RUNTIME_VERSION];
+static FUNCTIONS_CODES: &[&Code] = &[
+    &codes::MERGE_RUNTIME_VERSION,
+    &codes::MERGE_FUNCTION_NAME,
+    &codes::MERGE_ROUTE,
+    &codes::PLAN_RAISED,
+    &codes::PLAN,
+    &codes::RUNTIME_VERSION,
+];
 
 #[derive(Debug)]
 pub struct FunctionsProvider;
@@ -66,10 +76,16 @@ pub struct FunctionsProvider;
 /// The app's resource type depends on its plan: Flex Consumption has its own.
 pub fn app_address(context: &Context<'_>, key: &str) -> Address {
     let flex = match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => family(&app.plan.value) == PlanFamily::FlexConsumption,
+        Some(RequirementConfig::FunctionApp(app)) => {
+            family(&app.plan.value) == PlanFamily::FlexConsumption
+        }
         _ => false,
     };
-    let resource_type = if flex { "azurerm_function_app_flex_consumption" } else { "azurerm_linux_function_app" };
+    let resource_type = if flex {
+        "azurerm_function_app_flex_consumption"
+    } else {
+        "azurerm_linux_function_app"
+    };
     Address::resource(resource_type, key)
 }
 
@@ -94,16 +110,21 @@ impl ResourceProvider for FunctionsProvider {
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
         let mut merged = Merged::single(&group[0]);
         merged.sources = group.iter().map(|r| r.source.clone()).collect();
-        let RequirementConfig::FunctionApp(app) = &mut merged.config else { return Ok(merged) };
+        let RequirementConfig::FunctionApp(app) = &mut merged.config else {
+            return Ok(merged);
+        };
         let mut errors = Vec::new();
         for other in &group[1..] {
-            let RequirementConfig::FunctionApp(next) = &other.config else { continue };
+            let RequirementConfig::FunctionApp(next) = &other.config else {
+                continue;
+            };
             merge_version(app, next, &other.source.component, &mut errors);
             if rank(&next.plan.value) > rank(&app.plan.value) {
                 app.plan = next.plan.clone();
             }
             app.functions.extend(next.functions.iter().cloned());
-            app.cosmos_bindings.extend(next.cosmos_bindings.iter().cloned());
+            app.cosmos_bindings
+                .extend(next.cosmos_bindings.iter().cloned());
         }
         check_unique_functions(&merged.key, app, &mut errors);
         app.cosmos_bindings.sort();
@@ -116,20 +137,30 @@ impl ResourceProvider for FunctionsProvider {
     }
 
     fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {
-        let RequirementConfig::FunctionApp(app) = &merged.config else { return Vec::new() };
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            return Vec::new();
+        };
         let mut diagnostics = Vec::new();
         if !PLANS.contains(&app.plan.value.as_str()) {
-            let suggestion = baas_model::diagnostic::did_you_mean(&app.plan.value, PLANS.iter().copied());
-            let known = PLANS.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+            let suggestion =
+                baas_model::diagnostic::did_you_mean(&app.plan.value, PLANS.iter().copied());
+            let known = PLANS
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`? Linux function plans: {known}"),
                 None => format!("Linux function plans: {known}"),
             };
             diagnostics.push(
-                Diagnostic::error(&codes::PLAN, format!("`{}` is not a Linux function hosting plan", app.plan.value))
-                    .at(app.plan.span)
-                    .label("unknown plan")
-                    .help(help),
+                Diagnostic::error(
+                    &codes::PLAN,
+                    format!("`{}` is not a Linux function hosting plan", app.plan.value),
+                )
+                .at(app.plan.span)
+                .label("unknown plan")
+                .help(help),
             );
             return diagnostics;
         }
@@ -139,11 +170,20 @@ impl ResourceProvider for FunctionsProvider {
                 diagnostics.push(
                     Diagnostic::error(
                         &codes::RUNTIME_VERSION,
-                        format!("{} `{}` is not supported by Azure Functions on `{}`", app.runtime.as_str(), version.value, app.plan.value),
+                        format!(
+                            "{} `{}` is not supported by Azure Functions on `{}`",
+                            app.runtime.as_str(),
+                            version.value,
+                            app.plan.value
+                        ),
                     )
                     .at(version.span)
                     .label("unsupported version")
-                    .help(format!("use one of {}, or leave `version` out for {}", backtick_list(supported), supported[0])),
+                    .help(format!(
+                        "use one of {}, or leave `version` out for {}",
+                        backtick_list(supported),
+                        supported[0]
+                    )),
                 );
             }
         }
@@ -151,8 +191,14 @@ impl ResourceProvider for FunctionsProvider {
         diagnostics
     }
 
-    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
-        let RequirementConfig::FunctionApp(app) = &merged.config else { return Ok(Provisioned::default()) };
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            return Ok(Provisioned::default());
+        };
         let span = merged.span();
         let app_name = context.name(ResourceKind::FunctionApp, &merged.key, span);
         let plan_name = context.name(ResourceKind::ServicePlan, &merged.key, span);
@@ -174,7 +220,12 @@ impl ResourceProvider for FunctionsProvider {
             &merged.sources,
         );
         let address = app_address(context, &merged.key);
-        let version = app.version.as_ref().map_or(versions(app.runtime, &app.plan.value)[0], |v| v.value.as_str());
+        let version = app
+            .version
+            .as_ref()
+            .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
+                v.value.as_str()
+            });
         let body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
             flex_app_body(&app_name, &plan, app, version, &merged.key, context)
         } else {
@@ -182,8 +233,16 @@ impl ResourceProvider for FunctionsProvider {
         };
         out.block(address.clone(), body, &merged.sources);
         role_assignments(&merged.key, &address, context, merged, &mut out);
-        out.output(&format!("function_app_{}_hostname", merged.key), address.attr("default_hostname"), "Function app host name");
-        out.manifest_entry("function_apps", &merged.key, manifest_entry(&app_name, &address, app, version, &merged.key));
+        out.output(
+            &format!("function_app_{}_hostname", merged.key),
+            address.attr("default_hostname"),
+            "Function app host name",
+        );
+        out.manifest_entry(
+            "function_apps",
+            &merged.key,
+            manifest_entry(&app_name, &address, app, version, &merged.key),
+        );
         Ok(out)
     }
 
@@ -193,10 +252,19 @@ impl ResourceProvider for FunctionsProvider {
 }
 
 fn backtick_list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn merge_version(app: &mut AppRequirement, next: &AppRequirement, component: &str, errors: &mut Vec<Diagnostic>) {
+fn merge_version(
+    app: &mut AppRequirement,
+    next: &AppRequirement,
+    component: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
     match (&app.version, &next.version) {
         (None, Some(v)) => app.version = Some(v.clone()),
         (Some(a), Some(b)) if a.value != b.value => errors.push(
@@ -219,21 +287,36 @@ fn check_unique_functions(key: &str, app: &AppRequirement, errors: &mut Vec<Diag
     for function in &app.functions {
         if let Some(first) = names.insert(&function.name.value, &function.name) {
             errors.push(
-                Diagnostic::error(&codes::MERGE_FUNCTION_NAME, format!("function `{}` is declared twice on the `{key}` function app", function.name.value))
-                    .at(function.name.span)
-                    .label("second declaration")
-                    .related(first.span, "first declaration")
-                    .help("rename one of them: every component on this runtime shares one app"),
+                Diagnostic::error(
+                    &codes::MERGE_FUNCTION_NAME,
+                    format!(
+                        "function `{}` is declared twice on the `{key}` function app",
+                        function.name.value
+                    ),
+                )
+                .at(function.name.span)
+                .label("second declaration")
+                .related(first.span, "first declaration")
+                .help("rename one of them: every component on this runtime shares one app"),
             );
         }
-        let Trigger::Http { route, methods, .. } = &function.trigger else { continue };
+        let Trigger::Http { route, methods, .. } = &function.trigger else {
+            continue;
+        };
         for method in methods {
             let normalized = normalize_route(&route.value);
-            if let Some((other, other_route)) = routes.insert((normalized, *method), (&function.name.value, route)) {
+            if let Some((other, other_route)) =
+                routes.insert((normalized, *method), (&function.name.value, route))
+            {
                 errors.push(
                     Diagnostic::error(
                         &codes::MERGE_ROUTE,
-                        format!("`{} {}` is served by both `{other}` and `{}` on the `{key}` app", method.as_str().to_uppercase(), route.value, function.name.value),
+                        format!(
+                            "`{} {}` is served by both `{other}` and `{}` on the `{key}` app",
+                            method.as_str().to_uppercase(),
+                            route.value,
+                            function.name.value
+                        ),
                     )
                     .at(route.span)
                     .label("duplicate route")
@@ -263,14 +346,24 @@ fn normalize_route(route: &str) -> String {
     out
 }
 
-fn plan_raised_warning(merged: &Merged, app: &AppRequirement, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn plan_raised_warning(
+    merged: &Merged,
+    app: &AppRequirement,
+    context: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let default_plan = &context.backend.functions.plan.value;
     if rank(&app.plan.value) <= rank(default_plan) || merged.components().len() < 2 {
         return;
     }
     // The plan value sits inside the block of the component that wrote it: the last
     // component that starts before it.
-    let raiser = merged.sources.iter().filter(|s| s.span.start <= app.plan.span.start).last().map_or("a component", |s| s.component.as_str());
+    let raiser = merged
+        .sources
+        .iter()
+        .rev()
+        .find(|s| s.span.start <= app.plan.span.start)
+        .map_or("a component", |s| s.component.as_str());
     out.push(
         Diagnostic::warning(
             &codes::PLAN_RAISED,
@@ -292,12 +385,18 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
     let mut settings = Map::new();
     if context.find(kinds::MONITORING, SHARED_MONITORING).is_some() {
         // App Insights has local (key) auth off: the app authenticates with its identity.
-        settings.insert("APPLICATIONINSIGHTS_AUTHENTICATION_STRING".into(), json!("Authorization=AAD"));
+        settings.insert(
+            "APPLICATIONINSIGHTS_AUTHENTICATION_STRING".into(),
+            json!("Authorization=AAD"),
+        );
     }
     if !app.cosmos_bindings.is_empty() {
         let account = crate::cosmos::account_address(SHARED_COSMOS_ACCOUNT);
         // `<connection>__accountEndpoint` is the identity-based form for the Cosmos DB extension.
-        settings.insert("COSMOS__accountEndpoint".into(), json!(account.attr("endpoint")));
+        settings.insert(
+            "COSMOS__accountEndpoint".into(),
+            json!(account.attr("endpoint")),
+        );
     }
     for binding in &app.cosmos_bindings {
         let prefix = binding.component.to_uppercase().replace('-', "_");
@@ -313,12 +412,21 @@ fn insights_connection_string(context: &Context<'_>) -> Option<String> {
         .map(|_| crate::monitoring::insights_address().attr("connection_string"))
 }
 
-fn linux_app_body(name: &str, plan: &Address, app: &AppRequirement, version: &str, context: &Context<'_>) -> Value {
+fn linux_app_body(
+    name: &str,
+    plan: &Address,
+    app: &AppRequirement,
+    version: &str,
+    context: &Context<'_>,
+) -> Value {
     let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
     let mut settings = app_settings(app, context);
     // Deployments upload a package to the app's blob container and point
     // WEBSITE_RUN_FROM_PACKAGE at it; the app reads it with its identity.
-    settings.insert("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID".into(), json!("SystemAssigned"));
+    settings.insert(
+        "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID".into(),
+        json!("SystemAssigned"),
+    );
     let mut site_config = json!({
         "minimum_tls_version": "1.2",
         "scm_minimum_tls_version": "1.2",
@@ -356,17 +464,29 @@ fn application_stack(runtime: Runtime, version: &str) -> Value {
     match runtime {
         Runtime::Node => json!({ "node_version": version }),
         Runtime::Python => json!({ "python_version": version }),
-        Runtime::DotnetIsolated => json!({ "dotnet_version": version, "use_dotnet_isolated_runtime": true }),
+        Runtime::DotnetIsolated => {
+            json!({ "dotnet_version": version, "use_dotnet_isolated_runtime": true })
+        }
         Runtime::Java => json!({ "java_version": version }),
         Runtime::Powershell => json!({ "powershell_core_version": version }),
     }
 }
 
-fn flex_app_body(name: &str, plan: &Address, app: &AppRequirement, version: &str, key: &str, context: &Context<'_>) -> Value {
+fn flex_app_body(
+    name: &str,
+    plan: &Address,
+    app: &AppRequirement,
+    version: &str,
+    key: &str,
+    context: &Context<'_>,
+) -> Value {
     let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
     let container = crate::storage::container_address(&requirement::deployment_container(key));
     let mut settings = app_settings(app, context);
-    settings.insert("AzureWebJobsStorage__accountName".into(), json!(storage.attr("name")));
+    settings.insert(
+        "AzureWebJobsStorage__accountName".into(),
+        json!(storage.attr("name")),
+    );
     let mut site_config = json!({ "minimum_tls_version": "1.2", "scm_minimum_tls_version": "1.2", "http2_enabled": true });
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
@@ -391,7 +511,13 @@ fn flex_app_body(name: &str, plan: &Address, app: &AppRequirement, version: &str
     })
 }
 
-fn role_assignments(key: &str, app: &Address, context: &Context<'_>, merged: &Merged, out: &mut Provisioned) {
+fn role_assignments(
+    key: &str,
+    app: &Address,
+    context: &Context<'_>,
+    merged: &Merged,
+    out: &mut Provisioned,
+) {
     let principal = app.attr("identity[0].principal_id");
     let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
     out.block(
@@ -414,7 +540,13 @@ fn role_assignments(key: &str, app: &Address, context: &Context<'_>, merged: &Me
 }
 
 /// What the code has to implement: functions, triggers and routes, per app.
-fn manifest_entry(name: &str, address: &Address, app: &AppRequirement, version: &str, key: &str) -> Value {
+fn manifest_entry(
+    name: &str,
+    address: &Address,
+    app: &AppRequirement,
+    version: &str,
+    key: &str,
+) -> Value {
     let functions: Map<String, Value> = app
         .functions
         .iter()

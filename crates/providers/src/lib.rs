@@ -38,7 +38,11 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
     fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic>;
 
     /// The Terraform blocks, outputs and manifest entries for one merged requirement.
-    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>>;
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>>;
 
     /// Every diagnostic code this provider can emit, for `baas explain`.
     fn codes(&self) -> &'static [&'static Code];

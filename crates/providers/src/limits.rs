@@ -11,14 +11,40 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
     let limits = &context.backend.limits;
     let mut diagnostics = Vec::new();
     let count = |kind: &str| context.all(kind).collect::<Vec<_>>();
-    check_count(&limits.max_cosmos_accounts, "max_cosmos_accounts", "Cosmos DB accounts", &count(kinds::COSMOS_ACCOUNT), &mut diagnostics);
-    check_count(&limits.max_function_apps, "max_function_apps", "function apps", &count(kinds::FUNCTION_APP), &mut diagnostics);
-    check_count(&limits.max_storage_accounts, "max_storage_accounts", "storage accounts", &count(kinds::STORAGE), &mut diagnostics);
+    check_count(
+        &limits.max_cosmos_accounts,
+        "max_cosmos_accounts",
+        "Cosmos DB accounts",
+        &count(kinds::COSMOS_ACCOUNT),
+        &mut diagnostics,
+    );
+    check_count(
+        &limits.max_function_apps,
+        "max_function_apps",
+        "function apps",
+        &count(kinds::FUNCTION_APP),
+        &mut diagnostics,
+    );
+    check_count(
+        &limits.max_storage_accounts,
+        "max_storage_accounts",
+        "storage accounts",
+        &count(kinds::STORAGE),
+        &mut diagnostics,
+    );
     if let Some(limit) = &limits.max_functions_per_app {
         for app in context.all(kinds::FUNCTION_APP) {
             if let RequirementConfig::FunctionApp(config) = &app.config {
                 let components: Vec<&str> = app.components();
-                per_resource(limit, "max_functions_per_app", &format!("function app `{}`", app.key), "functions", config.functions.len(), &components, &mut diagnostics);
+                per_resource(
+                    limit,
+                    "max_functions_per_app",
+                    &format!("function app `{}`", app.key),
+                    "functions",
+                    config.functions.len(),
+                    &components,
+                    &mut diagnostics,
+                );
             }
         }
     }
@@ -26,14 +52,28 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         for account in context.all(kinds::STORAGE) {
             if let RequirementConfig::Storage(config) = &account.config {
                 let components = account.components();
-                per_resource(limit, "max_containers_per_storage", &format!("storage account `{}`", account.key), "blob containers", config.containers.len(), &components, &mut diagnostics);
+                per_resource(
+                    limit,
+                    "max_containers_per_storage",
+                    &format!("storage account `{}`", account.key),
+                    "blob containers",
+                    config.containers.len(),
+                    &components,
+                    &mut diagnostics,
+                );
             }
         }
     }
     diagnostics
 }
 
-fn check_count(limit: &Option<Spanned<u32>>, key: &str, what: &str, merged: &[&Merged], out: &mut Vec<Diagnostic>) {
+fn check_count(
+    limit: &Option<Spanned<u32>>,
+    key: &str,
+    what: &str,
+    merged: &[&Merged],
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(limit) = limit else { return };
     let count = merged.len();
     if count <= limit.value as usize {
@@ -51,19 +91,45 @@ fn check_count(limit: &Option<Spanned<u32>>, key: &str, what: &str, merged: &[&M
     );
 }
 
-fn per_resource(limit: &Spanned<u32>, key: &str, resource: &str, what: &str, count: usize, components: &[&str], out: &mut Vec<Diagnostic>) {
+fn per_resource(
+    limit: &Spanned<u32>,
+    key: &str,
+    resource: &str,
+    what: &str,
+    count: usize,
+    components: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     if count <= limit.value as usize {
         return;
     }
-    let code = if key == "max_functions_per_app" { &codes::LIMIT_FUNCTIONS } else { &codes::LIMIT };
+    let code = if key == "max_functions_per_app" {
+        &codes::LIMIT_FUNCTIONS
+    } else {
+        &codes::LIMIT
+    };
     out.push(
-        Diagnostic::error(code, format!("`limits.{key}` is {} but {resource} holds {count} {what}, from {}", limit.value, list(components)))
-            .at(limit.span)
-            .label(format!("limit {}", limit.value))
-            .help(format!("raise `limits.{key}` to {count}, or move some of {} elsewhere", list(components))),
+        Diagnostic::error(
+            code,
+            format!(
+                "`limits.{key}` is {} but {resource} holds {count} {what}, from {}",
+                limit.value,
+                list(components)
+            ),
+        )
+        .at(limit.span)
+        .label(format!("limit {}", limit.value))
+        .help(format!(
+            "raise `limits.{key}` to {count}, or move some of {} elsewhere",
+            list(components)
+        )),
     );
 }
 
 fn list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -42,8 +42,14 @@ impl ResourceProvider for MonitoringProvider {
         Vec::new()
     }
 
-    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
-        let RequirementConfig::Monitoring(settings) = &merged.config else { return Ok(Provisioned::default()) };
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
+        let RequirementConfig::Monitoring(settings) = &merged.config else {
+            return Ok(Provisioned::default());
+        };
         let span = context.backend.monitoring.span;
         let workspace_name = context.name(ResourceKind::LogAnalyticsWorkspace, "", span);
         let insights_name = context.name(ResourceKind::ApplicationInsights, "", span);
@@ -77,7 +83,11 @@ impl ResourceProvider for MonitoringProvider {
             }),
             &merged.sources,
         );
-        out.manifest_entry("monitoring", &merged.key, json!({ "workspace": workspace_name, "application_insights": insights_name }));
+        out.manifest_entry(
+            "monitoring",
+            &merged.key,
+            json!({ "workspace": workspace_name, "application_insights": insights_name }),
+        );
         Ok(out)
     }
 

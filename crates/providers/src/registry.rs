@@ -29,7 +29,11 @@ pub struct AlreadyServed {
 
 impl std::fmt::Display for AlreadyServed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "requirement type `{}` is already served by provider `{}`", self.kind, self.provider)
+        write!(
+            f,
+            "requirement type `{}` is already served by provider `{}`",
+            self.kind, self.provider
+        )
     }
 }
 
@@ -62,7 +66,10 @@ impl Registry {
     pub fn register(&mut self, provider: Box<dyn ResourceProvider>) -> Result<(), AlreadyServed> {
         for kind in provider.serves() {
             if let Some(existing) = self.provider_for(kind) {
-                return Err(AlreadyServed { kind: (*kind).to_owned(), provider: existing.name() });
+                return Err(AlreadyServed {
+                    kind: (*kind).to_owned(),
+                    provider: existing.name(),
+                });
             }
         }
         self.providers.push(provider);
@@ -70,7 +77,10 @@ impl Registry {
     }
 
     pub fn provider_for(&self, kind: &str) -> Option<&dyn ResourceProvider> {
-        self.providers.iter().find(|p| p.serves().contains(&kind)).map(|p| p.as_ref())
+        self.providers
+            .iter()
+            .find(|p| p.serves().contains(&kind))
+            .map(|p| p.as_ref())
     }
 
     /// Every code the registered providers and the registry itself can emit.
@@ -90,16 +100,22 @@ impl Registry {
     pub fn merge(&self, requirements: &[Requirement]) -> Resolution {
         let mut groups: BTreeMap<(&str, &str), Vec<Requirement>> = BTreeMap::new();
         for requirement in requirements {
-            groups.entry((&requirement.kind, &requirement.key)).or_default().push(requirement.clone());
+            groups
+                .entry((&requirement.kind, &requirement.key))
+                .or_default()
+                .push(requirement.clone());
         }
         let mut resolution = Resolution::default();
         for ((kind, key), group) in groups {
             let Some(provider) = self.provider_for(kind) else {
                 let first = &group[0].source;
                 resolution.diagnostics.push(
-                    Diagnostic::error(&codes::UNSERVED, format!("no provider serves requirement type `{kind}` (key `{key}`)"))
-                        .at(first.span)
-                        .help("register a provider for this type, or remove the requirement"),
+                    Diagnostic::error(
+                        &codes::UNSERVED,
+                        format!("no provider serves requirement type `{kind}` (key `{key}`)"),
+                    )
+                    .at(first.span)
+                    .help("register a provider for this type, or remove the requirement"),
                 );
                 continue;
             };
@@ -127,7 +143,9 @@ impl Registry {
         let mut provisioned = Vec::new();
         let mut diagnostics = Vec::new();
         for merged in context.merged {
-            let Some(provider) = self.provider_for(&merged.kind) else { continue };
+            let Some(provider) = self.provider_for(&merged.kind) else {
+                continue;
+            };
             match provider.provision(merged, context) {
                 Ok(p) => provisioned.push(p),
                 Err(d) => diagnostics.extend(d),

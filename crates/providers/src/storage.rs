@@ -49,9 +49,17 @@ impl ResourceProvider for StorageProvider {
         Vec::new()
     }
 
-    fn provision(&self, merged: &Merged, context: &Context<'_>) -> Result<Provisioned, Vec<Diagnostic>> {
-        let RequirementConfig::Storage(storage) = &merged.config else { return Ok(Provisioned::default()) };
-        let name = context.name(ResourceKind::StorageAccount, &merged.key, merged.span()).map_err(|d| vec![d])?;
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
+        let RequirementConfig::Storage(storage) = &merged.config else {
+            return Ok(Provisioned::default());
+        };
+        let name = context
+            .name(ResourceKind::StorageAccount, &merged.key, merged.span())
+            .map_err(|d| vec![d])?;
         let mut out = Provisioned::default();
         let address = account_address(&merged.key);
         out.block(

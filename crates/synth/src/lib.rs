@@ -44,19 +44,29 @@ pub fn synthesize(source: &SourceFile, registry: &Registry) -> Synthesis {
 fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
     let (backend, mut diagnostics) = baas_model::load(source);
     let Some(backend) = backend else {
-        return Synthesis { files: BTreeMap::new(), diagnostics };
+        return Synthesis {
+            files: BTreeMap::new(),
+            diagnostics,
+        };
     };
     let namer = match build_namer(&backend) {
         Ok(namer) => namer,
         Err(errors) => {
             diagnostics.extend(errors);
-            return Synthesis { files: BTreeMap::new(), diagnostics };
+            return Synthesis {
+                files: BTreeMap::new(),
+                diagnostics,
+            };
         }
     };
     let requirements = requirement::expand(&backend);
     let resolution = registry.merge(&requirements);
     diagnostics.extend(resolution.diagnostics);
-    let context = Context { backend: &backend, namer: &namer, merged: &resolution.merged };
+    let context = Context {
+        backend: &backend,
+        namer: &namer,
+        merged: &resolution.merged,
+    };
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(limits::check(&context));
     let (provisioned, provision_diagnostics) = registry.provision(&context);
@@ -74,24 +84,38 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
 fn build_namer(backend: &baas_model::Backend) -> Result<Namer, Vec<Diagnostic>> {
     let config = NamingConfig {
         template: backend.naming.template.as_ref().map(|t| t.value.clone()),
-        abbreviations: backend.naming.abbreviations.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+        abbreviations: backend
+            .naming
+            .abbreviations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
         unique_suffix: backend.naming.unique_suffix,
         salt: backend.naming.salt.clone(),
     };
     let errors = naming::config_errors(&config);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|error| naming_config_diagnostic(backend, error)).collect());
+        return Err(errors
+            .iter()
+            .map(|error| naming_config_diagnostic(backend, error))
+            .collect());
     }
     Namer::new(&config).map_err(|error| vec![naming_config_diagnostic(backend, &error)])
 }
 
-fn naming_config_diagnostic(backend: &baas_model::Backend, error: &naming::NamingError) -> Diagnostic {
+fn naming_config_diagnostic(
+    backend: &baas_model::Backend,
+    error: &naming::NamingError,
+) -> Diagnostic {
     let span = match error {
-        naming::NamingError::UnknownAbbreviationKey { key, .. } => backend.naming.abbreviations.get(key).map(|v| v.span),
+        naming::NamingError::UnknownAbbreviationKey { key, .. } => {
+            backend.naming.abbreviations.get(key).map(|v| v.span)
+        }
         _ => backend.naming.template.as_ref().map(|t| t.span),
     }
     .unwrap_or(backend.naming.span);
-    let diagnostic = Diagnostic::error(&baas_providers::codes::NAMING_CONFIG, error.message()).at(span);
+    let diagnostic =
+        Diagnostic::error(&baas_providers::codes::NAMING_CONFIG, error.message()).at(span);
     match error.help() {
         Some(help) => diagnostic.help(help),
         None => diagnostic,

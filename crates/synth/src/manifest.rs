@@ -9,7 +9,12 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-pub fn build(source: &SourceFile, backend: &Backend, stack: &Stack, provisioned: &[Provisioned]) -> String {
+pub fn build(
+    source: &SourceFile,
+    backend: &Backend,
+    stack: &Stack,
+    provisioned: &[Provisioned],
+) -> String {
     let digest = Sha256::digest(source.text.as_bytes());
     let digest: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let mut sections: BTreeMap<String, Map<String, Value>> = BTreeMap::new();

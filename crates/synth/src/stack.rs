@@ -22,9 +22,12 @@ pub struct Stack {
     pub document: Document,
 }
 
-pub fn build(context: &Context<'_>, provisioned: &[Provisioned], diagnostics: &mut Vec<Diagnostic>) -> Stack {
-    let mut document = Document::default();
-    document.terraform = terraform_block();
+pub fn build(
+    context: &Context<'_>,
+    provisioned: &[Provisioned],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Stack {
+    let mut document = Document { terraform: terraform_block(), ..Document::default() };
     document.providers.insert(
         "azurerm".to_owned(),
         // Storage keys are off, so the provider must use Entra ID for the data plane too.
@@ -55,9 +58,16 @@ pub fn build(context: &Context<'_>, provisioned: &[Provisioned], diagnostics: &m
             document.output(name, expression.clone(), description);
         }
     }
-    document.output("resource_group_name", resource_group::address().attr("name"), "Resource group of the stack");
+    document.output(
+        "resource_group_name",
+        resource_group::address().attr("name"),
+        "Resource group of the stack",
+    );
     conformance(context, &document, &origins, diagnostics);
-    Stack { name: MAIN.to_owned(), document }
+    Stack {
+        name: MAIN.to_owned(),
+        document,
+    }
 }
 
 fn terraform_block() -> Map<String, Value> {
@@ -72,9 +82,17 @@ fn terraform_block() -> Map<String, Value> {
 
 /// User tags, then baas's own (which win: they are how resources are traced back).
 fn tags(context: &Context<'_>, sources: &[Source]) -> Value {
-    let mut tags: BTreeMap<String, String> = context.backend.tags.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+    let mut tags: BTreeMap<String, String> = context
+        .backend
+        .tags
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
     tags.insert("managed-by".into(), "baas".into());
-    tags.insert("environment".into(), context.backend.environment.value.clone());
+    tags.insert(
+        "environment".into(),
+        context.backend.environment.value.clone(),
+    );
     tags.insert("application".into(), context.backend.name.value.clone());
     let mut components: Vec<&str> = sources.iter().map(|s| s.component.as_str()).collect();
     components.dedup();
@@ -84,11 +102,18 @@ fn tags(context: &Context<'_>, sources: &[Source]) -> Value {
     json!(tags)
 }
 
-fn duplicate_address(address: &str, sources: &[Source], origins: &BTreeMap<String, Vec<Source>>) -> Diagnostic {
+fn duplicate_address(
+    address: &str,
+    sources: &[Source],
+    origins: &BTreeMap<String, Vec<Source>>,
+) -> Diagnostic {
     let span = sources.first().map(|s| s.span).unwrap_or_default();
-    let mut diagnostic = Diagnostic::error(&codes::DUPLICATE_ADDRESS, format!("two resources would both be `{address}`"))
-        .at(span)
-        .help("rename one of the components, databases or containers involved");
+    let mut diagnostic = Diagnostic::error(
+        &codes::DUPLICATE_ADDRESS,
+        format!("two resources would both be `{address}`"),
+    )
+    .at(span)
+    .help("rename one of the components, databases or containers involved");
     if let Some(first) = origins.get(address).and_then(|s| s.first()) {
         diagnostic = diagnostic.related(first.span, "the other one comes from here");
     }
@@ -96,14 +121,23 @@ fn duplicate_address(address: &str, sources: &[Source], origins: &BTreeMap<Strin
 }
 
 /// Schema problems point at the component that produced the block, so a user can act on them.
-fn conformance(context: &Context<'_>, document: &Document, origins: &BTreeMap<String, Vec<Source>>, out: &mut Vec<Diagnostic>) {
+fn conformance(
+    context: &Context<'_>,
+    document: &Document,
+    origins: &BTreeMap<String, Vec<Source>>,
+    out: &mut Vec<Diagnostic>,
+) {
     let problems = ProviderSchema::azurerm().check_document(&document.to_value());
     for problem in problems {
         let span: Span = origins
             .get(&problem.address)
             .and_then(|sources| sources.first())
             .map_or(context.backend.name.span, |s| s.span);
-        let at = if problem.path.is_empty() { problem.address.clone() } else { format!("{}.{}", problem.address, problem.path) };
+        let at = if problem.path.is_empty() {
+            problem.address.clone()
+        } else {
+            format!("{}.{}", problem.address, problem.path)
+        };
         out.push(
             Diagnostic::error(&codes::SCHEMA_CONFORMANCE, format!("`{at}`: {}", problem.message))
                 .at(span)

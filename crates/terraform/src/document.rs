@@ -17,11 +17,19 @@ pub struct Address {
 
 impl Address {
     pub fn resource(resource_type: &str, name: &str) -> Self {
-        Address { resource_type: resource_type.to_owned(), name: name.to_owned(), data: false }
+        Address {
+            resource_type: resource_type.to_owned(),
+            name: name.to_owned(),
+            data: false,
+        }
     }
 
     pub fn data(resource_type: &str, name: &str) -> Self {
-        Address { resource_type: resource_type.to_owned(), name: name.to_owned(), data: true }
+        Address {
+            resource_type: resource_type.to_owned(),
+            name: name.to_owned(),
+            data: true,
+        }
     }
 
     /// The interpolation `${TYPE.NAME.ATTR}` (ATTR may be a path: `identity[0].principal_id`).
@@ -46,7 +54,9 @@ impl fmt::Display for Address {
 /// Terraform names: a letter or underscore, then letters, digits, `_` and `-`.
 pub fn is_valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,7 +75,11 @@ pub struct DuplicateAddress(pub String);
 impl Document {
     /// Adds a resource or data block; an address can be declared once.
     pub fn add(&mut self, address: &Address, body: Value) -> Result<(), DuplicateAddress> {
-        let table = if address.data { &mut self.data } else { &mut self.resources };
+        let table = if address.data {
+            &mut self.data
+        } else {
+            &mut self.resources
+        };
         let blocks = table.entry(address.resource_type.clone()).or_default();
         if blocks.contains_key(&address.name) {
             return Err(DuplicateAddress(address.to_string()));
@@ -75,8 +89,14 @@ impl Document {
     }
 
     pub fn contains(&self, address: &Address) -> bool {
-        let table = if address.data { &self.data } else { &self.resources };
-        table.get(&address.resource_type).is_some_and(|b| b.contains_key(&address.name))
+        let table = if address.data {
+            &self.data
+        } else {
+            &self.resources
+        };
+        table
+            .get(&address.resource_type)
+            .is_some_and(|b| b.contains_key(&address.name))
     }
 
     pub fn resource_count(&self) -> usize {
@@ -86,7 +106,10 @@ impl Document {
     pub fn output(&mut self, name: &str, value: String, description: &str) {
         let mut body = Map::new();
         body.insert("value".to_owned(), Value::String(value));
-        body.insert("description".to_owned(), Value::String(description.to_owned()));
+        body.insert(
+            "description".to_owned(),
+            Value::String(description.to_owned()),
+        );
         self.outputs.insert(name.to_owned(), Value::Object(body));
     }
 
@@ -94,7 +117,10 @@ impl Document {
     pub fn to_value(&self) -> Value {
         let mut root = Map::new();
         if !self.terraform.is_empty() {
-            root.insert("terraform".to_owned(), Value::Object(self.terraform.clone()));
+            root.insert(
+                "terraform".to_owned(),
+                Value::Object(self.terraform.clone()),
+            );
         }
         let mut insert = |key: &str, value: Value| {
             if value.as_object().is_some_and(|o| !o.is_empty()) {
@@ -188,8 +214,14 @@ mod tests {
         let mut document = Document::default();
         let address = Address::resource("azurerm_resource_group", "main");
         document.add(&address, json!({})).unwrap();
-        assert_eq!(document.add(&address, json!({})), Err(DuplicateAddress("azurerm_resource_group.main".into())));
+        assert_eq!(
+            document.add(&address, json!({})),
+            Err(DuplicateAddress("azurerm_resource_group.main".into()))
+        );
         assert_eq!(address.attr("name"), "${azurerm_resource_group.main.name}");
-        assert_eq!(Address::data("azurerm_client_config", "current").id(), "${data.azurerm_client_config.current.id}");
+        assert_eq!(
+            Address::data("azurerm_client_config", "current").id(),
+            "${data.azurerm_client_config.current.id}"
+        );
     }
 }

@@ -262,7 +262,10 @@ impl ProviderSchema {
     /// tags on every taggable resource without a list to keep in sync.
     pub fn resource_has_attribute(&self, resource_type: &str, attribute: &str) -> bool {
         match self.resources.get(&self.text, resource_type) {
-            Some(Ok(block)) => block.attributes.get(attribute).is_some_and(|a| !a.computed_only()),
+            Some(Ok(block)) => block
+                .attributes
+                .get(attribute)
+                .is_some_and(|a| !a.computed_only()),
             _ => false,
         }
     }
