@@ -58,8 +58,10 @@ const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
 ];
 const DEFAULT_VERSION_NOTE: &str = "the functions provider picks the runtime's default version";
 
-/// Reads the document into a [`Backend`]. Returns `None` when a required part is missing or
-/// invalid; the sink holds why.
+/// Reads the document into a [`Backend`]. Returns `None` only when the document is not a
+/// mapping. When `name`, `environment` or `location` is missing or invalid, the backend gets
+/// a stand-in value so that later stages can still check merges and limits; the sink holds
+/// the error, and synth never generates Terraform from a backend with model errors.
 pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let top = MapReader::new(root, "the document", TOP_LEVEL, TOP_LEVEL_NOT_YET, sink)?;
     let name = top
@@ -103,9 +105,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         );
     }
     Some(Backend {
-        name: name?,
-        environment: environment?,
-        location: location?,
+        name: name.unwrap_or_else(|| Spanned::new("app".to_owned(), root.span)),
+        environment: environment.unwrap_or_else(|| Spanned::new("env".to_owned(), root.span)),
+        location: location.unwrap_or_else(|| Spanned::new(&regions::all()[0], root.span)),
         tags,
         naming,
         limits,

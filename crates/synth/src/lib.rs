@@ -59,6 +59,9 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
             };
         }
     };
+    // With model errors, names may rest on stand-in values: check merges and limits, but
+    // generate nothing.
+    let model_is_valid = !diagnostic::has_errors(&diagnostics);
     let requirements = requirement::expand(&backend);
     let resolution = registry.merge(&requirements);
     diagnostics.extend(resolution.diagnostics);
@@ -69,6 +72,12 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
     };
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(limits::check(&context));
+    if !model_is_valid {
+        return Synthesis {
+            files: BTreeMap::new(),
+            diagnostics,
+        };
+    }
     let (provisioned, provision_diagnostics) = registry.provision(&context);
     diagnostics.extend(provision_diagnostics);
     let stack = stack::build(&context, &provisioned, &mut diagnostics);

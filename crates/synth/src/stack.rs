@@ -27,7 +27,10 @@ pub fn build(
     provisioned: &[Provisioned],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Stack {
-    let mut document = Document { terraform: terraform_block(), ..Document::default() };
+    let mut document = Document {
+        terraform: terraform_block(),
+        ..Document::default()
+    };
     document.providers.insert(
         "azurerm".to_owned(),
         // Storage keys are off, so the provider must use Entra ID for the data plane too.
