@@ -46,12 +46,11 @@ impl<'n> MapReader<'n> {
                 return None;
             }
         };
-        for (index, (key, _)) in entries.iter().enumerate() {
+        // First occurrence of each key, so duplicate detection stays O(n log n).
+        let mut seen: std::collections::BTreeMap<&str, &Node> = std::collections::BTreeMap::new();
+        for (key, _) in entries {
             let name = scalar_text(key);
-            if let Some((first, _)) = entries[..index]
-                .iter()
-                .find(|(k, _)| scalar_text(k) == name)
-            {
+            if let Some(first) = seen.get(name).copied() {
                 sink.push(
                     Diagnostic::error(
                         &codes::SCHEMA_DUPLICATE_KEY,
@@ -76,6 +75,7 @@ impl<'n> MapReader<'n> {
             } else if !known.contains(&name) {
                 sink.push(unknown_key(key, name, what, known));
             }
+            seen.entry(name).or_insert(key);
         }
         Some(MapReader {
             span: node.span,

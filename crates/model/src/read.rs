@@ -1058,6 +1058,10 @@ fn route(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
 
 fn schedule(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
     let text = decode::string(node, "`schedule`", sink)?;
+    if is_app_setting_reference(&text) {
+        // `%NAME%` takes the schedule from an app setting at run time.
+        return Some(text);
+    }
     if let Err(error) = ncrontab::validate(&text) {
         // Point at the offending field inside the quoted value when we know which one.
         let span = match (&error.field_range, quote_offset(node)) {
@@ -1078,6 +1082,15 @@ fn schedule(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
         return None;
     }
     Some(text)
+}
+
+fn is_app_setting_reference(text: &str) -> bool {
+    text.len() > 2
+        && text.starts_with('%')
+        && text.ends_with('%')
+        && text[1..text.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Where the text of a single-line scalar starts inside its span (after a quote, if any).

@@ -144,13 +144,13 @@ impl CharOffsets {
 enum Frame {
     Seq {
         items: Vec<Node>,
-        start: usize,
+        start: Span,
         anchor: usize,
     },
     Map {
         entries: Vec<(Node, Node)>,
         pending_key: Option<Node>,
-        start: usize,
+        start: Span,
         anchor: usize,
     },
 }
@@ -214,7 +214,7 @@ impl Builder<'_> {
                 self.enter(span)?;
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
-                    start: span.start,
+                    start: span,
                     anchor,
                 });
             }
@@ -223,7 +223,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
                     pending_key: None,
-                    start: span.start,
+                    start: span,
                     anchor,
                 });
             }
@@ -288,11 +288,12 @@ impl Builder<'_> {
                 ..
             } => (Value::Map(entries), start, anchor),
         };
-        let end_byte = end.end.max(start);
-        let span = self.source.span(start, end_byte);
+        // The start event already knows its line and column: recomputing them from the
+        // text here would make parsing quadratic.
+        let end_byte = end.end.max(start.start);
         let span = Span {
-            end: trim_trailing_whitespace(&self.source.text, start, end_byte),
-            ..span
+            end: trim_trailing_whitespace(&self.source.text, start.start, end_byte),
+            ..start
         };
         self.push(Node { value, span }, anchor)
     }

@@ -34,13 +34,12 @@ impl Merged {
 
     /// The components that asked, deduplicated, in order.
     pub fn components(&self) -> Vec<&str> {
-        let mut components: Vec<&str> = Vec::new();
-        for source in &self.sources {
-            if !components.contains(&source.component.as_str()) {
-                components.push(&source.component);
-            }
-        }
-        components
+        let mut seen = std::collections::BTreeSet::new();
+        self.sources
+            .iter()
+            .map(|s| s.component.as_str())
+            .filter(|c| seen.insert(*c))
+            .collect()
     }
 }
 
@@ -91,11 +90,29 @@ pub struct Context<'a> {
     pub namer: &'a Namer,
     /// Every merged requirement, for cross-references (which plan an app runs on, say).
     pub merged: &'a [Merged],
+    /// `(kind, key)` -> position in `merged`, so cross-references stay O(log n).
+    index: BTreeMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(backend: &'a Backend, namer: &'a Namer, merged: &'a [Merged]) -> Self {
+        let index = merged
+            .iter()
+            .enumerate()
+            .map(|(i, m)| ((m.kind.as_str(), m.key.as_str()), i))
+            .collect();
+        Context {
+            backend,
+            namer,
+            merged,
+            index,
+        }
+    }
 }
 
 impl Context<'_> {
     pub fn find(&self, kind: &str, key: &str) -> Option<&Merged> {
-        self.merged.iter().find(|m| m.kind == kind && m.key == key)
+        self.index.get(&(kind, key)).map(|&i| &self.merged[i])
     }
 
     pub fn all(&self, kind: &str) -> impl Iterator<Item = &Merged> {

@@ -65,11 +65,7 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
     let requirements = requirement::expand(&backend);
     let resolution = registry.merge(&requirements);
     diagnostics.extend(resolution.diagnostics);
-    let context = Context {
-        backend: &backend,
-        namer: &namer,
-        merged: &resolution.merged,
-    };
+    let context = Context::new(&backend, &namer, &resolution.merged);
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(limits::check(&context));
     if !model_is_valid {
@@ -78,13 +74,17 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
             diagnostics,
         };
     }
-    let (provisioned, provision_diagnostics) = registry.provision(&context);
+    let (mut provisioned, provision_diagnostics) = registry.provision(&context);
     diagnostics.extend(provision_diagnostics);
-    let stack = stack::build(&context, &provisioned, &mut diagnostics);
+    let sections = provisioned
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.manifest))
+        .collect();
+    let stack = stack::build(&context, provisioned, &mut diagnostics);
     let mut files = BTreeMap::new();
     let stack_file = format!("{}/main.tf.json", stack::MAIN);
-    let manifest = manifest::build(source, &backend, &stack, &provisioned);
-    files.insert(stack_file, stack.document.to_json());
+    let manifest = manifest::build(source, &backend, &stack, sections);
+    files.insert(stack_file, baas_terraform::document::to_json(&stack.module));
     files.insert("baas.manifest.json".to_owned(), manifest);
     Synthesis { files, diagnostics }
 }

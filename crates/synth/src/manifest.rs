@@ -3,30 +3,27 @@
 
 use crate::stack::Stack;
 use baas_model::{Backend, SourceFile};
-use baas_providers::Provisioned;
 use baas_terraform::document::to_json;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+/// `provided_sections` are the providers' manifest entries, moved in.
 pub fn build(
     source: &SourceFile,
     backend: &Backend,
     stack: &Stack,
-    provisioned: &[Provisioned],
+    provided_sections: Vec<BTreeMap<String, BTreeMap<String, Value>>>,
 ) -> String {
     let digest = Sha256::digest(source.text.as_bytes());
     let digest: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let mut sections: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for p in provisioned {
-        for (section, entries) in &p.manifest {
-            let target = sections.entry(section.clone()).or_default();
-            for (key, entry) in entries {
-                target.insert(key.clone(), entry.clone());
-            }
+    for provided in provided_sections {
+        for (section, entries) in provided {
+            sections.entry(section).or_default().extend(entries);
         }
     }
-    let outputs: Vec<&String> = stack.document.outputs.keys().collect();
+    let outputs = &stack.outputs;
     let mut manifest = json!({
         "baas_version": crate::BAAS_VERSION,
         "input_digest": format!("sha256:{digest}"),
@@ -39,7 +36,7 @@ pub fn build(
                 "role": "main",
                 "region": backend.location.value.name,
                 "resource_group": crate::stack::resource_group_address().to_string(),
-                "resources": stack.document.resource_count(),
+                "resources": stack.resource_count,
                 "outputs": outputs,
             }
         },

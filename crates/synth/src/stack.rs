@@ -19,12 +19,17 @@ pub const TERRAFORM_REQUIRED_VERSION: &str = ">= 1.6.0";
 #[derive(Debug)]
 pub struct Stack {
     pub name: String,
-    pub document: Document,
+    /// The finished root module, checked against the provider schema.
+    pub module: Value,
+    pub resource_count: usize,
+    pub outputs: Vec<String>,
 }
 
+/// Consumes the provisioned blocks: at 1,000 components a stack holds tens of thousands of
+/// values, and moving them instead of cloning keeps synth linear and lean.
 pub fn build(
     context: &Context<'_>,
-    provisioned: &[Provisioned],
+    provisioned: Vec<Provisioned>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Stack {
     let mut document = Document {
@@ -37,39 +42,49 @@ pub fn build(
         json!({ "features": {}, "storage_use_azuread": true }),
     );
     let mut origins: BTreeMap<String, Vec<Source>> = BTreeMap::new();
-    let mut blocks: Vec<&Block> = Vec::new();
-    let group = resource_group::block(context);
-    match &group {
+    let mut outputs = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    match resource_group::block(context) {
         Ok(block) => blocks.push(block),
-        Err(diagnostic) => diagnostics.push(diagnostic.clone()),
-    }
-    blocks.extend(provisioned.iter().flat_map(|p| p.blocks.iter()));
-    let schema = ProviderSchema::azurerm();
-    for block in blocks {
-        let mut body = block.body.clone();
-        if schema.resource_has_attribute(&block.address.resource_type, "tags") {
-            body["tags"] = tags(context, &block.sources);
-        }
-        if let Err(duplicate) = document.add(&block.address, body) {
-            diagnostics.push(duplicate_address(&duplicate.0, &block.sources, &origins));
-            continue;
-        }
-        origins.insert(block.address.to_string(), block.sources.clone());
+        Err(diagnostic) => diagnostics.push(diagnostic),
     }
     for p in provisioned {
-        for (name, (expression, description)) in &p.outputs {
-            document.output(name, expression.clone(), description);
+        blocks.extend(p.blocks);
+        outputs.extend(p.outputs);
+    }
+    let schema = ProviderSchema::azurerm();
+    for block in blocks {
+        let Block {
+            address,
+            mut body,
+            sources,
+        } = block;
+        if schema.resource_has_attribute(&address.resource_type, "tags") {
+            body["tags"] = tags(context, &sources);
         }
+        if let Err(duplicate) = document.add(&address, body) {
+            diagnostics.push(duplicate_address(&duplicate.0, &sources, &origins));
+            continue;
+        }
+        origins.insert(address.to_string(), sources);
+    }
+    for (name, (expression, description)) in outputs {
+        document.output(&name, expression, &description);
     }
     document.output(
         "resource_group_name",
         resource_group::address().attr("name"),
         "Resource group of the stack",
     );
-    conformance(context, &document, &origins, diagnostics);
+    let resource_count = document.resource_count();
+    let outputs = document.outputs.keys().cloned().collect();
+    let module = document.into_value();
+    conformance(context, &module, &origins, diagnostics);
     Stack {
         name: MAIN.to_owned(),
-        document,
+        module,
+        resource_count,
+        outputs,
     }
 }
 
@@ -126,11 +141,11 @@ fn duplicate_address(
 /// Schema problems point at the component that produced the block, so a user can act on them.
 fn conformance(
     context: &Context<'_>,
-    document: &Document,
+    module: &Value,
     origins: &BTreeMap<String, Vec<Source>>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let problems = ProviderSchema::azurerm().check_document(&document.to_value());
+    let problems = ProviderSchema::azurerm().check_document(module);
     for problem in problems {
         let span: Span = origins
             .get(&problem.address)

@@ -134,9 +134,33 @@ impl Document {
         Value::Object(root)
     }
 
+    /// The whole module as a JSON value, without copying it.
+    pub fn into_value(self) -> Value {
+        let mut root = Map::new();
+        if !self.terraform.is_empty() {
+            root.insert("terraform".to_owned(), Value::Object(self.terraform));
+        }
+        let mut insert = |key: &str, value: Map<String, Value>| {
+            if !value.is_empty() {
+                root.insert(key.to_owned(), Value::Object(value));
+            }
+        };
+        insert("provider", self.providers.into_iter().collect());
+        insert("resource", into_nested(self.resources));
+        insert("data", into_nested(self.data));
+        insert("output", self.outputs.into_iter().collect());
+        Value::Object(root)
+    }
+
     pub fn to_json(&self) -> String {
         to_json(&self.to_value())
     }
+}
+
+fn into_nested(map: BTreeMap<String, BTreeMap<String, Value>>) -> Map<String, Value> {
+    map.into_iter()
+        .map(|(k, v)| (k, Value::Object(v.into_iter().collect())))
+        .collect()
 }
 
 fn to_object(map: &BTreeMap<String, Value>) -> Value {
@@ -158,15 +182,19 @@ pub fn to_json(value: &Value) -> String {
 fn write_value(value: &Value, depth: usize, out: &mut String) {
     match value {
         Value::Object(map) if !map.is_empty() => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            // serde_json's map is already sorted unless a dependency turns on
+            // `preserve_order`; sorting here makes the output independent of that.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if !entries.is_sorted_by_key(|(k, _)| *k) {
+                entries.sort_by_key(|(k, _)| *k);
+            }
             out.push('{');
-            for (i, key) in keys.iter().enumerate() {
+            for (i, (key, item)) in entries.iter().enumerate() {
                 out.push_str(if i == 0 { "\n" } else { ",\n" });
                 indent(depth + 1, out);
-                out.push_str(&Value::String((*key).clone()).to_string());
+                write_string(key, out);
                 out.push_str(": ");
-                write_value(&map[*key], depth + 1, out);
+                write_value(item, depth + 1, out);
             }
             out.push('\n');
             indent(depth, out);
@@ -185,14 +213,48 @@ fn write_value(value: &Value, depth: usize, out: &mut String) {
         }
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
+        Value::String(text) => write_string(text, out),
         scalar => out.push_str(&scalar.to_string()),
     }
 }
 
 fn indent(depth: usize, out: &mut String) {
-    for _ in 0..depth {
-        out.push_str("  ");
+    const SPACES: &str = "                                                                ";
+    let mut width = depth * 2;
+    while width > 0 {
+        let chunk = width.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        width -= chunk;
     }
+}
+
+/// A JSON string literal, escaped as serde_json escapes it. Runs of plain characters are
+/// copied at once: this function writes most of every output file.
+fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    let mut plain_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = at + 1;
+    }
+    out.push_str(&text[plain_from..]);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -207,6 +269,22 @@ mod tests {
             to_json(&value),
             "{\n  \"a\": {\n    \"c\": [],\n    \"d\": \"x\"\n  },\n  \"b\": [\n    1,\n    {}\n  ]\n}\n"
         );
+    }
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        for text in [
+            "plain",
+            "quote \" and \\ backslash",
+            "line\nbreak\ttab\r",
+            "\u{1}\u{8}\u{c}",
+            "ünïcode ✓",
+        ] {
+            assert_eq!(
+                to_json(&json!(text)).trim_end(),
+                serde_json::to_string(text).unwrap()
+            );
+        }
     }
 
     #[test]
