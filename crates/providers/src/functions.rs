@@ -452,9 +452,9 @@ fn linux_app_body(
         "app_settings": settings,
         "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
     });
-    if family(&app.plan.value) == PlanFamily::ElasticPremium {
-        // Without key access to storage there is no Azure Files content share; Elastic Premium
-        // runs from the package instead.
+    if matches!(family(&app.plan.value), PlanFamily::Consumption | PlanFamily::ElasticPremium) {
+        // These plans default to an Azure Files content share, which needs a storage key.
+        // Keys are off, so the app runs from its package instead.
         body["content_share_force_disabled"] = json!(true);
     }
     body
