@@ -54,6 +54,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a commented starter backend.yaml into DIR (never overwrites)
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print the long description of a diagnostic code
     Explain {
         /// A code like `baas::merge::partition_key`
@@ -81,6 +91,12 @@ fn main() -> ExitCode {
             validate(&registry, &file, env.as_deref(), format)
         }
         Command::Explain { code } => explain(&registry, &code),
+        Command::Init { dir } => init(&dir),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "baas", &mut std::io::stdout());
+            OK
+        }
     };
     ExitCode::from(code)
 }
@@ -203,5 +219,35 @@ fn explain(registry: &Registry, code: &str) -> u8 {
                 )),
             }
         }
+    }
+}
+
+fn init(dir: &Path) -> u8 {
+    let target = dir.join("backend.yaml");
+    if let Err(error) = std::fs::create_dir_all(dir) {
+        return usage_error(&format!("cannot create `{}`: {error}", dir.display()));
+    }
+    // `create_new` refuses an existing file atomically: init never overwrites.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target);
+    let written = file.and_then(|mut f| {
+        std::io::Write::write_all(&mut f, baas_synth::STARTER_BACKEND.as_bytes())
+    });
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote `{}`; next: `baas validate {}`",
+                target.display(),
+                target.display()
+            );
+            OK
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => usage_error(&format!(
+            "`{}` already exists; baas init never overwrites",
+            target.display()
+        )),
+        Err(error) => usage_error(&format!("cannot write `{}`: {error}", target.display())),
     }
 }

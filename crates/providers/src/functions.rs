@@ -452,7 +452,10 @@ fn linux_app_body(
         "app_settings": settings,
         "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
     });
-    if matches!(family(&app.plan.value), PlanFamily::Consumption | PlanFamily::ElasticPremium) {
+    if matches!(
+        family(&app.plan.value),
+        PlanFamily::Consumption | PlanFamily::ElasticPremium
+    ) {
         // These plans default to an Azure Files content share, which needs a storage key.
         // Keys are off, so the app runs from its package instead.
         body["content_share_force_disabled"] = json!(true);

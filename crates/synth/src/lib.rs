@@ -14,6 +14,9 @@ use baas_providers::naming::{self, Namer, NamingConfig};
 use baas_providers::{limits, Context, Registry};
 use std::collections::BTreeMap;
 
+/// The commented starter backend.yaml that `baas init` writes; it validates as is.
+pub const STARTER_BACKEND: &str = include_str!("starter.yaml");
+
 /// The version of baas written into the manifest.
 pub const BAAS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -140,4 +143,17 @@ pub fn all_codes(registry: &Registry) -> Vec<&'static Code> {
     all.sort_by_key(|c| c.id);
     all.dedup_by_key(|c| c.id);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_backend_synthesizes_cleanly() {
+        let source = SourceFile::new("backend.yaml", STARTER_BACKEND);
+        let synthesis = synthesize(&source, &Registry::builtin());
+        assert_eq!(synthesis.diagnostics, Vec::new());
+        assert!(synthesis.files.contains_key("main/main.tf.json"));
+    }
 }
