@@ -67,7 +67,11 @@ enum Command {
     /// Print the long description of a diagnostic code
     Explain {
         /// A code like `baas::merge::partition_key`
-        code: String,
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// Print the reference of every code as Markdown
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
     },
 }
 
@@ -75,6 +79,8 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
 }
 
 fn main() -> ExitCode {
@@ -90,7 +96,11 @@ fn main() -> ExitCode {
         Command::Validate { file, env, format } => {
             validate(&registry, &file, env.as_deref(), format)
         }
-        Command::Explain { code } => explain(&registry, &code),
+        Command::Explain { all: true, .. } => {
+            print!("{}", baas_synth::diagnostics_reference(&registry));
+            OK
+        }
+        Command::Explain { code, .. } => explain(&registry, code.as_deref().unwrap_or_default()),
         Command::Init { dir } => init(&dir),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -140,7 +150,18 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
         Ok(Ok(source)) => source,
     };
     let synthesis = baas_synth::synthesize(&source, registry);
-    render::print(&source, &synthesis.diagnostics, format);
+    if format == Format::Sarif {
+        println!(
+            "{}",
+            render::sarif(
+                &source,
+                &synthesis.diagnostics,
+                &baas_synth::all_codes(registry)
+            )
+        );
+    } else {
+        render::print(&source, &synthesis.diagnostics, format);
+    }
     if synthesis.has_errors() {
         DEFINITION_ERRORS
     } else {

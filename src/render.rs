@@ -9,6 +9,7 @@ pub fn print(source: &SourceFile, diagnostics: &[Diagnostic], format: Format) {
     match format {
         Format::Human => eprint!("{}", human(source, diagnostics, colors())),
         Format::Json => println!("{}", json(source, diagnostics)),
+        Format::Sarif => println!("{}", sarif(source, diagnostics, &[])),
     }
 }
 
@@ -73,6 +74,68 @@ fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     }))
     .trim_end()
     .to_owned()
+}
+
+/// SARIF 2.1.0 with one rule per known code, for GitHub code scanning.
+pub fn sarif(
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    codes: &[&baas_model::diagnostic::Code],
+) -> String {
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "shortDescription": { "text": c.summary },
+                "fullDescription": { "text": c.explanation },
+                "help": { "text": c.explanation },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let text = match &d.help {
+                Some(help) => format!("{}\nhelp: {help}", d.message),
+                None => d.message.clone(),
+            };
+            let mut result = serde_json::json!({
+                "ruleId": d.code.id,
+                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": text },
+            });
+            let (line, column, end_line, end_column) = match d.span {
+                Some(s) => {
+                    let (end_line, end_column) = source.line_column(s.end);
+                    (s.line, s.column, end_line, end_column)
+                }
+                None => (1, 1, 1, 1),
+            };
+            result["locations"] = serde_json::json!([{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": source.name },
+                    "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
+                }
+            }]);
+            result
+        })
+        .collect();
+    let report = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "baas",
+                "version": baas_synth::BAAS_VERSION,
+                "rules": rules,
+            } },
+            "results": results,
+        }],
+    });
+    baas_terraform::document::to_json(&report)
+        .trim_end()
+        .to_owned()
 }
 
 /// Adapts a baas diagnostic to miette's trait, at the edge only.
