@@ -1,0 +1,134 @@
+//! Every `examples/*/backend.yaml` synthesizes, validates, passes `--check` against its own
+//! output, and produces byte-identical files on every run. The generated files are snapshots.
+
+use crate::support::{repo_root, Workspace};
+use serde_json::Value;
+use std::fs;
+
+/// The example folders that hold a `backend.yaml`, sorted.
+fn examples() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(repo_root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("backend.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn there_are_examples_to_check() {
+    assert!(
+        examples().len() >= 2,
+        "expected the examples folder to hold examples, found {:?}",
+        examples()
+    );
+}
+
+#[test]
+fn every_example_synthesizes_validates_and_is_reproducible() {
+    for example in examples() {
+        let file = repo_root()
+            .join("examples")
+            .join(&example)
+            .join("backend.yaml");
+        let file = file.to_str().unwrap();
+        let workspace = Workspace::new();
+
+        let synth = workspace.baas(&["synth", file, "-o", "first"]);
+        synth.expect_exit(0);
+        let first = workspace.tree("first");
+        assert!(
+            first.contains_key("baas.manifest.json") && first.contains_key("main/main.tf.json"),
+            "{example}: synth wrote {:?}",
+            first.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &first {
+            let contents = String::from_utf8(bytes.clone())
+                .unwrap_or_else(|_| panic!("{example}: {path} is not UTF-8"));
+            assert_canonical_json(&example, path, &contents);
+            for absolute in [workspace.path().to_str().unwrap(), file] {
+                assert!(
+                    !contents.contains(absolute),
+                    "{example}: {path} holds the absolute path `{absolute}`"
+                );
+            }
+            insta::with_settings!({
+                description => format!("baas synth examples/{example}/backend.yaml: {path}"),
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{example}__{}", path.replace('/', "__")), contents);
+            });
+        }
+
+        workspace
+            .baas(&["synth", file, "-o", "second"])
+            .expect_exit(0);
+        let second = workspace.tree("second");
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            second.keys().collect::<Vec<_>>(),
+            "{example}: a second synth wrote other files"
+        );
+        for (path, bytes) in &first {
+            assert!(
+                second[path] == *bytes,
+                "{example}: {path} differs between two runs on the same input"
+            );
+        }
+
+        let validate = workspace.baas(&["validate", file]);
+        validate.expect_exit(0);
+        insta::with_settings!({
+            description => format!("baas validate examples/{example}/backend.yaml: stderr"),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("{example}__validate_stderr"), validate.stderr);
+        });
+
+        let check = workspace.baas(&["synth", file, "-o", "first", "--check"]);
+        check.expect_exit(0);
+        assert_eq!(
+            workspace.tree("first"),
+            first,
+            "{example}: --check changed the output folder"
+        );
+    }
+}
+
+/// DESIGN §1: sorted keys, two-space indent, trailing newline.
+fn assert_canonical_json(example: &str, path: &str, contents: &str) {
+    let value: Value = serde_json::from_str(contents)
+        .unwrap_or_else(|e| panic!("{example}: {path} is not JSON: {e}"));
+    assert_sorted(&value, &format!("{example}: {path}"));
+    // serde_json's Map is a BTreeMap here, so this re-serialization is the canonical form.
+    let canonical = format!("{}\n", serde_json::to_string_pretty(&value).unwrap());
+    assert!(
+        contents == canonical,
+        "{example}: {path} is not written with two-space indent and a trailing newline"
+    );
+}
+
+/// Keys in iteration order are sorted. With serde_json's default `Map` (a `BTreeMap`) this
+/// always holds and the text comparison above catches unsorted output; should a dependency turn
+/// on `preserve_order`, this check compares the text order itself.
+fn assert_sorted(value: &Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            let keys: Vec<&String> = map.keys().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{at}: keys are not sorted");
+            for (key, inner) in map {
+                assert_sorted(inner, &format!("{at}.{key}"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                assert_sorted(inner, &format!("{at}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,206 @@
+//! `limits`: counted after merging; exceeding one fails with the limit key, the limit, the
+//! count and the components that caused it. Exactly at the limit passes.
+
+use crate::support::Workspace;
+use serde_json::Value;
+
+fn backend(limits: &str, components: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\nlimits:\n  {limits}\ncomponents:\n{components}"
+    )
+}
+
+const TWO_APIS_AND_A_PYTHON_APP: &str = "  users: {type: crud-api, entity: User}
+  orders: {type: crud-api, entity: Order}
+  reports:
+    type: function-app
+    runtime: python
+    functions:
+      nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}
+";
+
+/// Runs validate (human and JSON) and synth on a backend that must exceed one limit; returns
+/// the JSON message of the one diagnostic with `code`, and snapshots the human report of it.
+#[track_caller]
+fn exceeds(limits: &str, components: &str, code: &str, snapshot: &str) -> String {
+    let workspace = Workspace::with_backend(&backend(limits, components));
+    let synth = workspace.baas(&["synth", "backend.yaml", "-o", "out"]);
+    synth.expect_exit(1).expect_code(code);
+    assert!(!workspace.join("out").exists());
+    assert_eq!(synth.codes(), [code], "only the limit is wrong here");
+    insta::assert_snapshot!(snapshot, synth.block(code));
+    let json = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+    json.expect_exit(1);
+    let diagnostics: Vec<Value> = json
+        .json_diagnostics()
+        .into_iter()
+        .filter(|d| d["code"] == code)
+        .collect();
+    assert_eq!(diagnostics.len(), 1, "{}", json.stdout);
+    // The diagnostic points at the limit's value: `limits:` is on line 4, the value on line 5.
+    assert_eq!(diagnostics[0]["line"], 5, "{}", json.stdout);
+    diagnostics[0]["message"].as_str().unwrap().to_owned()
+}
+
+#[track_caller]
+fn within(limits: &str, components: &str) {
+    let workspace = Workspace::with_backend(&backend(limits, components));
+    let synth = workspace.synth_ok("out");
+    assert_eq!(synth.codes(), Vec::<String>::new(), "{}", synth.stderr);
+}
+
+#[track_caller]
+fn assert_mentions(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(
+            message.contains(part),
+            "the message does not mention {part}:\n{message}"
+        );
+    }
+}
+
+#[test]
+fn max_cosmos_accounts_exceeded() {
+    let message = exceeds(
+        "max_cosmos_accounts: 0",
+        "  users: {type: crud-api, entity: User}\n",
+        "baas::limits::exceeded",
+        "max_cosmos_accounts",
+    );
+    assert_mentions(
+        &message,
+        &["`limits.max_cosmos_accounts`", "is 0", "needs 1", "`users`"],
+    );
+}
+
+#[test]
+fn max_cosmos_accounts_counts_after_merging() {
+    // Two CRUD APIs share one account: exactly at a limit of 1.
+    within(
+        "max_cosmos_accounts: 1",
+        "  users: {type: crud-api, entity: User}\n  orders: {type: crud-api, entity: Order}\n",
+    );
+}
+
+#[test]
+fn max_function_apps_exceeded() {
+    let message = exceeds(
+        "max_function_apps: 1",
+        TWO_APIS_AND_A_PYTHON_APP,
+        "baas::limits::exceeded",
+        "max_function_apps",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "`limits.max_function_apps`",
+            "is 1",
+            "needs 2",
+            "`users`",
+            "`orders`",
+            "`reports`",
+        ],
+    );
+}
+
+#[test]
+fn max_function_apps_at_the_limit() {
+    within("max_function_apps: 2", TWO_APIS_AND_A_PYTHON_APP);
+}
+
+#[test]
+fn max_storage_accounts_exceeded() {
+    let message = exceeds(
+        "max_storage_accounts: 0",
+        TWO_APIS_AND_A_PYTHON_APP,
+        "baas::limits::exceeded",
+        "max_storage_accounts",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "`limits.max_storage_accounts`",
+            "is 0",
+            "needs 1",
+            "`users`",
+            "`orders`",
+            "`reports`",
+        ],
+    );
+}
+
+#[test]
+fn max_storage_accounts_at_the_limit() {
+    // Every function host shares one account.
+    within("max_storage_accounts: 1", TWO_APIS_AND_A_PYTHON_APP);
+}
+
+#[test]
+fn max_functions_per_app_exceeded() {
+    // Two CRUD APIs on the node app: 5 + 5 functions.
+    let message = exceeds(
+        "max_functions_per_app: 9",
+        TWO_APIS_AND_A_PYTHON_APP,
+        "baas::limits::functions_per_app",
+        "max_functions_per_app",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "`limits.max_functions_per_app`",
+            "is 9",
+            "`node`",
+            "holds 10",
+            "`users`",
+            "`orders`",
+        ],
+    );
+    assert!(
+        !message.contains("`reports`"),
+        "`reports` is on the python app, not the node app:\n{message}"
+    );
+}
+
+#[test]
+fn max_functions_per_app_at_the_limit() {
+    within("max_functions_per_app: 10", TWO_APIS_AND_A_PYTHON_APP);
+}
+
+#[test]
+fn max_containers_per_storage_exceeded() {
+    // One deployment container per app, both in the shared host storage account.
+    let message = exceeds(
+        "max_containers_per_storage: 1",
+        TWO_APIS_AND_A_PYTHON_APP,
+        "baas::limits::exceeded",
+        "max_containers_per_storage",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "`limits.max_containers_per_storage`",
+            "is 1",
+            "`functions`",
+            "holds 2",
+            "`users`",
+            "`orders`",
+            "`reports`",
+        ],
+    );
+}
+
+#[test]
+fn max_containers_per_storage_at_the_limit() {
+    within("max_containers_per_storage: 2", TWO_APIS_AND_A_PYTHON_APP);
+}
+
+#[test]
+fn every_limit_exceeded_at_once_is_reported_in_one_run() {
+    let workspace = Workspace::with_backend(&backend(
+        "{max_cosmos_accounts: 0, max_function_apps: 1, max_storage_accounts: 0, max_functions_per_app: 9, max_containers_per_storage: 1}",
+        TWO_APIS_AND_A_PYTHON_APP,
+    ));
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert_eq!(validate.counts(), (5, 0), "{}", validate.stderr);
+}

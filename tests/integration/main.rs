@@ -1,0 +1,12 @@
+//! End-to-end tests of the `baas` binary: one test binary, one module per area.
+
+// clippy.toml allows unwrap in `#[test]` functions; the helpers these tests share are test code
+// too, and a panic with the failing call's location is what a test should do.
+#![allow(clippy::unwrap_used)]
+
+mod cli;
+mod diagnostics;
+mod examples;
+mod limits;
+mod merge_rules;
+mod support;
