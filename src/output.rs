@@ -91,7 +91,8 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
     Ok(())
 }
 
-/// Files under `out` that differ from, are missing from, or are not part of a fresh synth.
+/// Files under `out` that differ from, are missing from, or are not part of a fresh synth
+/// (a synth would remove those, since it replaces `out` as a whole).
 pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
     let mut stale = Vec::new();
     for (relative, contents) in files {
@@ -101,18 +102,30 @@ pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<S
             Err(_) => stale.push(format!("{relative} (missing)")),
         }
     }
+    let mut present = Vec::new();
     if out.is_dir() {
-        let entries =
-            fs::read_dir(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
-        let mut extra: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().join("main.tf.json").is_file())
-            .map(|e| format!("{}/main.tf.json", e.file_name().to_string_lossy()))
-            .filter(|f| !files.contains_key(f))
-            .map(|f| format!("{f} (no longer produced)"))
-            .collect();
-        extra.sort();
-        stale.extend(extra);
+        list_files(out, "", &mut present)?;
     }
+    present.sort();
+    stale.extend(
+        present
+            .into_iter()
+            .filter(|f| !files.contains_key(f))
+            .map(|f| format!("{f} (no longer produced; synth would remove it)")),
+    );
     Ok(stale)
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to the top.
+fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            list_files(&entry.path(), &format!("{name}/"), out)?;
+        } else {
+            out.push(name);
+        }
+    }
+    Ok(())
 }

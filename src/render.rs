@@ -26,7 +26,7 @@ pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> S
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let named = NamedSource::new(source.name.clone(), source.text.clone());
+    let named = CharColumns(NamedSource::new(source.name.clone(), source.text.clone()));
     let mut out = String::new();
     for diagnostic in diagnostics {
         let report = Report {
@@ -125,6 +125,7 @@ pub fn sarif(
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
+            "columnKind": "unicodeCodePoints",
             "tool": { "driver": {
                 "name": "baas",
                 "version": baas_synth::BAAS_VERSION,
@@ -141,7 +142,39 @@ pub fn sarif(
 /// Adapts a baas diagnostic to miette's trait, at the edge only.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a CharColumns,
+}
+
+/// miette counts columns in bytes; baas (and its JSON and SARIF output) counts characters.
+/// This wrapper makes the `file:line:col` header agree with them on non-ASCII lines.
+#[derive(Debug)]
+struct CharColumns(NamedSource<String>);
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .0
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let text = self.0.inner().as_str();
+        let start = contents.span().offset().min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = text
+            .get(line_start..start)
+            .map_or(contents.column(), |prefix| prefix.chars().count());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.0.name().to_owned(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Report<'_> {

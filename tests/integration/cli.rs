@@ -208,7 +208,7 @@ fn check_reports_a_stack_that_is_no_longer_produced() {
     assert!(
         check
             .stderr
-            .contains("blue/main.tf.json (no longer produced)"),
+            .contains("blue/main.tf.json (no longer produced; synth would remove it)"),
         "{}",
         check.stderr
     );

@@ -26,7 +26,7 @@ pub fn decode_source(name: &str, bytes: &[u8]) -> Result<SourceFile, (SourceFile
         Ok(text) => text
             .find('\0')
             .map(|at| (at, "a NUL byte: this looks like a binary file")),
-        Err(error) => Some((error.valid_up_to(), "a byte that is not valid UTF-8")),
+        Err(error) => Some((error.valid_up_to(), "not valid UTF-8")),
     };
     let Some((at, what)) = problem else {
         let text = String::from_utf8_lossy(bytes).into_owned();
@@ -43,7 +43,7 @@ pub fn decode_source(name: &str, bytes: &[u8]) -> Result<SourceFile, (SourceFile
     let span = source.span(at, at);
     let diagnostic = Diagnostic::error(
         &codes::PARSE_ENCODING,
-        format!("`{name}` is not UTF-8 text: found {what} at byte {at}"),
+        format!("`{name}` is not UTF-8 text: byte {at} is {what}"),
     )
     .at(span)
     .help("save the file as UTF-8, or check that the right file was passed");

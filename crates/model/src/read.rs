@@ -393,7 +393,9 @@ fn cosmos_settings(
     what: &str,
     sink: &mut Sink,
 ) -> CosmosSettings {
-    let span = node.map_or_else(Span::default, |n| n.span);
+    // Built-in defaults carry an empty span (line 0): nobody wrote them, so diagnostics
+    // must not point at them.
+    let span = Span::default();
     let mut settings = base.cloned().unwrap_or(CosmosSettings {
         consistency: Spanned::new(Consistency::Session, span),
         serverless: Spanned::new(true, span),

@@ -155,7 +155,7 @@ impl Context<'_> {
 }
 
 pub fn naming_diagnostic(error: &NamingError, span: Span) -> Diagnostic {
-    let diagnostic = Diagnostic::error(&crate::codes::NAME, error.to_string())
+    let diagnostic = Diagnostic::error(&crate::codes::NAME, error.message())
         .at(span)
         .label("this resource's name");
     match error.help() {

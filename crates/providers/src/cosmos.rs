@@ -12,7 +12,7 @@ use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{
     kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement,
 };
-use baas_model::{Requirement, RequirementConfig};
+use baas_model::{Consistency, Requirement, RequirementConfig, Spanned};
 use baas_terraform::Address;
 use serde_json::json;
 
@@ -178,44 +178,73 @@ fn merge_account(
             continue;
         };
         if next.consistency.value != account.consistency.value {
+            let show = |c: &Consistency| format!("`{}` consistency", c.as_str());
             errors.push(
-                Diagnostic::error(
-                    &codes::MERGE_COSMOS_SETTINGS,
-                    format!(
-                        "`{}` asks for `{}` consistency on the shared Cosmos account, but `{}` asks for `{}`",
-                        other.source.component,
-                        next.consistency.value.as_str(),
-                        first.source.component,
-                        account.consistency.value.as_str()
-                    ),
-                )
-                .at(next.consistency.span)
-                .label("conflicting consistency")
-                .related(account.consistency.span, "first set here")
-                .help("an account has one default consistency level: set it once under the top-level `cosmos` key"),
+                conflict((first, &account.consistency), (other, &next.consistency), show)
+                    .help("an account has one default consistency level: set it once under the top-level `cosmos` key"),
             );
         }
         if next.serverless.value != account.serverless.value {
+            let show = |serverless: &bool| format!("a {} account", capacity(*serverless));
             errors.push(
-                Diagnostic::error(
-                    &codes::MERGE_COSMOS_SETTINGS,
-                    format!(
-                        "`{}` asks for a {} Cosmos account, but `{}` asks for a {} one",
-                        other.source.component,
-                        capacity(next.serverless.value),
-                        first.source.component,
-                        capacity(account.serverless.value)
-                    ),
-                )
-                .at(next.serverless.span)
-                .label("conflicting capacity mode")
-                .related(account.serverless.span, "first set here")
-                .help("an account is either serverless or provisioned: set `serverless` once under the top-level `cosmos` key"),
+                conflict((first, &account.serverless), (other, &next.serverless), show)
+                    .help("an account is either serverless or provisioned: set `serverless` once under the top-level `cosmos` key"),
             );
         }
         if !next.public_network_access.value && account.public_network_access.value {
             account.public_network_access = next.public_network_access.clone();
         }
+    }
+}
+
+/// Two components disagree on a setting of the shared account. Either side may be a default
+/// nobody wrote (an empty span): the diagnostic points at what was written.
+fn conflict<T>(
+    (first, first_value): (&Requirement, &Spanned<T>),
+    (other, other_value): (&Requirement, &Spanned<T>),
+    show: impl Fn(&T) -> String,
+) -> Diagnostic {
+    let written = |v: &Spanned<T>| v.span.line > 0;
+    let says = |r: &Requirement, v: &Spanned<T>| {
+        if written(v) {
+            format!("`{}` asks for {}", r.source.component, show(&v.value))
+        } else {
+            format!(
+                "`{}` keeps the default, {}",
+                r.source.component,
+                show(&v.value)
+            )
+        }
+    };
+    let message = format!(
+        "components sharing one Cosmos account disagree: {}, but {}",
+        says(other, other_value),
+        says(first, first_value)
+    );
+    let (primary, label, secondary) = if written(other_value) {
+        (
+            other_value.span,
+            "conflicting setting",
+            written(first_value).then_some(first_value.span),
+        )
+    } else if written(first_value) {
+        (first_value.span, "conflicting setting", None)
+    } else {
+        (other.source.span, "this component", None)
+    };
+    let diagnostic = Diagnostic::error(&codes::MERGE_COSMOS_SETTINGS, message)
+        .at(primary)
+        .label(label);
+    match secondary {
+        Some(span) => diagnostic.related(span, "first set here"),
+        None => diagnostic.related(
+            if written(other_value) {
+                first.source.span
+            } else {
+                other.source.span
+            },
+            "shares the account",
+        ),
     }
 }
 

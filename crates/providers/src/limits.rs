@@ -14,21 +14,21 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
     check_count(
         &limits.max_cosmos_accounts,
         "max_cosmos_accounts",
-        "Cosmos DB accounts",
+        "Cosmos DB account",
         &count(kinds::COSMOS_ACCOUNT),
         &mut diagnostics,
     );
     check_count(
         &limits.max_function_apps,
         "max_function_apps",
-        "function apps",
+        "function app",
         &count(kinds::FUNCTION_APP),
         &mut diagnostics,
     );
     check_count(
         &limits.max_storage_accounts,
         "max_storage_accounts",
-        "storage accounts",
+        "storage account",
         &count(kinds::STORAGE),
         &mut diagnostics,
     );
@@ -40,7 +40,7 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
                     limit,
                     "max_functions_per_app",
                     &format!("function app `{}`", app.key),
-                    "functions",
+                    "function",
                     config.functions.len(),
                     &components,
                     &mut diagnostics,
@@ -56,7 +56,7 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
                     limit,
                     "max_containers_per_storage",
                     &format!("storage account `{}`", account.key),
-                    "blob containers",
+                    "blob container",
                     config.containers.len(),
                     &components,
                     &mut diagnostics,
@@ -84,10 +84,10 @@ fn check_count(
         .map(|m| format!("`{}` (from {})", m.key, list(&m.components())))
         .collect();
     out.push(
-        Diagnostic::error(&codes::LIMIT, format!("`limits.{key}` is {} but the backend needs {count} {what}: {}", limit.value, causes.join(", ")))
+        Diagnostic::error(&codes::LIMIT, format!("`limits.{key}` is {} but the backend needs {count} {}: {}", limit.value, noun(count, what), causes.join(", ")))
             .at(limit.span)
             .label(format!("limit {}", limit.value))
-            .help(format!("raise `limits.{key}` to {count}, or remove or merge the components that need the extra {what}")),
+            .help(format!("raise `limits.{key}` to {count}, or remove or merge the components that need the extra {}", noun(count, what))),
     );
 }
 
@@ -112,8 +112,9 @@ fn per_resource(
         Diagnostic::error(
             code,
             format!(
-                "`limits.{key}` is {} but {resource} holds {count} {what}, from {}",
+                "`limits.{key}` is {} but {resource} holds {count} {}, from {}",
                 limit.value,
+                noun(count, what),
                 list(components)
             ),
         )
@@ -132,4 +133,13 @@ fn list(items: &[&str]) -> String {
         .map(|i| format!("`{i}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "1 storage account", "2 storage accounts".
+fn noun(count: usize, singular: &str) -> String {
+    if count == 1 {
+        singular.to_owned()
+    } else {
+        format!("{singular}s")
+    }
 }

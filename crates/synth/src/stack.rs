@@ -79,7 +79,11 @@ pub fn build(
     let resource_count = document.resource_count();
     let outputs = document.outputs.keys().cloned().collect();
     let module = document.into_value();
-    conformance(context, &module, &origins, diagnostics);
+    // After an earlier error some blocks are missing, and the schema check would report the
+    // dangling references as baas bugs: check conformance only of a module that is complete.
+    if !baas_model::diagnostic::has_errors(diagnostics) {
+        conformance(context, &module, &origins, diagnostics);
+    }
     Stack {
         name: MAIN.to_owned(),
         module,
