@@ -32,6 +32,9 @@ SKIPPED_CHECKS=(
   CKV2_AZURE_1    # Storage customer-managed key: Microsoft-managed keys by design
   CKV2_AZURE_33   # Storage private endpoint: none in public mode; Y1 cannot use one for host storage
   CKV2_AZURE_21   # Blob storage insights requires storage_account_key; shared keys are disabled
+  CKV_AZURE_199   # Service Bus double encryption needs Premium and a customer-managed key; Microsoft-managed keys by design
+  CKV_AZURE_201   # Service Bus customer-managed key: Microsoft-managed keys by design
+  CKV_AZURE_204   # Service Bus public network access stays on in public mode (private endpoints need isolated mode + Premium)
   CKV_AZURE_33    # Queue logging exists only in deprecated queue_properties (removed in azurerm 5); no queues used
 )
 

@@ -460,3 +460,133 @@ fn merge_conflicts_report_only_the_conflict() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Service Bus
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn servicebus_highest_sku_wins() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  small:
+    type: service-bus
+    sku: Basic
+    queues: [a]
+  big:
+    type: service-bus
+    sku: Premium
+    queues: [b]
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_namespace"),
+        ["shared"]
+    );
+    let namespace = resource(&stack, "azurerm_servicebus_namespace", "shared");
+    assert_eq!(namespace["sku"], "Premium");
+    assert_eq!(namespace["capacity"], 1);
+    assert_eq!(namespace["local_auth_enabled"], false);
+    assert_eq!(namespace["minimum_tls_version"], "1.2");
+}
+
+#[test]
+fn servicebus_entities_dedupe_and_triggers_share_the_declared_queue() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  bus:
+    type: service-bus
+    queues: [{name: orders, max_delivery_count: 3}]
+    topics: [{name: events, subscriptions: [audit]}]
+  worker:
+    type: function-app
+    runtime: node
+    functions:
+      on-order: {trigger: queue, queue: orders}
+      on-event: {trigger: topic, topic: events, subscription: billing}
+      also-audit: {trigger: topic, topic: events, subscription: audit}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_queue"),
+        ["orders"]
+    );
+    assert_eq!(
+        resource(&stack, "azurerm_servicebus_queue", "orders")["max_delivery_count"],
+        3
+    );
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_topic"),
+        ["events"]
+    );
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_subscription"),
+        ["events-audit", "events-billing"]
+    );
+    // One receiver grant per entity, however many functions consume it.
+    let grants = resource_names(&stack, "azurerm_role_assignment");
+    assert!(
+        grants.contains(&"node-sb-orders-receive".to_owned()),
+        "{grants:?}"
+    );
+    assert!(
+        grants.contains(&"node-sb-events-receive".to_owned()),
+        "{grants:?}"
+    );
+    let app = resource(&stack, "azurerm_linux_function_app", "node");
+    assert_eq!(
+        app["app_settings"]["SERVICEBUS__fullyQualifiedNamespace"],
+        "${azurerm_servicebus_namespace.shared.name}.servicebus.windows.net"
+    );
+}
+
+#[test]
+fn servicebus_sender_and_receiver_grants_are_scoped_to_the_entity() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  bus:
+    type: service-bus
+    queues: [in, out]
+  worker:
+    type: function-app
+    runtime: python
+    functions:
+      relay: {trigger: queue, queue: in, sends_to: [out]}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    let receive = resource(&stack, "azurerm_role_assignment", "python-sb-in-receive");
+    assert_eq!(
+        receive["role_definition_name"],
+        "Azure Service Bus Data Receiver"
+    );
+    assert_eq!(receive["scope"], "${azurerm_servicebus_queue.in.id}");
+    let send = resource(&stack, "azurerm_role_assignment", "python-sb-out-send");
+    assert_eq!(
+        send["role_definition_name"],
+        "Azure Service Bus Data Sender"
+    );
+    assert_eq!(send["scope"], "${azurerm_servicebus_queue.out.id}");
+}
+
+#[test]
+fn servicebus_dead_lettering_on_expiration_is_on_by_default() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  bus:
+    type: service-bus
+    queues: [a, {name: b, dead_lettering_on_expiration: false}]
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource(&stack, "azurerm_servicebus_queue", "a")["dead_lettering_on_message_expiration"],
+        true
+    );
+    assert_eq!(
+        resource(&stack, "azurerm_servicebus_queue", "b")["dead_lettering_on_message_expiration"],
+        false
+    );
+}

@@ -38,6 +38,7 @@ pub struct Limits {
     pub max_storage_accounts: Option<Spanned<u32>>,
     pub max_functions_per_app: Option<Spanned<u32>>,
     pub max_containers_per_storage: Option<Spanned<u32>>,
+    pub max_servicebus_namespaces: Option<Spanned<u32>>,
 }
 
 impl Limits {
@@ -48,6 +49,7 @@ impl Limits {
         "max_storage_accounts",
         "max_functions_per_app",
         "max_containers_per_storage",
+        "max_servicebus_namespaces",
     ];
 }
 
@@ -115,6 +117,66 @@ pub struct Component {
 pub enum ComponentKind {
     CrudApi(CrudApi),
     FunctionApp(FunctionApp),
+    ServiceBus(ServiceBus),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ServiceBusSku {
+    Basic,
+    Standard,
+    Premium,
+}
+
+impl ServiceBusSku {
+    pub const NAMES: &'static [&'static str] = &["Basic", "Standard", "Premium"];
+    pub const ALL: [ServiceBusSku; 3] = [
+        ServiceBusSku::Basic,
+        ServiceBusSku::Standard,
+        ServiceBusSku::Premium,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A Service Bus namespace's entities, as one component declares them. Unset settings take
+/// the provider's defaults, and let another declaration of the same entity decide.
+#[derive(Debug, Clone)]
+pub struct ServiceBus {
+    pub sku: Option<Spanned<ServiceBusSku>>,
+    pub queues: Vec<QueueSpec>,
+    pub topics: Vec<TopicSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntitySettings {
+    pub max_size_mb: Option<Spanned<u32>>,
+    pub max_delivery_count: Option<Spanned<u32>>,
+    /// ISO 8601 duration, e.g. `PT1M`.
+    pub lock_duration: Option<Spanned<String>>,
+    /// ISO 8601 duration, e.g. `P14D`.
+    pub default_message_ttl: Option<Spanned<String>>,
+    pub dead_lettering_on_expiration: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSpec {
+    pub name: Spanned<String>,
+    pub settings: EntitySettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicSpec {
+    pub name: Spanned<String>,
+    pub settings: EntitySettings,
+    pub subscriptions: Vec<SubscriptionSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionSpec {
+    pub name: Spanned<String>,
+    pub settings: EntitySettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -227,6 +289,8 @@ pub struct FunctionApp {
 pub struct Function {
     pub name: Spanned<String>,
     pub trigger: Trigger,
+    /// Service Bus queues and topics the function sends to.
+    pub sends_to: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -283,5 +347,14 @@ pub enum Trigger {
     },
     Timer {
         schedule: Spanned<String>,
+    },
+    /// A Service Bus queue trigger.
+    Queue {
+        queue: Spanned<String>,
+    },
+    /// A Service Bus topic subscription trigger.
+    Topic {
+        topic: Spanned<String>,
+        subscription: Spanned<String>,
     },
 }

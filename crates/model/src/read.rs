@@ -41,12 +41,8 @@ const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
         "custom template providers are planned (issue #3)",
     ),
 ];
-const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app"];
+const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus"];
 const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
-    (
-        "service-bus",
-        "Service Bus components are planned (issue #3)",
-    ),
     (
         "static-site",
         "static site components are planned (issue #3)",
@@ -321,16 +317,7 @@ fn naming(node: &Node, sink: &mut Sink) -> Naming {
 
 fn limits(node: &Node, sink: &mut Sink) -> Limits {
     let mut limits = Limits::default();
-    let Some(map) = MapReader::new(
-        node,
-        "`limits`",
-        Limits::KEYS,
-        &[(
-            "max_servicebus_namespaces",
-            "Service Bus is planned (issue #3)",
-        )],
-        sink,
-    ) else {
+    let Some(map) = MapReader::new(node, "`limits`", Limits::KEYS, &[], sink) else {
         return limits;
     };
     let read = |key: &str, sink: &mut Sink| {
@@ -343,6 +330,7 @@ fn limits(node: &Node, sink: &mut Sink) -> Limits {
     limits.max_storage_accounts = read("max_storage_accounts", sink);
     limits.max_functions_per_app = read("max_functions_per_app", sink);
     limits.max_containers_per_storage = read("max_containers_per_storage", sink);
+    limits.max_servicebus_namespaces = read("max_servicebus_namespaces", sink);
     limits
 }
 
@@ -568,10 +556,10 @@ fn component(
         return None;
     }
     let kind = decode::one_of(type_node, "component type", COMPONENT_TYPES, sink)?;
-    let known = if kind.value == 0 {
-        CRUD_API_KEYS
-    } else {
-        FUNCTION_APP_KEYS
+    let known = match kind.value {
+        0 => CRUD_API_KEYS,
+        1 => FUNCTION_APP_KEYS,
+        _ => crate::read_servicebus::KEYS,
     };
     let map = MapReader::new(node, &what, known, &[], sink)?;
     if let Some(enabled) = map
@@ -582,10 +570,10 @@ fn component(
             return None;
         }
     }
-    let kind = if kind.value == 0 {
-        ComponentKind::CrudApi(crud_api(key, key_span, &map, defaults, sink)?)
-    } else {
-        ComponentKind::FunctionApp(function_app(&what, &map, sink)?)
+    let kind = match kind.value {
+        0 => ComponentKind::CrudApi(crud_api(key, key_span, &map, defaults, sink)?),
+        1 => ComponentKind::FunctionApp(function_app(&what, &map, sink)?),
+        _ => ComponentKind::ServiceBus(crate::read_servicebus::service_bus(&what, &map, sink)?),
     };
     Some(Component {
         key: key.to_owned(),
@@ -918,12 +906,13 @@ fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>>
             );
             continue;
         }
-        if let Some(trigger) = trigger(name, value, sink) {
+        if let Some((trigger, sends_to)) = function(name, value, sink) {
             functions.insert(
                 name.to_owned(),
                 Function {
                     name: Spanned::new(name.to_owned(), key.span),
                     trigger,
+                    sends_to,
                 },
             );
         }
@@ -939,11 +928,28 @@ fn valid_function_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-const TRIGGERS: &[&str] = &["http", "timer"];
-const TRIGGERS_NOT_YET: &[NotYet<'_>] = &[
-    ("queue", "Service Bus queue triggers are planned (issue #3)"),
-    ("topic", "Service Bus topic triggers are planned (issue #3)"),
-];
+const TRIGGERS: &[&str] = &["http", "timer", "queue", "topic"];
+const TRIGGERS_NOT_YET: &[NotYet<'_>] = &[];
+
+/// A function: its trigger, and the Service Bus entities it sends to.
+fn function(name: &str, node: &Node, sink: &mut Sink) -> Option<(Trigger, Vec<Spanned<String>>)> {
+    let trigger = trigger(name, node, sink)?;
+    let sends_to = match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| decode::scalar_text(k) == "sends_to")
+            .map(|(_, v)| v),
+        _ => None,
+    };
+    let sends_to = match sends_to {
+        Some(list) => decode::list(list, "`sends_to`", sink)?
+            .iter()
+            .filter_map(|item| decode::string(item, "a queue or topic name", sink))
+            .collect(),
+        None => Vec::new(),
+    };
+    Some((trigger, sends_to))
+}
 
 fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
     let what = format!("function `{name}`");
@@ -973,18 +979,43 @@ fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
         let map = MapReader::new(
             node,
             &what,
-            &["trigger", "route", "methods", "auth_level"],
+            &["trigger", "route", "methods", "auth_level", "sends_to"],
             &[],
             sink,
         )?;
-        http_trigger(name, &map, sink)
-    } else {
-        let map = MapReader::new(node, &what, &["trigger", "schedule"], &[], sink)?;
+        return http_trigger(name, &map, sink);
+    }
+    if kind.value == 1 {
+        let map = MapReader::new(node, &what, &["trigger", "schedule", "sends_to"], &[], sink)?;
         let schedule = map
             .require("schedule", &what, sink)
             .and_then(|n| schedule(n, sink))?;
-        Some(Trigger::Timer { schedule })
+        return Some(Trigger::Timer { schedule });
     }
+    if kind.value == 2 {
+        let map = MapReader::new(node, &what, &["trigger", "queue", "sends_to"], &[], sink)?;
+        let queue = map
+            .require("queue", &what, sink)
+            .and_then(|n| decode::string(n, "`queue`", sink))?;
+        return Some(Trigger::Queue { queue });
+    }
+    let map = MapReader::new(
+        node,
+        &what,
+        &["trigger", "topic", "subscription", "sends_to"],
+        &[],
+        sink,
+    )?;
+    let topic = map
+        .require("topic", &what, sink)
+        .and_then(|n| decode::string(n, "`topic`", sink));
+    let subscription = map
+        .require("subscription", &what, sink)
+        .and_then(|n| decode::string(n, "`subscription`", sink));
+    Some(Trigger::Topic {
+        topic: topic?,
+        subscription: subscription?,
+    })
 }
 
 fn http_trigger(name: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Trigger> {

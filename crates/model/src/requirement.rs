@@ -19,7 +19,15 @@ pub mod kinds {
     pub const FUNCTION_APP: &str = "function-app";
     pub const STORAGE: &str = "storage";
     pub const MONITORING: &str = "monitoring";
+    pub const SERVICEBUS_NAMESPACE: &str = "servicebus-namespace";
+    pub const SERVICEBUS_QUEUE: &str = "servicebus-queue";
+    pub const SERVICEBUS_TOPIC: &str = "servicebus-topic";
+    /// Send and receive rights of a function app's identity on one queue or topic.
+    pub const SERVICEBUS_ACCESS: &str = "servicebus-access";
 }
+
+/// The key of the one Service Bus namespace the backend shares.
+pub const SHARED_SERVICEBUS: &str = "shared";
 
 /// The key of the one Cosmos account every CRUD API shares.
 pub const SHARED_COSMOS_ACCOUNT: &str = "shared";
@@ -54,6 +62,12 @@ pub enum RequirementConfig {
     FunctionApp(AppRequirement),
     Storage(StorageRequirement),
     Monitoring(MonitoringRequirement),
+    ServiceBusNamespace {
+        sku: Option<Spanned<ServiceBusSku>>,
+    },
+    ServiceBusQueue(QueueSpec),
+    ServiceBusTopic(TopicSpec),
+    ServiceBusAccess(ServiceBusAccessRequirement),
     /// Requirements of types that a provider registered by a Rust program serves.
     Custom(serde_json::Value),
 }
@@ -97,6 +111,7 @@ pub struct FunctionSpec {
     pub name: Spanned<String>,
     pub component: String,
     pub trigger: Trigger,
+    pub sends_to: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,6 +120,16 @@ pub struct CosmosBinding {
     pub account: String,
     pub database: String,
     pub container: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceBusAccessRequirement {
+    /// The function app key (its runtime).
+    pub app: String,
+    /// The queue or topic; which of the two is resolved against the merged entities.
+    pub entity: Spanned<String>,
+    pub receive: bool,
+    pub send: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +163,11 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
             }
             ComponentKind::FunctionApp(app) => {
                 function_app(backend, app, &source, &mut requirements)
+            }
+            ComponentKind::ServiceBus(bus) => {
+                service_bus(bus, &source, &mut requirements);
+                // A namespace runs no code: nothing to monitor.
+                continue;
             }
         }
         if backend.monitoring.enabled {
@@ -285,6 +315,109 @@ fn crud_function(component: &Component, api: &CrudApi, operation: Operation) -> 
             methods: vec![method],
             auth_level: AuthLevel::Function,
         },
+        sends_to: Vec::new(),
+    }
+}
+
+fn service_bus(bus: &ServiceBus, source: &Source, out: &mut Vec<Requirement>) {
+    namespace(bus.sku.clone(), source, out);
+    for queue in &bus.queues {
+        push(
+            out,
+            kinds::SERVICEBUS_QUEUE,
+            queue.name.value.clone(),
+            source,
+            RequirementConfig::ServiceBusQueue(queue.clone()),
+        );
+    }
+    for topic in &bus.topics {
+        push(
+            out,
+            kinds::SERVICEBUS_TOPIC,
+            topic.name.value.clone(),
+            source,
+            RequirementConfig::ServiceBusTopic(topic.clone()),
+        );
+    }
+}
+
+fn namespace(sku: Option<Spanned<ServiceBusSku>>, source: &Source, out: &mut Vec<Requirement>) {
+    push(
+        out,
+        kinds::SERVICEBUS_NAMESPACE,
+        SHARED_SERVICEBUS.to_owned(),
+        source,
+        RequirementConfig::ServiceBusNamespace { sku },
+    );
+}
+
+fn access(
+    app: &str,
+    entity: &Spanned<String>,
+    receive: bool,
+    source: &Source,
+    out: &mut Vec<Requirement>,
+) {
+    push(
+        out,
+        kinds::SERVICEBUS_ACCESS,
+        format!("{app}/{}", entity.value),
+        source,
+        RequirementConfig::ServiceBusAccess(ServiceBusAccessRequirement {
+            app: app.to_owned(),
+            entity: entity.clone(),
+            receive,
+            send: !receive,
+        }),
+    );
+}
+
+/// A queue or topic trigger consumes an entity: the namespace and the entity (with its
+/// subscription) exist, and the app may receive from it. `sends_to` grants send rights.
+fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requirement>) {
+    match &function.trigger {
+        Trigger::Queue { queue } => {
+            namespace(None, source, out);
+            let spec = QueueSpec {
+                name: queue.clone(),
+                settings: EntitySettings::default(),
+            };
+            push(
+                out,
+                kinds::SERVICEBUS_QUEUE,
+                queue.value.clone(),
+                source,
+                RequirementConfig::ServiceBusQueue(spec),
+            );
+            access(app, queue, true, source, out);
+        }
+        Trigger::Topic {
+            topic,
+            subscription,
+        } => {
+            namespace(None, source, out);
+            let spec = TopicSpec {
+                name: topic.clone(),
+                settings: EntitySettings::default(),
+                subscriptions: vec![SubscriptionSpec {
+                    name: subscription.clone(),
+                    settings: EntitySettings::default(),
+                }],
+            };
+            push(
+                out,
+                kinds::SERVICEBUS_TOPIC,
+                topic.value.clone(),
+                source,
+                RequirementConfig::ServiceBusTopic(spec),
+            );
+            access(app, topic, true, source, out);
+        }
+        Trigger::Http { .. } | Trigger::Timer { .. } => {}
+    }
+    for target in &function.sends_to {
+        namespace(None, source, out);
+        access(app, target, false, source, out);
     }
 }
 
@@ -297,8 +430,12 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
             name: f.name.clone(),
             component: source.component.clone(),
             trigger: f.trigger.clone(),
+            sends_to: f.sends_to.clone(),
         })
         .collect();
+    for function in app.functions.values() {
+        messaging(&key, function, source, out);
+    }
     push(
         out,
         kinds::FUNCTION_APP,

@@ -39,4 +39,16 @@ codes! {
         "Each runtime supports a few versions on Linux, and Flex Consumption (`FC1`) supports fewer. The message lists the supported ones; leave `version` out to take baas's default.";
     LIMIT_FUNCTIONS = "baas::limits::functions_per_app", "a function app holds more functions than `limits.max_functions_per_app`",
         "Every component on the same runtime adds its functions to one app (a CRUD API adds one per operation). Raise `limits.max_functions_per_app`, trim `operations`, or move components to another runtime.";
+    SERVICEBUS_BASIC_TOPICS = "baas::servicebus::basic_topics", "a Basic Service Bus namespace cannot hold topics",
+        "Topics and subscriptions need the Standard or Premium tier. The namespace's SKU is the highest any component asks for (Basic < Standard < Premium); set `sku: Standard` on the `service-bus` component, or replace the topics with queues.";
+    SERVICEBUS_NAME_CLASH = "baas::servicebus::name_clash", "a queue and a topic with the same name",
+        "Queues and topics share one name space within a Service Bus namespace. Rename one of them; the message names both declarations.";
+    SERVICEBUS_ENTITY_NAME = "baas::servicebus::entity_name", "a queue, topic or subscription name Azure does not accept",
+        "Queue and topic names are 1-260 characters of letters, digits, `.`, `-`, `_` and `/`, starting and ending with a letter or digit. Subscription names are 1-50 characters of letters, digits, `.`, `-` and `_`, starting and ending with a letter or digit.";
+    SERVICEBUS_ENTITY_SETTINGS = "baas::servicebus::entity_settings", "a queue, topic or subscription is declared twice with different settings",
+        "Components may declare the same entity (a `service-bus` component and a queue trigger, say); settings one leaves out come from the other, but a setting both give must agree.";
+    SERVICEBUS_VALUE = "baas::servicebus::value", "a Service Bus setting outside what Azure accepts",
+        "`max_size_mb` is 1024, 2048, 3072, 4096 or 5120 on Basic and Standard, and a multiple of 1024 up to 81920 on Premium; `lock_duration` is an ISO 8601 duration from PT5S to PT5M; `default_message_ttl` is an ISO 8601 duration (`P14D`); `max_delivery_count` is 1-2000. Lock duration, delivery count and dead-lettering belong to queues and subscriptions, not topics.";
+    SERVICEBUS_UNKNOWN_ENTITY = "baas::servicebus::unknown_entity", "`sends_to` names no queue or topic",
+        "A function's `sends_to` lists queues and topics it produces to; each must be declared by a `service-bus` component or consumed by a trigger, so that it exists and the app can be granted `Azure Service Bus Data Sender` on it.";
 }

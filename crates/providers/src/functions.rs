@@ -17,6 +17,10 @@ use baas_terraform::Address;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+/// The connection name the code's Service Bus triggers and clients use; the app setting
+/// `SERVICEBUS__fullyQualifiedNamespace` makes it identity-based.
+pub const SERVICEBUS_CONNECTION: &str = "SERVICEBUS";
+
 /// Built-in Azure RBAC role definition names.
 const STORAGE_BLOB_DATA_OWNER: &str = "Storage Blob Data Owner";
 const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
@@ -398,6 +402,16 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
             json!(account.attr("endpoint")),
         );
     }
+    let uses_servicebus = app.functions.iter().any(|f| {
+        matches!(f.trigger, Trigger::Queue { .. } | Trigger::Topic { .. }) || !f.sends_to.is_empty()
+    });
+    if uses_servicebus {
+        let namespace = crate::servicebus::namespace_address();
+        settings.insert(
+            format!("{SERVICEBUS_CONNECTION}__fullyQualifiedNamespace"),
+            json!(format!("{}.servicebus.windows.net", namespace.attr("name"))),
+        );
+    }
     for binding in &app.cosmos_bindings {
         let prefix = binding.component.to_uppercase().replace('-', "_");
         settings.insert(format!("{prefix}_DATABASE"), json!(binding.database));
@@ -562,8 +576,23 @@ fn manifest_entry(
                     "auth_level": auth_level.as_str(),
                 }),
                 Trigger::Timer { schedule } => json!({ "type": "timer", "schedule": schedule.value }),
+                Trigger::Queue { queue } => json!({
+                    "type": "serviceBusQueue",
+                    "queue": queue.value,
+                    "connection": SERVICEBUS_CONNECTION,
+                }),
+                Trigger::Topic { topic, subscription } => json!({
+                    "type": "serviceBusTopic",
+                    "topic": topic.value,
+                    "subscription": subscription.value,
+                    "connection": SERVICEBUS_CONNECTION,
+                }),
             };
-            (f.name.value.clone(), json!({ "component": f.component, "trigger": trigger }))
+            let mut entry = json!({ "component": f.component, "trigger": trigger });
+            if !f.sends_to.is_empty() {
+                entry["sends_to"] = json!(f.sends_to.iter().map(|t| t.value.as_str()).collect::<Vec<_>>());
+            }
+            (f.name.value.clone(), entry)
         })
         .collect();
     json!({

@@ -14,6 +14,7 @@ pub mod monitoring;
 pub mod naming;
 pub mod registry;
 pub mod resource_group;
+pub mod servicebus;
 pub mod storage;
 
 pub use context::{Block, Context, Merged, Provisioned};

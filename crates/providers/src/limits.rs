@@ -32,6 +32,13 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         &count(kinds::STORAGE),
         &mut diagnostics,
     );
+    check_count(
+        &limits.max_servicebus_namespaces,
+        "max_servicebus_namespaces",
+        "Service Bus namespace",
+        &count(kinds::SERVICEBUS_NAMESPACE),
+        &mut diagnostics,
+    );
     if let Some(limit) = &limits.max_functions_per_app {
         for app in context.all(kinds::FUNCTION_APP) {
             if let RequirementConfig::FunctionApp(config) = &app.config {

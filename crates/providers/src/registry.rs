@@ -44,10 +44,11 @@ impl Registry {
         Registry::default()
     }
 
-    /// The built-in providers: cosmos, functions, storage, monitoring.
+    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus.
     pub fn builtin() -> Self {
         let mut registry = Registry::empty();
-        let builtins: [Box<dyn ResourceProvider>; 4] = [
+        let builtins: [Box<dyn ResourceProvider>; 5] = [
+            Box::new(crate::servicebus::ServiceBusProvider),
             Box::new(crate::cosmos::CosmosProvider),
             Box::new(crate::functions::FunctionsProvider),
             Box::new(crate::storage::StorageProvider),

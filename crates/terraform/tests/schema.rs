@@ -567,24 +567,6 @@ fn from_json_finds_the_provider() {
         .contains("registry.terraform.io/acme/thing"));
 }
 
-/// Run with `cargo test --release -p baas-terraform --test schema -- --ignored --nocapture timing`.
-#[test]
-#[ignore = "timing report, run in release mode"]
-fn timing() {
-    let start = std::time::Instant::now();
-    let schema = ProviderSchema::azurerm();
-    let loaded = start.elapsed();
-    let document = valid_document();
-    let start = std::time::Instant::now();
-    let problems = schema.check_document(&document);
-    let first_check = start.elapsed();
-    let start = std::time::Instant::now();
-    let _ = schema.check_document(&document);
-    let second_check = start.elapsed();
-    assert_eq!(problems, []);
-    eprintln!("load {loaded:?}, first check {first_check:?}, cached check {second_check:?}");
-}
-
 #[test]
 fn nested_paths_in_function_app() {
     let function_app = |site_config: Value| {
