@@ -54,7 +54,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Write a commented starter backend.yaml into DIR (never overwrites)
+    /// Print the JSON Schema of backend.yaml (for editors: yaml-language-server)
+    Schema,
+    /// Write a commented starter backend.yaml and its JSON Schema into DIR (never overwrites)
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
@@ -102,6 +104,10 @@ fn main() -> ExitCode {
         }
         Command::Explain { code, .. } => explain(&registry, code.as_deref().unwrap_or_default()),
         Command::Init { dir } => init(&dir),
+        Command::Schema => {
+            print!("{}", baas_synth::backend_schema_json());
+            OK
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "baas", &mut std::io::stdout());
@@ -244,31 +250,39 @@ fn explain(registry: &Registry, code: &str) -> u8 {
 }
 
 fn init(dir: &Path) -> u8 {
-    let target = dir.join("backend.yaml");
     if let Err(error) = std::fs::create_dir_all(dir) {
         return usage_error(&format!("cannot create `{}`: {error}", dir.display()));
     }
-    // `create_new` refuses an existing file atomically: init never overwrites.
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&target);
-    let written = file.and_then(|mut f| {
-        std::io::Write::write_all(&mut f, baas_synth::STARTER_BACKEND.as_bytes())
-    });
-    match written {
-        Ok(()) => {
-            eprintln!(
-                "wrote `{}`; next: `baas validate {}`",
-                target.display(),
-                target.display()
-            );
-            OK
+    let backend = dir.join("backend.yaml");
+    let schema = dir.join("backend.schema.json");
+    for existing in [&backend, &schema] {
+        if existing.exists() {
+            return usage_error(&format!(
+                "`{}` already exists; baas init never overwrites",
+                existing.display()
+            ));
         }
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => usage_error(&format!(
-            "`{}` already exists; baas init never overwrites",
-            target.display()
-        )),
-        Err(error) => usage_error(&format!("cannot write `{}`: {error}", target.display())),
     }
+    for (path, contents) in [
+        (&schema, baas_synth::backend_schema_json()),
+        (&backend, baas_synth::STARTER_BACKEND.to_owned()),
+    ] {
+        // `create_new` refuses a file that appeared meanwhile: init never overwrites.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path);
+        if let Err(error) =
+            file.and_then(|mut f| std::io::Write::write_all(&mut f, contents.as_bytes()))
+        {
+            return usage_error(&format!("cannot write `{}`: {error}", path.display()));
+        }
+    }
+    eprintln!(
+        "wrote `{}` and `{}`; next: `baas validate {}`",
+        backend.display(),
+        schema.display(),
+        backend.display()
+    );
+    OK
 }

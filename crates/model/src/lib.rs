@@ -12,6 +12,7 @@ pub mod read;
 pub mod read_servicebus;
 pub mod regions;
 pub mod requirement;
+pub mod schema;
 pub mod span;
 pub mod yaml;
 

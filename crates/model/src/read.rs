@@ -12,7 +12,19 @@ use crate::yaml::{Node, Value};
 use indexmap::IndexMap;
 use std::collections::BTreeMap;
 
-const TOP_LEVEL: &[&str] = &[
+/// The keys each mapping accepts; the JSON Schema (`crate::schema`) is tested against them.
+pub mod keys {
+    pub const NAMING: &[&str] = &["template", "abbreviations", "unique_suffix", "salt"];
+    pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
+    pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
+    pub const FUNCTIONS: &[&str] = &["plan"];
+    pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
+    pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
+    pub const QUEUE_TRIGGER: &[&str] = &["trigger", "queue", "sends_to"];
+    pub const TOPIC_TRIGGER: &[&str] = &["trigger", "topic", "subscription", "sends_to"];
+}
+
+pub const TOP_LEVEL: &[&str] = &[
     "name",
     "environment",
     "location",
@@ -41,7 +53,7 @@ const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
         "custom template providers are planned (issue #3)",
     ),
 ];
-const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus"];
+pub const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus"];
 const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
     (
         "static-site",
@@ -267,13 +279,7 @@ impl Naming {
 fn naming(node: &Node, sink: &mut Sink) -> Naming {
     let mut naming = Naming::defaults();
     naming.span = node.span;
-    let Some(map) = MapReader::new(
-        node,
-        "`naming`",
-        &["template", "abbreviations", "unique_suffix", "salt"],
-        &[],
-        sink,
-    ) else {
+    let Some(map) = MapReader::new(node, "`naming`", keys::NAMING, &[], sink) else {
         return naming;
     };
     naming.template = map
@@ -343,13 +349,7 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
         span,
     };
     let Some(node) = node else { return monitoring };
-    let Some(map) = MapReader::new(
-        node,
-        "`monitoring`",
-        &["enabled", "retention_days", "sampling_percentage"],
-        &[],
-        sink,
-    ) else {
+    let Some(map) = MapReader::new(node, "`monitoring`", keys::MONITORING, &[], sink) else {
         return monitoring;
     };
     if let Some(enabled) = map
@@ -390,13 +390,7 @@ fn cosmos_settings(
         public_network_access: Spanned::new(true, span),
     });
     let Some(node) = node else { return settings };
-    let Some(map) = MapReader::new(
-        node,
-        what,
-        &["consistency", "serverless", "public_network_access"],
-        &[],
-        sink,
-    ) else {
+    let Some(map) = MapReader::new(node, what, keys::COSMOS, &[], sink) else {
         return settings;
     };
     if let Some(c) = map
@@ -425,7 +419,7 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
         plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
     };
     let Some(node) = node else { return default };
-    let Some(map) = MapReader::new(node, "`functions`", &["plan"], &[], sink) else {
+    let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, &[], sink) else {
         return default;
     };
     match map
@@ -493,7 +487,7 @@ fn valid_component_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-const CRUD_API_KEYS: &[&str] = &[
+pub const CRUD_API_KEYS: &[&str] = &[
     "type",
     "enabled",
     "entity",
@@ -507,7 +501,8 @@ const CRUD_API_KEYS: &[&str] = &[
     "version",
     "cosmos",
 ];
-const FUNCTION_APP_KEYS: &[&str] = &["type", "enabled", "runtime", "version", "plan", "functions"];
+pub const FUNCTION_APP_KEYS: &[&str] =
+    &["type", "enabled", "runtime", "version", "plan", "functions"];
 
 fn component(
     key: &str,
@@ -928,7 +923,7 @@ fn valid_function_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-const TRIGGERS: &[&str] = &["http", "timer", "queue", "topic"];
+pub const TRIGGERS: &[&str] = &["http", "timer", "queue", "topic"];
 const TRIGGERS_NOT_YET: &[NotYet<'_>] = &[];
 
 /// A function: its trigger, and the Service Bus entities it sends to.
@@ -976,36 +971,24 @@ fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
     }
     let kind = decode::one_of(trigger_node, "trigger", TRIGGERS, sink)?;
     if kind.value == 0 {
-        let map = MapReader::new(
-            node,
-            &what,
-            &["trigger", "route", "methods", "auth_level", "sends_to"],
-            &[],
-            sink,
-        )?;
+        let map = MapReader::new(node, &what, keys::HTTP_TRIGGER, &[], sink)?;
         return http_trigger(name, &map, sink);
     }
     if kind.value == 1 {
-        let map = MapReader::new(node, &what, &["trigger", "schedule", "sends_to"], &[], sink)?;
+        let map = MapReader::new(node, &what, keys::TIMER_TRIGGER, &[], sink)?;
         let schedule = map
             .require("schedule", &what, sink)
             .and_then(|n| schedule(n, sink))?;
         return Some(Trigger::Timer { schedule });
     }
     if kind.value == 2 {
-        let map = MapReader::new(node, &what, &["trigger", "queue", "sends_to"], &[], sink)?;
+        let map = MapReader::new(node, &what, keys::QUEUE_TRIGGER, &[], sink)?;
         let queue = map
             .require("queue", &what, sink)
             .and_then(|n| decode::string(n, "`queue`", sink))?;
         return Some(Trigger::Queue { queue });
     }
-    let map = MapReader::new(
-        node,
-        &what,
-        &["trigger", "topic", "subscription", "sends_to"],
-        &[],
-        sink,
-    )?;
+    let map = MapReader::new(node, &what, keys::TOPIC_TRIGGER, &[], sink)?;
     let topic = map
         .require("topic", &what, sink)
         .and_then(|n| decode::string(n, "`topic`", sink));

@@ -10,7 +10,7 @@ use crate::span::Spanned;
 use crate::yaml::{Node, Value};
 
 pub const KEYS: &[&str] = &["type", "enabled", "sku", "queues", "topics"];
-const SETTINGS: &[&str] = &[
+pub const SETTINGS: &[&str] = &[
     "max_size_mb",
     "max_delivery_count",
     "lock_duration",

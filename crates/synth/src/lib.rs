@@ -17,6 +17,11 @@ use std::collections::BTreeMap;
 /// The commented starter backend.yaml that `baas init` writes; it validates as is.
 pub const STARTER_BACKEND: &str = include_str!("starter.yaml");
 
+/// The JSON Schema of backend.yaml as written to `schemas/backend.schema.json`.
+pub fn backend_schema_json() -> String {
+    baas_terraform::document::to_json(&baas_model::schema::backend_schema())
+}
+
 /// The version of baas written into the manifest.
 pub const BAAS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -164,6 +169,15 @@ pub fn diagnostics_reference(registry: &Registry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checked_in_json_schema_is_current() {
+        let checked_in = include_str!("../../../schemas/backend.schema.json");
+        assert!(
+            checked_in == backend_schema_json(),
+            "schemas/backend.schema.json is stale: run `cargo run -- schema > schemas/backend.schema.json`"
+        );
+    }
 
     #[test]
     fn the_diagnostics_reference_is_current() {

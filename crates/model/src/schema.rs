@@ -1,0 +1,305 @@
+//! The JSON Schema of backend.yaml, for editors (yaml-language-server completion and hover)
+//! and for `baas schema`.
+//!
+//! baas reads backend.yaml by hand rather than through serde (it must report every problem,
+//! each at its own line and column), so the schema cannot be derived from serde types with
+//! schemars. It is written here next to the reader instead, and the tests below hold the two
+//! together: every mapping's properties must be exactly the keys the reader accepts.
+
+use crate::backend::*;
+use crate::read::{self, keys};
+use crate::read_servicebus;
+use serde_json::{json, Map, Value};
+
+pub const SCHEMA_ID: &str = "https://baas.dev/schemas/backend.schema.json";
+
+/// The schema as a JSON value.
+pub fn backend_schema() -> Value {
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "baas backend.yaml",
+        "description": "A declarative backend that baas turns into Terraform JSON for Azure (azurerm).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name", "environment", "location", "components"],
+        "properties": top_level_properties(),
+        "definitions": definitions(),
+    })
+}
+
+fn top_level_properties() -> Value {
+    json!({
+        "name": {
+            "description": "Application name: 2-12 lowercase letters and digits, starting with a letter. Part of every resource name.",
+            "type": "string", "pattern": "^[a-z][a-z0-9]{1,11}$", "examples": ["shop"],
+        },
+        "environment": {
+            "description": "Environment: 1-8 lowercase letters and digits. Part of every resource name and the `environment` tag.",
+            "type": "string", "pattern": "^[a-z0-9]{1,8}$", "examples": ["dev", "prod"],
+        },
+        "location": {
+            "description": "Primary Azure region, as its programmatic name.",
+            "type": "string",
+            "enum": crate::regions::all().iter().map(|r| r.name).collect::<Vec<_>>(),
+            "examples": ["eastus", "westeurope"],
+        },
+        "tags": {
+            "description": "Tags on every taggable resource, next to baas's own.",
+            "type": "object", "additionalProperties": { "type": "string", "maxLength": 256 },
+            "examples": [{ "project": "shop" }],
+        },
+        "naming": object("Resource naming.", &[
+            ("template", json!({ "type": "string", "description": "Handlebars template; variables: abbr, name, env, region (short code), location, instance.", "examples": ["{{abbr}}-{{name}}-{{instance}}-{{env}}-{{region}}"] })),
+            ("abbreviations", json!({ "type": "object", "description": "Overrides of the CAF abbreviations, by resource kind (e.g. function_app, storage_account).", "additionalProperties": { "type": "string" } })),
+            ("unique_suffix", json!({ "type": "boolean", "default": true, "description": "Append a deterministic 6-hex hash to globally unique names." })),
+            ("salt", json!({ "type": "string", "default": "", "description": "Extra input to the unique-suffix hash, e.g. an organisation id." })),
+        ], keys::NAMING),
+        "limits": object("Caps counted after merging; exceeding one is an error.", &Limits::KEYS.iter().map(|k| (*k, json!({ "type": "integer", "minimum": 0, "maximum": 10000 }))).collect::<Vec<_>>(), Limits::KEYS),
+        "monitoring": object("Log Analytics and workspace-based Application Insights.", &[
+            ("enabled", json!({ "type": "boolean", "default": true })),
+            ("retention_days", json!({ "type": "integer", "minimum": 30, "maximum": 730, "default": 90 })),
+            ("sampling_percentage", json!({ "type": "number", "minimum": 0, "maximum": 100, "default": 100 })),
+        ], keys::MONITORING),
+        "cosmos": { "$ref": "#/definitions/cosmos" },
+        "functions": object("Function app defaults.", &[
+            ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1, FC1, EP1-EP3, B1-B3, S1-S3, P0v3-P3v3.", "examples": ["Y1", "FC1", "EP1"] })),
+        ], keys::FUNCTIONS),
+        "components": {
+            "description": "The components of the backend; keys are lowercase letters, digits and hyphens.",
+            "type": "object", "minProperties": 1,
+            "propertyNames": { "pattern": "^[a-z][a-z0-9-]{0,39}$" },
+            "additionalProperties": { "$ref": "#/definitions/component" },
+        },
+    })
+}
+
+/// An object schema with exactly `properties`, which must be the reader's `keys`.
+fn object(description: &str, properties: &[(&str, Value)], keys: &[&str]) -> Value {
+    debug_assert_eq!(properties.len(), keys.len(), "{description}");
+    let properties: Map<String, Value> = properties
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    json!({ "description": description, "type": "object", "additionalProperties": false, "properties": properties })
+}
+
+fn strings(values: &[&str]) -> Value {
+    json!(values)
+}
+
+fn definitions() -> Value {
+    let entity_settings = |extra: &[(&str, Value)]| {
+        let mut properties = Map::new();
+        properties.insert("name".into(), json!({ "type": "string" }));
+        properties.insert("max_size_mb".into(), json!({ "type": "integer", "description": "1024-5120 (Basic, Standard) or multiples of 1024 up to 81920 (Premium)." }));
+        properties.insert(
+            "max_delivery_count".into(),
+            json!({ "type": "integer", "minimum": 1, "maximum": 2000, "default": 10 }),
+        );
+        properties.insert(
+            "lock_duration".into(),
+            json!({ "type": "string", "description": "ISO 8601, PT5S-PT5M.", "default": "PT1M" }),
+        );
+        properties.insert(
+            "default_message_ttl".into(),
+            json!({ "type": "string", "description": "ISO 8601 duration.", "examples": ["P14D"] }),
+        );
+        properties.insert(
+            "dead_lettering_on_expiration".into(),
+            json!({ "type": "boolean", "default": true }),
+        );
+        for (k, v) in extra {
+            properties.insert((*k).to_owned(), v.clone());
+        }
+        json!({ "oneOf": [
+            { "type": "string", "description": "Just the name, with default settings." },
+            { "type": "object", "additionalProperties": false, "required": ["name"], "properties": properties },
+        ] })
+    };
+    json!({
+        "cosmos": object("Cosmos DB account settings (shared account; a CRUD API may override them, and all must agree).", &[
+            ("consistency", json!({ "enum": strings(Consistency::NAMES), "default": "Session" })),
+            ("serverless", json!({ "type": "boolean", "default": true })),
+            ("public_network_access", json!({ "type": "boolean", "default": true })),
+        ], keys::COSMOS),
+        "component": {
+            "type": "object",
+            "required": ["type"],
+            "properties": { "type": { "enum": strings(read::COMPONENT_TYPES) } },
+            "oneOf": [
+                { "$ref": "#/definitions/crud-api" },
+                { "$ref": "#/definitions/function-app" },
+                { "$ref": "#/definitions/service-bus" },
+            ],
+        },
+        "crud-api": component("crud-api", "A CRUD API: a Cosmos DB container and one HTTP function per operation.", &[
+            ("entity", json!({ "type": "string", "pattern": "^[A-Z][A-Za-z0-9]{0,63}$", "examples": ["User"] })),
+            ("schema", json!({ "type": "object", "additionalProperties": { "enum": strings(FieldType::NAMES) }, "examples": [{ "id": "string", "email": "string" }] })),
+            ("partition_key", json!({ "type": "string", "pattern": "^(/[A-Za-z0-9_]+)+$", "default": "/id" })),
+            ("plural", json!({ "type": "string", "description": "Route name; default: the entity pluralised." })),
+            ("database", json!({ "type": "string", "description": "Default: the application name." })),
+            ("container", json!({ "type": "string", "description": "Default: the component key." })),
+            ("operations", json!({ "type": "array", "items": { "enum": strings(Operation::NAMES) }, "uniqueItems": true, "minItems": 1 })),
+            ("runtime", json!({ "enum": strings(Runtime::NAMES), "default": "node" })),
+            ("version", json!({ "type": ["string", "number"] })),
+            ("cosmos", json!({ "$ref": "#/definitions/cosmos" })),
+        ], read::CRUD_API_KEYS, &["entity"]),
+        "function-app": component("function-app", "A function app with its own functions; one app per runtime is shared.", &[
+            ("runtime", json!({ "enum": strings(Runtime::NAMES) })),
+            ("version", json!({ "type": ["string", "number"] })),
+            ("plan", json!({ "type": "string", "examples": ["Y1", "FC1", "EP1"] })),
+            ("functions", json!({ "type": "object", "minProperties": 1, "additionalProperties": { "$ref": "#/definitions/function" } })),
+        ], read::FUNCTION_APP_KEYS, &["runtime", "functions"]),
+        "service-bus": component("service-bus", "Service Bus queues and topics in the shared namespace.", &[
+            ("sku", json!({ "enum": strings(ServiceBusSku::NAMES), "default": "Standard" })),
+            ("queues", json!({ "type": "array", "items": entity_settings(&[]) })),
+            ("topics", json!({ "type": "array", "items": entity_settings(&[("subscriptions", json!({ "type": "array", "items": entity_settings(&[]) }))]) })),
+        ], read_servicebus::KEYS, &[]),
+        "function": {
+            "type": "object",
+            "required": ["trigger"],
+            "oneOf": [
+                trigger("http", &[
+                    ("route", json!({ "type": "string", "description": "Relative route without `api/`, e.g. `orders/{id}`." })),
+                    ("methods", json!({ "type": "array", "items": { "enum": strings(HttpMethod::NAMES) } })),
+                    ("auth_level", json!({ "enum": strings(AuthLevel::NAMES), "default": "function" })),
+                ], keys::HTTP_TRIGGER, &[]),
+                trigger("timer", &[("schedule", json!({ "type": "string", "description": "Six-field NCRONTAB: second minute hour day month day-of-week.", "examples": ["0 */5 * * * *"] }))], keys::TIMER_TRIGGER, &["schedule"]),
+                trigger("queue", &[("queue", json!({ "type": "string" }))], keys::QUEUE_TRIGGER, &["queue"]),
+                trigger("topic", &[("topic", json!({ "type": "string" })), ("subscription", json!({ "type": "string" }))], keys::TOPIC_TRIGGER, &["topic", "subscription"]),
+            ],
+        },
+    })
+}
+
+fn component(
+    kind: &str,
+    description: &str,
+    own: &[(&str, Value)],
+    keys: &[&str],
+    required: &[&str],
+) -> Value {
+    let mut properties: Vec<(&str, Value)> = vec![
+        ("type", json!({ "const": kind })),
+        (
+            "enabled",
+            json!({ "type": "boolean", "default": true, "description": "`false` leaves the component out." }),
+        ),
+    ];
+    properties.extend(own.iter().cloned());
+    let mut schema = object(description, &properties, keys);
+    let mut required: Vec<&str> = required.to_vec();
+    required.insert(0, "type");
+    schema["required"] = json!(required);
+    schema
+}
+
+fn trigger(kind: &str, own: &[(&str, Value)], keys: &[&str], required: &[&str]) -> Value {
+    let mut properties: Vec<(&str, Value)> = vec![
+        ("trigger", json!({ "const": kind })),
+        (
+            "sends_to",
+            json!({ "type": "array", "items": { "type": "string" }, "description": "Service Bus queues and topics this function sends to." }),
+        ),
+    ];
+    properties.extend(own.iter().cloned());
+    let mut schema = object(
+        &format!("A function with a {kind} trigger."),
+        &properties,
+        keys,
+    );
+    let mut required: Vec<&str> = required.to_vec();
+    required.insert(0, "trigger");
+    schema["required"] = json!(required);
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn property_names(schema: &Value) -> BTreeSet<String> {
+        schema["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn set(keys: &[&str]) -> BTreeSet<String> {
+        keys.iter().map(|k| (*k).to_owned()).collect()
+    }
+
+    /// The schema and the reader accept exactly the same keys, mapping by mapping.
+    #[test]
+    fn schema_properties_are_the_readers_keys() {
+        let schema = backend_schema();
+        let top = &schema["properties"];
+        let definitions = &schema["definitions"];
+        let cases: Vec<(&str, &Value, &[&str])> = vec![
+            ("top level", &schema, read::TOP_LEVEL),
+            ("naming", &top["naming"], keys::NAMING),
+            ("limits", &top["limits"], Limits::KEYS),
+            ("monitoring", &top["monitoring"], keys::MONITORING),
+            ("functions", &top["functions"], keys::FUNCTIONS),
+            ("cosmos", &definitions["cosmos"], keys::COSMOS),
+            ("crud-api", &definitions["crud-api"], read::CRUD_API_KEYS),
+            (
+                "function-app",
+                &definitions["function-app"],
+                read::FUNCTION_APP_KEYS,
+            ),
+            (
+                "service-bus",
+                &definitions["service-bus"],
+                read_servicebus::KEYS,
+            ),
+        ];
+        for (what, node, keys) in cases {
+            assert_eq!(property_names(node), set(keys), "{what}");
+            assert_eq!(
+                node["additionalProperties"],
+                json!(false),
+                "{what} must be strict"
+            );
+        }
+        let triggers = definitions["function"]["oneOf"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let trigger_keys = [
+            keys::HTTP_TRIGGER,
+            keys::TIMER_TRIGGER,
+            keys::QUEUE_TRIGGER,
+            keys::TOPIC_TRIGGER,
+        ];
+        assert_eq!(triggers.len(), read::TRIGGERS.len());
+        for ((trigger, keys), name) in triggers.iter().zip(trigger_keys).zip(read::TRIGGERS) {
+            assert_eq!(property_names(trigger), set(keys), "{name} trigger");
+            assert_eq!(trigger["properties"]["trigger"]["const"], json!(name));
+        }
+        let entity = &definitions["service-bus"]["properties"]["queues"]["items"]["oneOf"][1];
+        let mut entity_keys = set(read_servicebus::SETTINGS);
+        entity_keys.insert("name".to_owned());
+        assert_eq!(property_names(entity), entity_keys);
+    }
+
+    #[test]
+    fn every_component_type_has_a_definition() {
+        let schema = backend_schema();
+        for kind in read::COMPONENT_TYPES {
+            assert_eq!(
+                schema["definitions"][kind]["properties"]["type"]["const"],
+                json!(kind),
+                "{kind}"
+            );
+        }
+        assert_eq!(
+            schema["definitions"]["component"]["oneOf"]
+                .as_array()
+                .map(Vec::len),
+            Some(read::COMPONENT_TYPES.len())
+        );
+    }
+}
