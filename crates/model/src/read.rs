@@ -64,7 +64,6 @@ const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
         "custom components and template providers are planned (issue #3)",
     ),
 ];
-const DEFAULT_VERSION_NOTE: &str = "the functions provider picks the runtime's default version";
 
 /// Reads the document into a [`Backend`]. Returns `None` only when the document is not a
 /// mapping. When `name`, `environment` or `location` is missing or invalid, the backend gets
@@ -849,7 +848,6 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
     let functions = map
         .require("functions", what, sink)
         .and_then(|n| functions(n, sink));
-    let _ = DEFAULT_VERSION_NOTE;
     Some(FunctionApp {
         runtime: runtime?,
         version,
