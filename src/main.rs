@@ -54,6 +54,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the resource graph: components -> requirements -> merged resources -> Terraform
+    /// resources -> stacks
+    Graph {
+        /// The backend definition
+        #[arg(default_value = "backend.yaml")]
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
     /// Print the JSON Schema of backend.yaml (for editors: yaml-language-server)
     Schema,
     /// Write a commented starter backend.yaml and its JSON Schema into DIR (never overwrites)
@@ -85,6 +95,16 @@ enum Format {
     Sarif,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`)
+    Dot,
+    /// A Mermaid flowchart
+    Mermaid,
+    /// `{nodes: [{id, kind, label}], edges: [{from, to, kind}]}`
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let registry = Registry::builtin();
@@ -104,6 +124,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { code, .. } => explain(&registry, code.as_deref().unwrap_or_default()),
         Command::Init { dir } => init(&dir),
+        Command::Graph { file, format } => graph(&registry, &file, format),
         Command::Schema => {
             print!("{}", baas_synth::backend_schema_json());
             OK
@@ -222,6 +243,38 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         }
         Err(error) => usage_error(&error),
     }
+}
+
+/// Prints the graph on stdout; with errors, prints the diagnostics like `validate` and exits 1.
+fn graph(registry: &Registry, file: &Path, format: GraphFormat) -> u8 {
+    let source = match read_source(file) {
+        Err(code) => return code,
+        Ok(Err((source, diagnostic))) => {
+            render::print(&source, &[diagnostic], Format::Human);
+            return DEFINITION_ERRORS;
+        }
+        Ok(Ok(source)) => source,
+    };
+    let plan = match baas_synth::plan(&source, registry) {
+        Ok(plan) => plan,
+        Err(diagnostics) => {
+            render::print(&source, &diagnostics, Format::Human);
+            return DEFINITION_ERRORS;
+        }
+    };
+    if !plan.diagnostics.is_empty() {
+        render::print(&source, &plan.diagnostics, Format::Human);
+    }
+    let graph = baas_synth::graph::build(&plan, registry);
+    print!(
+        "{}",
+        match format {
+            GraphFormat::Dot => graph.to_dot(),
+            GraphFormat::Mermaid => graph.to_mermaid(),
+            GraphFormat::Json => graph.to_json(),
+        }
+    );
+    OK
 }
 
 fn explain(registry: &Registry, code: &str) -> u8 {

@@ -7,6 +7,10 @@
 mod cli;
 mod diagnostics;
 mod examples;
+mod formats;
+mod graph;
 mod limits;
 mod merge_rules;
+mod reachability;
+mod static_site;
 mod support;

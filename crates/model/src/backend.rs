@@ -118,6 +118,65 @@ pub enum ComponentKind {
     CrudApi(CrudApi),
     FunctionApp(FunctionApp),
     ServiceBus(ServiceBus),
+    StaticSite(StaticSite),
+}
+
+/// A static website as its component declares it: unset values take the defaults below.
+/// Values are checked against Azure's rules by the static site provider, which owns them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaticSite {
+    pub index_document: Option<Spanned<String>>,
+    pub error_document: Option<Spanned<String>>,
+    /// Unknown paths serve the index document (client-side routing).
+    pub spa: Option<Spanned<bool>>,
+    pub custom_domain: Option<Spanned<String>>,
+    pub dns_zone: Option<Spanned<String>>,
+    /// Where the DNS zone lives; unset, the zone is looked up by name in the subscription.
+    pub dns_zone_resource_group: Option<Spanned<String>>,
+    pub compression: Option<Spanned<bool>>,
+    /// Seconds; read as written so the provider can report any out-of-range value.
+    pub cache_max_age: Option<Spanned<i64>>,
+    /// Allowed origins (`*` or `https://host[:port]`).
+    pub cors: Vec<Spanned<String>>,
+}
+
+impl StaticSite {
+    pub const DEFAULT_INDEX_DOCUMENT: &'static str = "index.html";
+    pub const DEFAULT_ERROR_DOCUMENT: &'static str = "404.html";
+    pub const DEFAULT_CACHE_MAX_AGE: i64 = 3600;
+
+    pub fn index_document(&self) -> &str {
+        self.index_document
+            .as_ref()
+            .map_or(Self::DEFAULT_INDEX_DOCUMENT, |d| d.value.as_str())
+    }
+
+    pub fn spa(&self) -> bool {
+        self.spa.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// The document served with a 404: the index for a single-page app.
+    pub fn error_document(&self) -> &str {
+        if self.spa() {
+            return self.index_document();
+        }
+        self.error_document
+            .as_ref()
+            .map_or(Self::DEFAULT_ERROR_DOCUMENT, |d| d.value.as_str())
+    }
+
+    pub fn cache_max_age(&self) -> i64 {
+        self.cache_max_age
+            .as_ref()
+            .map_or(Self::DEFAULT_CACHE_MAX_AGE, |c| c.value)
+    }
+
+    /// Compression is on by default, but only where Front Door caches (it is part of caching).
+    pub fn compression(&self) -> bool {
+        self.compression
+            .as_ref()
+            .map_or(self.cache_max_age() > 0, |c| c.value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

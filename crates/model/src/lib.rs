@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod ncrontab;
 pub mod read;
 pub mod read_servicebus;
+pub mod read_staticsite;
 pub mod regions;
 pub mod requirement;
 pub mod schema;

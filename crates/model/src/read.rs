@@ -53,17 +53,11 @@ const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
         "custom template providers are planned (issue #3)",
     ),
 ];
-pub const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus"];
-const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[
-    (
-        "static-site",
-        "static site components are planned (issue #3)",
-    ),
-    (
-        "custom",
-        "custom components and template providers are planned (issue #3)",
-    ),
-];
+pub const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus", "static-site"];
+const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[(
+    "custom",
+    "custom components and template providers are planned (issue #3)",
+)];
 
 /// Reads the document into a [`Backend`]. Returns `None` only when the document is not a
 /// mapping. When `name`, `environment` or `location` is missing or invalid, the backend gets
@@ -553,7 +547,8 @@ fn component(
     let known = match kind.value {
         0 => CRUD_API_KEYS,
         1 => FUNCTION_APP_KEYS,
-        _ => crate::read_servicebus::KEYS,
+        2 => crate::read_servicebus::KEYS,
+        _ => crate::read_staticsite::KEYS,
     };
     let map = MapReader::new(node, &what, known, &[], sink)?;
     if let Some(enabled) = map
@@ -567,7 +562,8 @@ fn component(
     let kind = match kind.value {
         0 => ComponentKind::CrudApi(crud_api(key, key_span, &map, defaults, sink)?),
         1 => ComponentKind::FunctionApp(function_app(&what, &map, sink)?),
-        _ => ComponentKind::ServiceBus(crate::read_servicebus::service_bus(&what, &map, sink)?),
+        2 => ComponentKind::ServiceBus(crate::read_servicebus::service_bus(&what, &map, sink)?),
+        _ => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
     };
     Some(Component {
         key: key.to_owned(),

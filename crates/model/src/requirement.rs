@@ -24,6 +24,8 @@ pub mod kinds {
     pub const SERVICEBUS_TOPIC: &str = "servicebus-topic";
     /// Send and receive rights of a function app's identity on one queue or topic.
     pub const SERVICEBUS_ACCESS: &str = "servicebus-access";
+    /// A static website: its own storage account behind a Front Door endpoint.
+    pub const STATIC_SITE: &str = "static-site";
 }
 
 /// The key of the one Service Bus namespace the backend shares.
@@ -68,6 +70,7 @@ pub enum RequirementConfig {
     ServiceBusQueue(QueueSpec),
     ServiceBusTopic(TopicSpec),
     ServiceBusAccess(ServiceBusAccessRequirement),
+    StaticSite(StaticSite),
     /// Requirements of types that a provider registered by a Rust program serves.
     Custom(serde_json::Value),
 }
@@ -167,6 +170,19 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
             ComponentKind::ServiceBus(bus) => {
                 service_bus(bus, &source, &mut requirements);
                 // A namespace runs no code: nothing to monitor.
+                continue;
+            }
+            ComponentKind::StaticSite(site) => {
+                // Static sites get their own storage account (static website hosting is
+                // account-wide), so the key is the component's and nothing merges.
+                push(
+                    &mut requirements,
+                    kinds::STATIC_SITE,
+                    component.key.clone(),
+                    &source,
+                    RequirementConfig::StaticSite(site.clone()),
+                );
+                // Static files run no code: nothing to monitor.
                 continue;
             }
         }

@@ -9,6 +9,7 @@
 use crate::backend::*;
 use crate::read::{self, keys};
 use crate::read_servicebus;
+use crate::read_staticsite;
 use serde_json::{json, Map, Value};
 
 pub const SCHEMA_ID: &str = "https://baas.dev/schemas/backend.schema.json";
@@ -131,6 +132,7 @@ fn definitions() -> Value {
                 { "$ref": "#/definitions/crud-api" },
                 { "$ref": "#/definitions/function-app" },
                 { "$ref": "#/definitions/service-bus" },
+                { "$ref": "#/definitions/static-site" },
             ],
         },
         "crud-api": component("crud-api", "A CRUD API: a Cosmos DB container and one HTTP function per operation.", &[
@@ -156,6 +158,17 @@ fn definitions() -> Value {
             ("queues", json!({ "type": "array", "items": entity_settings(&[]) })),
             ("topics", json!({ "type": "array", "items": entity_settings(&[("subscriptions", json!({ "type": "array", "items": entity_settings(&[]) }))]) })),
         ], read_servicebus::KEYS, &[]),
+        "static-site": component("static-site", "A static website: its own storage account behind Azure Front Door Standard, with an optional custom domain in an Azure DNS zone.", &[
+            ("index_document", json!({ "type": "string", "default": StaticSite::DEFAULT_INDEX_DOCUMENT, "description": "File served for a folder, in every folder (a file name, no `/`)." })),
+            ("error_document", json!({ "type": "string", "default": StaticSite::DEFAULT_ERROR_DOCUMENT, "description": "Blob served with status 404, relative to `$web`. Not with `spa: true`." })),
+            ("spa", json!({ "type": "boolean", "default": false, "description": "Single-page app: unknown paths serve the index document." })),
+            ("custom_domain", json!({ "type": "string", "description": "Host name inside `dns_zone` (the apex works too).", "examples": ["www.example.com"] })),
+            ("dns_zone", json!({ "type": "string", "description": "Existing Azure DNS zone that holds `custom_domain`.", "examples": ["example.com"] })),
+            ("dns_zone_resource_group", json!({ "type": "string", "description": "Resource group of the DNS zone; default: the zone is looked up by name." })),
+            ("compression", json!({ "type": "boolean", "default": true, "description": "Front Door compresses text files (needs caching)." })),
+            ("cache_max_age", json!({ "type": "integer", "minimum": 0, "maximum": 31_536_000, "default": StaticSite::DEFAULT_CACHE_MAX_AGE, "description": "Seconds Front Door caches files without their own Cache-Control; 0 turns caching off." })),
+            ("cors", json!({ "type": "array", "items": { "type": "string" }, "uniqueItems": true, "description": "Origins allowed to read the files: `*`, or `https://host[:port]`.", "examples": [["https://app.example.com"]] })),
+        ], read_staticsite::KEYS, &[]),
         "function": {
             "type": "object",
             "required": ["trigger"],
@@ -254,6 +267,11 @@ mod tests {
                 "service-bus",
                 &definitions["service-bus"],
                 read_servicebus::KEYS,
+            ),
+            (
+                "static-site",
+                &definitions["static-site"],
+                read_staticsite::KEYS,
             ),
         ];
         for (what, node, keys) in cases {

@@ -15,6 +15,7 @@ pub mod naming;
 pub mod registry;
 pub mod resource_group;
 pub mod servicebus;
+pub mod staticsite;
 pub mod storage;
 
 pub use context::{Block, Context, Merged, Provisioned};

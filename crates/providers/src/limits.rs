@@ -25,11 +25,14 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         &count(kinds::FUNCTION_APP),
         &mut diagnostics,
     );
+    // Every static site has a storage account of its own.
+    let mut storage_accounts = count(kinds::STORAGE);
+    storage_accounts.extend(count(kinds::STATIC_SITE));
     check_count(
         &limits.max_storage_accounts,
         "max_storage_accounts",
         "storage account",
-        &count(kinds::STORAGE),
+        &storage_accounts,
         &mut diagnostics,
     );
     check_count(

@@ -44,11 +44,12 @@ impl Registry {
         Registry::default()
     }
 
-    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus.
+    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, static sites.
     pub fn builtin() -> Self {
         let mut registry = Registry::empty();
-        let builtins: [Box<dyn ResourceProvider>; 5] = [
+        let builtins: [Box<dyn ResourceProvider>; 6] = [
             Box::new(crate::servicebus::ServiceBusProvider),
+            Box::new(crate::staticsite::StaticSiteProvider),
             Box::new(crate::cosmos::CosmosProvider),
             Box::new(crate::functions::FunctionsProvider),
             Box::new(crate::storage::StorageProvider),

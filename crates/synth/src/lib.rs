@@ -5,13 +5,15 @@
 //! files as a map of relative paths to contents, plus every diagnostic found on the way.
 
 pub mod codes;
+pub mod graph;
 mod manifest;
 mod stack;
 
 use baas_model::diagnostic::{self, Code, Diagnostic};
-use baas_model::{requirement, SourceFile};
+use baas_model::{requirement, Backend, Requirement, SourceFile};
 use baas_providers::naming::{self, Namer, NamingConfig};
-use baas_providers::{limits, Context, Registry};
+use baas_providers::{limits, Context, Merged, Registry};
+use baas_terraform::Address;
 use std::collections::BTreeMap;
 
 /// The commented starter backend.yaml that `baas init` writes; it validates as is.
@@ -41,30 +43,66 @@ impl Synthesis {
 
 /// Runs every check and, when all pass, produces the output files.
 pub fn synthesize(source: &SourceFile, registry: &Registry) -> Synthesis {
-    let mut synthesis = run(source, registry);
-    diagnostic::sort(&mut synthesis.diagnostics);
-    if synthesis.has_errors() {
-        synthesis.files.clear();
-    }
-    synthesis
-}
-
-fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
-    let (backend, mut diagnostics) = baas_model::load(source);
-    let Some(backend) = backend else {
-        return Synthesis {
+    match plan(source, registry) {
+        Ok(plan) => plan.into_synthesis(source),
+        Err(diagnostics) => Synthesis {
             files: BTreeMap::new(),
             diagnostics,
-        };
+        },
+    }
+}
+
+/// What the pipeline computed for a definition without errors: every intermediate value from
+/// the backend to the stacks. `synthesize` turns it into files; `baas graph` draws it.
+#[derive(Debug)]
+pub struct Plan {
+    pub backend: Backend,
+    /// Every requirement of every enabled component, in component order.
+    pub requirements: Vec<Requirement>,
+    /// One per `(type, key)`, sorted by it.
+    pub merged: Vec<Merged>,
+    /// The addresses of the blocks each merged requirement provisioned: index-aligned with
+    /// `merged`.
+    pub provisioned: Vec<Vec<Address>>,
+    /// Warnings, sorted by position (a plan has no errors).
+    pub diagnostics: Vec<Diagnostic>,
+    stack: stack::Stack,
+    sections: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
+}
+
+impl Plan {
+    /// Every stack as `(name, root module)`, in output order.
+    pub fn stacks(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        std::iter::once((self.stack.name.as_str(), &self.stack.module))
+    }
+
+    fn into_synthesis(self, source: &SourceFile) -> Synthesis {
+        let mut files = BTreeMap::new();
+        let stack_file = format!("{}/main.tf.json", stack::MAIN);
+        let manifest = manifest::build(source, &self.backend, &self.stack, self.sections);
+        files.insert(
+            stack_file,
+            baas_terraform::document::to_json(&self.stack.module),
+        );
+        files.insert("baas.manifest.json".to_owned(), manifest);
+        Synthesis {
+            files,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// Runs the pipeline: `Ok` when nothing found an error, else every diagnostic, sorted.
+pub fn plan(source: &SourceFile, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
+    let (backend, mut diagnostics) = baas_model::load(source);
+    let Some(backend) = backend else {
+        return Err(sorted(diagnostics));
     };
     let namer = match build_namer(&backend) {
         Ok(namer) => namer,
         Err(errors) => {
             diagnostics.extend(errors);
-            return Synthesis {
-                files: BTreeMap::new(),
-                diagnostics,
-            };
+            return Err(sorted(diagnostics));
         }
     };
     // With model errors, names may rest on stand-in values: check merges and limits, but
@@ -73,14 +111,12 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
     let requirements = requirement::expand(&backend);
     let resolution = registry.merge(&requirements);
     diagnostics.extend(resolution.diagnostics);
-    let context = Context::new(&backend, &namer, &resolution.merged);
+    let merged = resolution.merged;
+    let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(limits::check(&context));
     if !model_is_valid {
-        return Synthesis {
-            files: BTreeMap::new(),
-            diagnostics,
-        };
+        return Err(sorted(diagnostics));
     }
     let (mut provisioned, provision_diagnostics) = registry.provision(&context);
     diagnostics.extend(provision_diagnostics);
@@ -88,13 +124,31 @@ fn run(source: &SourceFile, registry: &Registry) -> Synthesis {
         .iter_mut()
         .map(|p| std::mem::take(&mut p.manifest))
         .collect();
+    let addresses: Vec<Vec<Address>> = provisioned
+        .iter()
+        .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
+        .collect();
     let stack = stack::build(&context, provisioned, &mut diagnostics);
-    let mut files = BTreeMap::new();
-    let stack_file = format!("{}/main.tf.json", stack::MAIN);
-    let manifest = manifest::build(source, &backend, &stack, sections);
-    files.insert(stack_file, baas_terraform::document::to_json(&stack.module));
-    files.insert("baas.manifest.json".to_owned(), manifest);
-    Synthesis { files, diagnostics }
+    let diagnostics = sorted(diagnostics);
+    if diagnostic::has_errors(&diagnostics) {
+        return Err(diagnostics);
+    }
+    // `provision` yields one `Provisioned` per merged requirement unless one fails.
+    debug_assert_eq!(addresses.len(), merged.len());
+    Ok(Plan {
+        backend,
+        requirements,
+        merged,
+        provisioned: addresses,
+        diagnostics,
+        stack,
+        sections,
+    })
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
 }
 
 /// The naming settings, checked once up front: a bad template would fail every name.

@@ -59,7 +59,8 @@ pub fn build(
             mut body,
             sources,
         } = block;
-        if schema.resource_has_attribute(&address.resource_type, "tags") {
+        // Data sources only read: their `tags` are computed.
+        if !address.data && schema.resource_has_attribute(&address.resource_type, "tags") {
             body["tags"] = tags(context, &sources);
         }
         if let Err(duplicate) = document.add(&address, body) {
