@@ -176,7 +176,7 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
         }
         Ok(Ok(source)) => source,
     };
-    let synthesis = baas_synth::synthesize(&source, registry);
+    let synthesis = baas_synth::synthesize_with(&source, registry, &FileTemplates::beside(file));
     if format == Format::Sarif {
         println!(
             "{}",
@@ -208,7 +208,7 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         }
         Ok(Ok(source)) => source,
     };
-    let synthesis = baas_synth::synthesize(&source, registry);
+    let synthesis = baas_synth::synthesize_with(&source, registry, &FileTemplates::beside(file));
     render::print(&source, &synthesis.diagnostics, Format::Human);
     if synthesis.has_errors() {
         return DEFINITION_ERRORS;
@@ -255,7 +255,7 @@ fn graph(registry: &Registry, file: &Path, format: GraphFormat) -> u8 {
         }
         Ok(Ok(source)) => source,
     };
-    let plan = match baas_synth::plan(&source, registry) {
+    let plan = match baas_synth::plan_with(&source, registry, &FileTemplates::beside(file)) {
         Ok(plan) => plan,
         Err(diagnostics) => {
             render::print(&source, &diagnostics, Format::Human);
@@ -338,4 +338,24 @@ fn init(dir: &Path) -> u8 {
         backend.display()
     );
     OK
+}
+
+/// Provider templates, read relative to the folder of backend.yaml.
+struct FileTemplates {
+    base: PathBuf,
+}
+
+impl FileTemplates {
+    fn beside(backend: &Path) -> FileTemplates {
+        let base = backend.parent().map(Path::to_path_buf).unwrap_or_default();
+        FileTemplates { base }
+    }
+}
+
+impl baas_synth::TemplateLoader for FileTemplates {
+    fn load(&self, path: &str) -> Result<String, String> {
+        let full = self.base.join(path);
+        let bytes = std::fs::read(&full).map_err(|e| format!("`{}`: {e}", full.display()))?;
+        String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", full.display()))
+    }
 }

@@ -29,9 +29,14 @@ pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> S
     let named = CharColumns(NamedSource::new(source.name.clone(), source.text.clone()));
     let mut out = String::new();
     for diagnostic in diagnostics {
+        // A diagnostic about a provider template points into that file.
+        let other = diagnostic
+            .file
+            .as_ref()
+            .map(|file| CharColumns(NamedSource::new(file.name.clone(), file.text.clone())));
         let report = Report {
             diagnostic,
-            source: &named,
+            source: other.as_ref().unwrap_or(&named),
         };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code.id, diagnostic.message));
@@ -53,6 +58,7 @@ fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     let items: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
+            let source = d.file.as_deref().unwrap_or(source);
             let (end_line, end_column) = d.span.map_or((0, 0), |s| source.line_column(s.end));
             serde_json::json!({
                 "code": d.code.id,
@@ -107,14 +113,14 @@ pub fn sarif(
             });
             let (line, column, end_line, end_column) = match d.span {
                 Some(s) => {
-                    let (end_line, end_column) = source.line_column(s.end);
+                    let (end_line, end_column) = d.file.as_deref().unwrap_or(source).line_column(s.end);
                     (s.line, s.column, end_line, end_column)
                 }
                 None => (1, 1, 1, 1),
             };
             result["locations"] = serde_json::json!([{
                 "physicalLocation": {
-                    "artifactLocation": { "uri": source.name },
+                    "artifactLocation": { "uri": d.file.as_deref().unwrap_or(source).name },
                     "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
                 }
             }]);

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod custom;
 mod diagnostics;
 mod examples;
 mod formats;

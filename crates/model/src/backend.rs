@@ -17,6 +17,8 @@ pub struct Backend {
     pub monitoring: Monitoring,
     pub cosmos: CosmosSettings,
     pub functions: FunctionsSettings,
+    /// Template providers for custom requirement types, by type.
+    pub providers: BTreeMap<String, TemplateProviderSpec>,
     /// Enabled components in document order (a disabled one is dropped here).
     pub components: IndexMap<String, Component>,
 }
@@ -118,6 +120,8 @@ pub enum ComponentKind {
     CrudApi(CrudApi),
     FunctionApp(FunctionApp),
     ServiceBus(ServiceBus),
+    /// Declares requirements for custom providers, and nothing else.
+    Custom(Custom),
     StaticSite(StaticSite),
 }
 
@@ -416,4 +420,26 @@ pub enum Trigger {
         topic: Spanned<String>,
         subscription: Spanned<String>,
     },
+}
+
+/// `providers.<type>`: a handlebars template that renders the Terraform `resource` object of
+/// one merged requirement of that type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateProviderSpec {
+    pub kind: Spanned<String>,
+    /// Relative to backend.yaml.
+    pub template: Spanned<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Custom {
+    pub requires: Vec<CustomRequirement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomRequirement {
+    pub kind: Spanned<String>,
+    pub key: Spanned<String>,
+    /// The `config` mapping as JSON (YAML core-schema scalars typed), with its span.
+    pub config: Spanned<serde_json::Value>,
 }

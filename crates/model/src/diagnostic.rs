@@ -42,9 +42,17 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The file `span` points into when it is not backend.yaml (a provider template).
+    pub file: Option<std::sync::Arc<crate::span::SourceFile>>,
 }
 
 impl Diagnostic {
+    /// Points the diagnostic into another input file than backend.yaml.
+    pub fn in_file(mut self, file: std::sync::Arc<crate::span::SourceFile>) -> Self {
+        self.file = Some(file);
+        self
+    }
+
     pub fn error(code: &'static Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -54,6 +62,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            file: None,
         }
     }
 

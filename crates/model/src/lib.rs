@@ -9,6 +9,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod ncrontab;
 pub mod read;
+pub mod read_custom;
 pub mod read_servicebus;
 pub mod read_staticsite;
 pub mod regions;

@@ -35,6 +35,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "cosmos",
     "functions",
     "components",
+    "providers",
 ];
 const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
     ("networking", "network isolation is planned (issue #3)"),
@@ -48,16 +49,15 @@ const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
         "environment overlays are planned (issue #4)",
     ),
     ("state", "remote state configuration is planned (issue #4)"),
-    (
-        "providers",
-        "custom template providers are planned (issue #3)",
-    ),
 ];
-pub const COMPONENT_TYPES: &[&str] = &["crud-api", "function-app", "service-bus", "static-site"];
-const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[(
+pub const COMPONENT_TYPES: &[&str] = &[
+    "crud-api",
+    "function-app",
+    "service-bus",
+    "static-site",
     "custom",
-    "custom components and template providers are planned (issue #3)",
-)];
+];
+const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[];
 
 /// Reads the document into a [`Backend`]. Returns `None` only when the document is not a
 /// mapping. When `name`, `environment` or `location` is missing or invalid, the backend gets
@@ -85,6 +85,10 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let monitoring = monitoring(top.get("monitoring"), root.span, sink);
     let cosmos = cosmos_settings(top.get("cosmos"), None, "`cosmos`", sink);
     let functions = functions_settings(top.get("functions"), root.span, sink);
+    let providers = top
+        .get("providers")
+        .map(|n| crate::read_custom::providers(n, sink))
+        .unwrap_or_default();
     let defaults = ComponentDefaults {
         database: name
             .as_ref()
@@ -115,6 +119,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         monitoring,
         cosmos,
         functions,
+        providers,
         components,
     })
 }
@@ -548,7 +553,8 @@ fn component(
         0 => CRUD_API_KEYS,
         1 => FUNCTION_APP_KEYS,
         2 => crate::read_servicebus::KEYS,
-        _ => crate::read_staticsite::KEYS,
+        3 => crate::read_staticsite::KEYS,
+        _ => crate::read_custom::KEYS,
     };
     let map = MapReader::new(node, &what, known, &[], sink)?;
     if let Some(enabled) = map
@@ -563,7 +569,8 @@ fn component(
         0 => ComponentKind::CrudApi(crud_api(key, key_span, &map, defaults, sink)?),
         1 => ComponentKind::FunctionApp(function_app(&what, &map, sink)?),
         2 => ComponentKind::ServiceBus(crate::read_servicebus::service_bus(&what, &map, sink)?),
-        _ => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
+        3 => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
+        _ => ComponentKind::Custom(crate::read_custom::custom(&what, &map, sink)?),
     };
     Some(Component {
         key: key.to_owned(),

@@ -72,7 +72,7 @@ pub enum RequirementConfig {
     ServiceBusAccess(ServiceBusAccessRequirement),
     StaticSite(StaticSite),
     /// Requirements of types that a provider registered by a Rust program serves.
-    Custom(serde_json::Value),
+    Custom(Spanned<serde_json::Value>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +183,19 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
                     RequirementConfig::StaticSite(site.clone()),
                 );
                 // Static files run no code: nothing to monitor.
+                continue;
+            }
+            ComponentKind::Custom(custom) => {
+                for requirement in &custom.requires {
+                    push(
+                        &mut requirements,
+                        &requirement.kind.value,
+                        requirement.key.value.clone(),
+                        &source,
+                        RequirementConfig::Custom(requirement.config.clone()),
+                    );
+                }
+                // What a custom requirement runs is its provider's business.
                 continue;
             }
         }

@@ -8,6 +8,7 @@
 
 use crate::backend::*;
 use crate::read::{self, keys};
+use crate::read_custom;
 use crate::read_servicebus;
 use crate::read_staticsite;
 use serde_json::{json, Map, Value};
@@ -66,6 +67,15 @@ fn top_level_properties() -> Value {
         "functions": object("Function app defaults.", &[
             ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1, FC1, EP1-EP3, B1-B3, S1-S3, P0v3-P3v3.", "examples": ["Y1", "FC1", "EP1"] })),
         ], keys::FUNCTIONS),
+        "providers": {
+            "description": "Template providers for custom requirement types.",
+            "type": "object",
+            "propertyNames": { "pattern": "^[a-z][a-z0-9-]{0,39}$" },
+            "additionalProperties": {
+                "type": "object", "additionalProperties": false, "required": ["template"],
+                "properties": { "template": { "type": "string", "description": "A handlebars file relative to backend.yaml that renders `{\"<resource type>\": {\"<name>\": {...}}}`.", "examples": ["providers/redis.tf.json.hbs"] } },
+            },
+        },
         "components": {
             "description": "The components of the backend; keys are lowercase letters, digits and hyphens.",
             "type": "object", "minProperties": 1,
@@ -133,8 +143,19 @@ fn definitions() -> Value {
                 { "$ref": "#/definitions/function-app" },
                 { "$ref": "#/definitions/service-bus" },
                 { "$ref": "#/definitions/static-site" },
+                { "$ref": "#/definitions/custom" },
             ],
         },
+        "custom": component("custom", "Declares requirements for custom providers (a template under `providers`, or a provider registered in Rust), and nothing else.", &[
+            ("requires", json!({ "type": "array", "minItems": 1, "items": {
+                "type": "object", "additionalProperties": false, "required": ["type", "key"],
+                "properties": {
+                    "type": { "type": "string", "pattern": "^[a-z][a-z0-9-]{0,39}$", "description": "The requirement type a provider serves.", "examples": ["redis"] },
+                    "key": { "type": "string", "pattern": "^[a-z][a-z0-9-]{0,39}$", "description": "Requirements with the same type and key merge into one resource." },
+                    "config": { "type": "object", "description": "Deep-merged across requirements with the same type and key; the template sees it as `config`." },
+                },
+            } })),
+        ], read_custom::KEYS, &["requires"]),
         "crud-api": component("crud-api", "A CRUD API: a Cosmos DB container and one HTTP function per operation.", &[
             ("entity", json!({ "type": "string", "pattern": "^[A-Z][A-Za-z0-9]{0,63}$", "examples": ["User"] })),
             ("schema", json!({ "type": "object", "additionalProperties": { "enum": strings(FieldType::NAMES) }, "examples": [{ "id": "string", "email": "string" }] })),
@@ -272,6 +293,17 @@ mod tests {
                 "static-site",
                 &definitions["static-site"],
                 read_staticsite::KEYS,
+            ),
+            ("custom", &definitions["custom"], read_custom::KEYS),
+            (
+                "a custom requirement",
+                &definitions["custom"]["properties"]["requires"]["items"],
+                read_custom::REQUIREMENT_KEYS,
+            ),
+            (
+                "a template provider",
+                &top["providers"]["additionalProperties"],
+                read_custom::PROVIDER_KEYS,
             ),
         ];
         for (what, node, keys) in cases {

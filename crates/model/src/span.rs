@@ -41,7 +41,7 @@ impl<T> std::ops::Deref for Spanned<T> {
 }
 
 /// The text of backend.yaml (or any other input file) with a name for diagnostics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,

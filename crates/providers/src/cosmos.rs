@@ -58,8 +58,8 @@ impl ResourceProvider for CosmosProvider {
         "cosmos"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[
+    fn serves(&self) -> Vec<&str> {
+        vec![
             kinds::COSMOS_ACCOUNT,
             kinds::COSMOS_DATABASE,
             kinds::COSMOS_CONTAINER,

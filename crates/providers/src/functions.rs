@@ -107,8 +107,8 @@ impl ResourceProvider for FunctionsProvider {
         "functions"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[kinds::FUNCTION_APP]
+    fn serves(&self) -> Vec<&str> {
+        vec![kinds::FUNCTION_APP]
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {

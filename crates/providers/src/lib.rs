@@ -17,6 +17,7 @@ pub mod resource_group;
 pub mod servicebus;
 pub mod staticsite;
 pub mod storage;
+pub mod template;
 
 pub use context::{Block, Context, Merged, Provisioned};
 pub use registry::{Registry, Resolution};
@@ -30,7 +31,7 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
     fn name(&self) -> &'static str;
 
     /// The requirement types this provider serves (`cosmos-account`, ...).
-    fn serves(&self) -> &[&str];
+    fn serves(&self) -> Vec<&str>;
 
     /// Merges requirements of one `(type, key)` into one. `group` is never empty and is in
     /// component order. Conflicts are errors pointing at both declarations.

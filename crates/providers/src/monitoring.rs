@@ -28,8 +28,8 @@ impl ResourceProvider for MonitoringProvider {
         "monitoring"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[kinds::MONITORING]
+    fn serves(&self) -> Vec<&str> {
+        vec![kinds::MONITORING]
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {

@@ -7,10 +7,12 @@ use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::Requirement;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-#[derive(Debug, Default)]
+/// Cheap to clone: a run extends a copy of the registry with its template providers.
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
-    providers: Vec<Box<dyn ResourceProvider>>,
+    providers: Vec<Arc<dyn ResourceProvider>>,
 }
 
 /// Merged requirements, sorted by `(type, key)`, and what merging found.
@@ -66,6 +68,14 @@ impl Registry {
 
     /// Adds a provider. Each requirement type has exactly one provider.
     pub fn register(&mut self, provider: Box<dyn ResourceProvider>) -> Result<(), AlreadyServed> {
+        self.register_shared(Arc::from(provider))
+    }
+
+    /// Adds a provider that other registries may share.
+    pub fn register_shared(
+        &mut self,
+        provider: Arc<dyn ResourceProvider>,
+    ) -> Result<(), AlreadyServed> {
         for kind in provider.serves() {
             if let Some(existing) = self.provider_for(kind) {
                 return Err(AlreadyServed {

@@ -79,8 +79,8 @@ impl ResourceProvider for ServiceBusProvider {
         "servicebus"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[
+    fn serves(&self) -> Vec<&str> {
+        vec![
             kinds::SERVICEBUS_NAMESPACE,
             kinds::SERVICEBUS_QUEUE,
             kinds::SERVICEBUS_TOPIC,

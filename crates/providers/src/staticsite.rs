@@ -94,8 +94,8 @@ impl ResourceProvider for StaticSiteProvider {
         "static-site"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[kinds::STATIC_SITE]
+    fn serves(&self) -> Vec<&str> {
+        vec![kinds::STATIC_SITE]
     }
 
     /// Component keys are unique, so a group holds one requirement.

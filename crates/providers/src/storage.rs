@@ -28,8 +28,8 @@ impl ResourceProvider for StorageProvider {
         "storage"
     }
 
-    fn serves(&self) -> &[&str] {
-        &[kinds::STORAGE]
+    fn serves(&self) -> Vec<&str> {
+        vec![kinds::STORAGE]
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {

@@ -177,6 +177,7 @@ fn component_type(kind: &ComponentKind) -> &'static str {
         ComponentKind::FunctionApp(_) => "function-app",
         ComponentKind::ServiceBus(_) => "service-bus",
         ComponentKind::StaticSite(_) => "static-site",
+        ComponentKind::Custom(_) => "custom",
     }
 }
 

@@ -92,12 +92,121 @@ impl Plan {
     }
 }
 
+/// Reads the files that `providers.<type>.template` names, relative to backend.yaml. Only the
+/// caller does I/O: the CLI reads from disk, tests and library users from anywhere.
+pub trait TemplateLoader {
+    fn load(&self, path: &str) -> Result<String, String>;
+}
+
+/// For callers without templates: any `providers` entry is reported as unreadable.
+#[derive(Debug)]
+pub struct NoTemplates;
+
+impl TemplateLoader for NoTemplates {
+    fn load(&self, path: &str) -> Result<String, String> {
+        Err(format!(
+            "no template loader was given, so `{path}` cannot be read"
+        ))
+    }
+}
+
+/// `synthesize` with templates for custom providers.
+pub fn synthesize_with(
+    source: &SourceFile,
+    registry: &Registry,
+    templates: &dyn TemplateLoader,
+) -> Synthesis {
+    match plan_with(source, registry, templates) {
+        Ok(plan) => plan.into_synthesis(source),
+        Err(diagnostics) => Synthesis {
+            files: BTreeMap::new(),
+            diagnostics,
+        },
+    }
+}
+
 /// Runs the pipeline: `Ok` when nothing found an error, else every diagnostic, sorted.
 pub fn plan(source: &SourceFile, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
+    plan_with(source, registry, &NoTemplates)
+}
+
+/// The registry of this run: the caller's, plus a template provider per `providers` entry.
+fn with_templates(
+    backend: &Backend,
+    registry: &Registry,
+    templates: &dyn TemplateLoader,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Registry {
+    let mut registry = registry.clone();
+    for (kind, spec) in &backend.providers {
+        if !baas_model::read_custom::template_path_is_inside(&spec.template.value) {
+            continue; // already reported by the model
+        }
+        let text = match templates.load(&spec.template.value) {
+            Ok(text) => text,
+            Err(error) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &baas_providers::codes::TEMPLATE_FILE,
+                        format!("cannot read the template for `{kind}`: {error}"),
+                    )
+                    .at(spec.template.span)
+                    .label("this file")
+                    .help("give a path relative to backend.yaml"),
+                );
+                continue;
+            }
+        };
+        let file = std::sync::Arc::new(SourceFile::new(spec.template.value.clone(), text));
+        match baas_providers::template::TemplateProvider::new(kind, file) {
+            Ok(provider) => {
+                if let Err(clash) = registry.register_shared(std::sync::Arc::new(provider)) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &baas_providers::codes::TEMPLATE_FILE,
+                            format!("`{kind}` has a template, but {clash}"),
+                        )
+                        .at(spec.kind.span)
+                        .help("remove the template, or the provider registered in Rust"),
+                    );
+                }
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    registry
+}
+
+/// A type whose template failed already has its error: "no provider serves it" would only
+/// repeat it.
+fn drop_unserved_for_broken_templates(
+    backend: &Backend,
+    registry: &Registry,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let broken: Vec<String> = backend
+        .providers
+        .keys()
+        .filter(|kind| registry.provider_for(kind).is_none())
+        .map(|kind| format!("no provider serves requirement type `{kind}`"))
+        .collect();
+    diagnostics.retain(|d| {
+        d.code.id != baas_providers::codes::UNSERVED.id
+            || !broken.iter().any(|prefix| d.message.starts_with(prefix))
+    });
+}
+
+/// `plan` with templates for custom providers.
+pub fn plan_with(
+    source: &SourceFile,
+    registry: &Registry,
+    templates: &dyn TemplateLoader,
+) -> Result<Plan, Vec<Diagnostic>> {
     let (backend, mut diagnostics) = baas_model::load(source);
     let Some(backend) = backend else {
         return Err(sorted(diagnostics));
     };
+    let registry = &with_templates(&backend, registry, templates, &mut diagnostics);
     let namer = match build_namer(&backend) {
         Ok(namer) => namer,
         Err(errors) => {
@@ -109,7 +218,8 @@ pub fn plan(source: &SourceFile, registry: &Registry) -> Result<Plan, Vec<Diagno
     // generate nothing.
     let model_is_valid = !diagnostic::has_errors(&diagnostics);
     let requirements = requirement::expand(&backend);
-    let resolution = registry.merge(&requirements);
+    let mut resolution = registry.merge(&requirements);
+    drop_unserved_for_broken_templates(&backend, registry, &mut resolution.diagnostics);
     diagnostics.extend(resolution.diagnostics);
     let merged = resolution.merged;
     let context = Context::new(&backend, &namer, &merged);

@@ -1,0 +1,120 @@
+//! Custom components and template providers (DESIGN §6): the template renders the Terraform
+//! resource of one merged requirement; template problems point into the template file.
+
+use crate::support::{resource, Workspace};
+
+const BACKEND: &str = "name: shop
+environment: prod
+location: eastus
+providers:
+  redis: {template: providers/redis.hbs}
+components:
+  a:
+    type: custom
+    requires: [{type: redis, key: shared, config: {sku: Standard, capacity: 1}}]
+  b:
+    type: custom
+    requires: [{type: redis, key: shared, config: {policy: allkeys-lru}}]
+";
+
+const TEMPLATE: &str = r#"{
+  "azurerm_redis_cache": {
+    "{{key}}": {
+      "name": "{{name}}-{{unique_suffix}}",
+      "location": "{{location}}",
+      "resource_group_name": "{{resource_group_name}}",
+      "sku_name": {{json config.sku}},
+      "family": "C",
+      "capacity": {{json config.capacity}},
+      "minimum_tls_version": "1.2",
+      "redis_configuration": {"maxmemory_policy": {{json config.policy}}}
+    }
+  }
+}
+"#;
+
+fn workspace(backend: &str, template: &str) -> Workspace {
+    let workspace = Workspace::with_backend(backend);
+    workspace.write("providers/redis.hbs", template);
+    workspace
+}
+
+#[test]
+fn requirements_with_one_key_deep_merge_into_one_rendered_resource() {
+    let workspace = workspace(BACKEND, TEMPLATE);
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    let cache = resource(&stack, "azurerm_redis_cache", "shared");
+    assert_eq!(cache["sku_name"], "Standard");
+    assert_eq!(cache["capacity"], 1);
+    assert_eq!(
+        cache["redis_configuration"]["maxmemory_policy"],
+        "allkeys-lru"
+    );
+    assert_eq!(
+        cache["resource_group_name"],
+        "${azurerm_resource_group.main.name}"
+    );
+    // Tags come from synth, as on every taggable resource.
+    assert_eq!(cache["tags"]["managed-by"], "baas");
+}
+
+#[test]
+fn conflicting_config_values_are_an_error_at_both_declarations() {
+    let backend = BACKEND.replace("config: {policy: allkeys-lru}", "config: {sku: Premium}");
+    let workspace = workspace(&backend, TEMPLATE);
+    let outcome = workspace.baas(&["validate", "backend.yaml"]);
+    outcome
+        .expect_exit(1)
+        .expect_code("baas::merge::custom_config");
+    insta::assert_snapshot!(outcome.block("baas::merge::custom_config"));
+}
+
+#[test]
+fn a_template_syntax_error_points_into_the_template() {
+    let workspace = workspace(BACKEND, "{\n  \"azurerm_redis_cache\": {{#if key}\n}\n");
+    let outcome = workspace.baas(&["validate", "backend.yaml"]);
+    outcome.expect_exit(1).expect_code("baas::template::render");
+    assert_eq!(
+        outcome.codes(),
+        ["baas::template::render"],
+        "no follow-up noise"
+    );
+    insta::assert_snapshot!(outcome.block("baas::template::render"));
+}
+
+#[test]
+fn an_unknown_template_variable_points_at_its_line() {
+    let workspace = workspace(BACKEND, &TEMPLATE.replace("{{location}}", "{{locaton}}"));
+    let outcome = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+    outcome.expect_exit(1);
+    let diagnostics = outcome.json_diagnostics();
+    let error = diagnostics
+        .iter()
+        .find(|d| d["code"] == "baas::template::render")
+        .unwrap();
+    assert_eq!(error["file"], "providers/redis.hbs");
+    assert_eq!(error["line"], 5);
+}
+
+#[test]
+fn rendered_output_that_is_not_json_is_an_error() {
+    let workspace = workspace(
+        BACKEND,
+        &TEMPLATE.replace("{{json config.sku}}", "{{config.sku}}"),
+    );
+    workspace
+        .baas(&["validate", "backend.yaml"])
+        .expect_exit(1)
+        .expect_code("baas::template::render");
+}
+
+#[test]
+fn rendered_resources_go_through_the_schema_check() {
+    let workspace = workspace(BACKEND, &TEMPLATE.replace("\"family\"", "\"familly\""));
+    let outcome = workspace.baas(&["validate", "backend.yaml"]);
+    outcome
+        .expect_exit(1)
+        .expect_code("baas::terraform::schema");
+    assert!(outcome.stderr.contains("familly"), "{}", outcome.stderr);
+}
