@@ -143,16 +143,6 @@ fn usage_error(message: &str) -> u8 {
     USAGE_OR_IO
 }
 
-/// `--env` selects an overlay from `environments`, which this version does not implement.
-fn check_env(env: Option<&str>) -> Result<(), u8> {
-    match env {
-        None => Ok(()),
-        Some(name) => Err(usage_error(&format!(
-            "`--env {name}` needs `environments` overlays, which are not supported yet (issue #4)"
-        ))),
-    }
-}
-
 fn read_source(
     file: &Path,
 ) -> Result<Result<SourceFile, (SourceFile, baas_model::Diagnostic)>, u8> {
@@ -165,9 +155,6 @@ fn read_source(
 }
 
 fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
-    if let Err(code) = check_env(env) {
-        return code;
-    }
     let source = match read_source(file) {
         Err(code) => return code,
         Ok(Err((source, diagnostic))) => {
@@ -176,7 +163,14 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
         }
         Ok(Ok(source)) => source,
     };
-    let synthesis = baas_synth::synthesize_with(&source, registry, &FileTemplates::beside(file));
+    let synthesis = baas_synth::synthesize_with(
+        &source,
+        registry,
+        &baas_synth::Options {
+            env,
+            templates: &FileTemplates::beside(file),
+        },
+    );
     if format == Format::Sarif {
         println!(
             "{}",
@@ -197,9 +191,6 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
 }
 
 fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check: bool) -> u8 {
-    if let Err(code) = check_env(env) {
-        return code;
-    }
     let source = match read_source(file) {
         Err(code) => return code,
         Ok(Err((source, diagnostic))) => {
@@ -208,7 +199,14 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         }
         Ok(Ok(source)) => source,
     };
-    let synthesis = baas_synth::synthesize_with(&source, registry, &FileTemplates::beside(file));
+    let synthesis = baas_synth::synthesize_with(
+        &source,
+        registry,
+        &baas_synth::Options {
+            env,
+            templates: &FileTemplates::beside(file),
+        },
+    );
     render::print(&source, &synthesis.diagnostics, Format::Human);
     if synthesis.has_errors() {
         return DEFINITION_ERRORS;
@@ -255,7 +253,14 @@ fn graph(registry: &Registry, file: &Path, format: GraphFormat) -> u8 {
         }
         Ok(Ok(source)) => source,
     };
-    let plan = match baas_synth::plan_with(&source, registry, &FileTemplates::beside(file)) {
+    let plan = match baas_synth::plan_with(
+        &source,
+        registry,
+        &baas_synth::Options {
+            env: None,
+            templates: &FileTemplates::beside(file),
+        },
+    ) {
         Ok(plan) => plan,
         Err(diagnostics) => {
             render::print(&source, &diagnostics, Format::Human);

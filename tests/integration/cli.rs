@@ -46,14 +46,15 @@ fn file_defaults_to_backend_yaml_and_out_to_out() {
 }
 
 #[test]
-fn env_overlays_are_not_supported_yet() {
+fn env_without_environments_is_a_definition_error_and_writes_nothing() {
     let workspace = Workspace::with_backend(GOOD);
     let validate = workspace.baas(&["validate", "backend.yaml", "--env", "dev"]);
-    validate.expect_exit(2);
-    insta::assert_snapshot!(validate.stderr);
+    validate
+        .expect_exit(1)
+        .expect_code("baas::environments::unknown");
     workspace
         .baas(&["synth", "backend.yaml", "--env", "dev", "-o", "out"])
-        .expect_exit(2);
+        .expect_exit(1);
     assert!(!workspace.join("out").exists());
 }
 

@@ -39,10 +39,22 @@ fn every_example_synthesizes_validates_and_is_reproducible() {
         let synth = workspace.baas(&["synth", file, "-o", "first"]);
         synth.expect_exit(0);
         let first = workspace.tree("first");
-        assert!(
-            first.contains_key("baas.manifest.json") && first.contains_key("main/main.tf.json"),
-            "{example}: synth wrote {:?}",
-            first.keys().collect::<Vec<_>>()
+        let manifest: serde_json::Value =
+            serde_json::from_slice(first.get("baas.manifest.json").expect("a manifest")).unwrap();
+        let order = manifest["deploy_order"].as_array().unwrap();
+        assert!(!order.is_empty(), "{example}: no stacks");
+        for stack in order {
+            let path = format!("{}/main.tf.json", stack.as_str().unwrap());
+            assert!(
+                first.contains_key(&path),
+                "{example}: synth wrote {:?}, not {path}",
+                first.keys().collect::<Vec<_>>()
+            );
+        }
+        assert_eq!(
+            first.len(),
+            order.len() + 1,
+            "{example}: files beyond the stacks"
         );
         for (path, bytes) in &first {
             let contents = String::from_utf8(bytes.clone())

@@ -12,6 +12,8 @@ mod formats;
 mod graph;
 mod limits;
 mod merge_rules;
+mod network;
 mod reachability;
 mod static_site;
 mod support;
+mod topology;

@@ -17,6 +17,12 @@ pub struct Backend {
     pub monitoring: Monitoring,
     pub cosmos: CosmosSettings,
     pub functions: FunctionsSettings,
+    /// Public endpoints, or a virtual network with private access to the data services.
+    pub networking: Networking,
+    /// The topology: which stacks exist and where.
+    pub deployment: Deployment,
+    /// Remote state for every stack.
+    pub state: Option<State>,
     /// Template providers for custom requirement types, by type.
     pub providers: BTreeMap<String, TemplateProviderSpec>,
     /// Enabled components in document order (a disabled one is dropped here).
@@ -106,6 +112,46 @@ pub struct CosmosSettings {
 pub struct FunctionsSettings {
     /// The default hosting plan SKU (`Y1`, `FC1`, `EP1`, ...); the functions provider knows which exist.
     pub plan: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NetworkMode {
+    /// Every service keeps its public endpoint (the default).
+    Public,
+    /// A virtual network: function apps integrate with it, data services refuse public traffic.
+    Isolated,
+}
+
+impl NetworkMode {
+    pub const NAMES: &'static [&'static str] = &["public", "isolated"];
+    pub const ALL: [NetworkMode; 2] = [NetworkMode::Public, NetworkMode::Isolated];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `networking`. Values are read and checked as networks here; how the address space is
+/// carved into subnets is the network provider's business.
+#[derive(Debug, Clone)]
+pub struct Networking {
+    pub mode: Spanned<NetworkMode>,
+    pub address_space: Option<Spanned<crate::cidr::Ipv4Cidr>>,
+    /// In isolated mode: private endpoints (true, the default) or service endpoints (false).
+    pub private_endpoints: Spanned<bool>,
+    /// The `networking` block, or the document when it is absent.
+    pub span: Span,
+}
+
+impl Networking {
+    pub fn is_isolated(&self) -> bool {
+        self.mode.value == NetworkMode::Isolated
+    }
+
+    /// Isolated, with private endpoints for the data services.
+    pub fn uses_private_endpoints(&self) -> bool {
+        self.is_isolated() && self.private_endpoints.value
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -442,4 +488,114 @@ pub struct CustomRequirement {
     pub key: Spanned<String>,
     /// The `config` mapping as JSON (YAML core-schema scalars typed), with its span.
     pub config: Spanned<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub strategy: Strategy,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Strategy {
+    Single,
+    /// The whole regional backend in every region (the primary first), plus a global stack.
+    MultiRegion {
+        regions: Vec<Spanned<&'static Region>>,
+        routing: Spanned<Routing>,
+        probe: HealthProbe,
+    },
+    /// Two identical color stacks and a global weighted Traffic Manager.
+    BlueGreen {
+        active: Spanned<Color>,
+        weights: Option<[Spanned<u32>; 2]>,
+        probe: HealthProbe,
+    },
+    /// One geo-replicated Cosmos account, compute in both regions, priority routing.
+    DisasterRecovery {
+        secondary: Spanned<&'static Region>,
+        rto: Option<Spanned<String>>,
+        rpo: Option<Spanned<String>>,
+        automatic_failover: bool,
+        probe: HealthProbe,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Routing {
+    Performance,
+    Priority,
+    Weighted,
+}
+
+impl Routing {
+    pub const NAMES: &'static [&'static str] = &["Performance", "Priority", "Weighted"];
+    pub const ALL: [Routing; 3] = [Routing::Performance, Routing::Priority, Routing::Weighted];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Color {
+    Blue,
+    Green,
+}
+
+impl Color {
+    pub const NAMES: &'static [&'static str] = &["blue", "green"];
+    pub const ALL: [Color; 2] = [Color::Blue, Color::Green];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeProtocol {
+    Http,
+    Https,
+}
+
+impl ProbeProtocol {
+    pub const NAMES: &'static [&'static str] = &["HTTP", "HTTPS"];
+    pub const ALL: [ProbeProtocol; 2] = [ProbeProtocol::Http, ProbeProtocol::Https];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Traffic Manager endpoint monitoring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthProbe {
+    pub path: String,
+    pub protocol: ProbeProtocol,
+    pub port: u32,
+    pub interval_seconds: u32,
+    pub timeout_seconds: u32,
+    pub tolerated_failures: u32,
+}
+
+impl Default for HealthProbe {
+    fn default() -> Self {
+        HealthProbe {
+            path: "/health".to_owned(),
+            protocol: ProbeProtocol::Https,
+            port: 443,
+            interval_seconds: 30,
+            timeout_seconds: 10,
+            tolerated_failures: 3,
+        }
+    }
+}
+
+/// `terraform.backend.azurerm` settings; `key` is a template with `{{name}}`, `{{env}}`, `{{stack}}`.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub resource_group: Spanned<String>,
+    pub storage_account: Spanned<String>,
+    pub container: Spanned<String>,
+    pub key: Spanned<String>,
 }

@@ -4,12 +4,16 @@
 //! (validated, defaults applied) -> [`Requirement`]s (what each component needs).
 
 pub mod backend;
+pub mod cidr;
 pub mod codes;
 pub mod decode;
 pub mod diagnostic;
 pub mod ncrontab;
+pub mod overlay;
 pub mod read;
 pub mod read_custom;
+pub mod read_deployment;
+pub mod read_networking;
 pub mod read_servicebus;
 pub mod read_staticsite;
 pub mod regions;
@@ -57,7 +61,12 @@ pub fn decode_source(name: &str, bytes: &[u8]) -> Result<SourceFile, (SourceFile
 /// Parses and validates a backend.yaml. Returns the backend (when it could be built) and every
 /// diagnostic found on the way.
 pub fn load(source: &SourceFile) -> (Option<Backend>, Vec<Diagnostic>) {
-    let root = match yaml::parse(source) {
+    load_env(source, None)
+}
+
+/// `load` with the overlay `environments.<env>` applied first.
+pub fn load_env(source: &SourceFile, env: Option<&str>) -> (Option<Backend>, Vec<Diagnostic>) {
+    let root = match yaml::parse(source).and_then(|root| overlay::apply(root, env)) {
         Ok(root) => root,
         Err(diagnostic) => return (None, vec![diagnostic]),
     };

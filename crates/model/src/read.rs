@@ -18,6 +18,7 @@ pub mod keys {
     pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
     pub const FUNCTIONS: &[&str] = &["plan"];
+    pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
     pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
     pub const QUEUE_TRIGGER: &[&str] = &["trigger", "queue", "sends_to"];
@@ -34,22 +35,14 @@ pub const TOP_LEVEL: &[&str] = &[
     "monitoring",
     "cosmos",
     "functions",
+    "networking",
     "components",
     "providers",
+    "deployment",
+    "state",
 ];
-const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[
-    ("networking", "network isolation is planned (issue #3)"),
-    (
-        "deployment",
-        "deployment strategies other than a single region are planned (issue #4)",
-    ),
-    ("tenancy", "multi-tenant isolation is planned (issue #4)"),
-    (
-        "environments",
-        "environment overlays are planned (issue #4)",
-    ),
-    ("state", "remote state configuration is planned (issue #4)"),
-];
+const TOP_LEVEL_NOT_YET: &[NotYet<'_>] =
+    &[("tenancy", "multi-tenant isolation is planned (issue #4)")];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
     "function-app",
@@ -85,6 +78,18 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let monitoring = monitoring(top.get("monitoring"), root.span, sink);
     let cosmos = cosmos_settings(top.get("cosmos"), None, "`cosmos`", sink);
     let functions = functions_settings(top.get("functions"), root.span, sink);
+    let networking = crate::read_networking::networking(top.get("networking"), root.span, sink);
+    let primary = location.as_ref().map_or(&regions::all()[0], |l| l.value);
+    let deployment = match top.get("deployment") {
+        Some(node) => crate::read_deployment::deployment(node, primary, sink),
+        None => Deployment {
+            strategy: Strategy::Single,
+            span: root.span,
+        },
+    };
+    let state = top
+        .get("state")
+        .and_then(|n| crate::read_deployment::state(n, sink));
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -119,6 +124,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         monitoring,
         cosmos,
         functions,
+        networking,
+        deployment,
+        state,
         providers,
         components,
     })

@@ -26,7 +26,12 @@ pub mod kinds {
     pub const SERVICEBUS_ACCESS: &str = "servicebus-access";
     /// A static website: its own storage account behind a Front Door endpoint.
     pub const STATIC_SITE: &str = "static-site";
+    /// The isolated virtual network, its subnets and the data services' private access.
+    pub const NETWORK: &str = "network";
 }
+
+/// The key of the one virtual network an isolated backend has.
+pub const SHARED_NETWORK: &str = "shared";
 
 /// The key of the one Service Bus namespace the backend shares.
 pub const SHARED_SERVICEBUS: &str = "shared";
@@ -71,6 +76,8 @@ pub enum RequirementConfig {
     ServiceBusTopic(TopicSpec),
     ServiceBusAccess(ServiceBusAccessRequirement),
     StaticSite(StaticSite),
+    /// Network isolation; its settings are the backend's `networking`.
+    Network,
     /// Requirements of types that a provider registered by a Rust program serves.
     Custom(Spanned<serde_json::Value>),
 }
@@ -169,6 +176,7 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
             }
             ComponentKind::ServiceBus(bus) => {
                 service_bus(bus, &source, &mut requirements);
+                isolated_network(backend, &source, &mut requirements);
                 // A namespace runs no code: nothing to monitor.
                 continue;
             }
@@ -199,6 +207,7 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
                 continue;
             }
         }
+        isolated_network(backend, &source, &mut requirements);
         if backend.monitoring.enabled {
             requirements.push(Requirement {
                 kind: kinds::MONITORING.to_owned(),
@@ -212,6 +221,20 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
         }
     }
     requirements
+}
+
+/// In isolated mode, components with compute or data services need the virtual network (static
+/// sites keep their public origin; custom requirements are their providers' business).
+fn isolated_network(backend: &Backend, source: &Source, requirements: &mut Vec<Requirement>) {
+    if backend.networking.is_isolated() {
+        push(
+            requirements,
+            kinds::NETWORK,
+            SHARED_NETWORK.to_owned(),
+            source,
+            RequirementConfig::Network,
+        );
+    }
 }
 
 fn push(

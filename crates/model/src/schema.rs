@@ -9,6 +9,7 @@
 use crate::backend::*;
 use crate::read::{self, keys};
 use crate::read_custom;
+use crate::read_deployment;
 use crate::read_servicebus;
 use crate::read_staticsite;
 use serde_json::{json, Map, Value};
@@ -67,6 +68,48 @@ fn top_level_properties() -> Value {
         "functions": object("Function app defaults.", &[
             ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1, FC1, EP1-EP3, B1-B3, S1-S3, P0v3-P3v3.", "examples": ["Y1", "FC1", "EP1"] })),
         ], keys::FUNCTIONS),
+        "networking": object("Network isolation. `public` (default): every service keeps its public endpoint. `isolated`: a virtual network carved into /26 subnets, VNet-integrated function apps, and data services (Cosmos DB, host storage, Service Bus) closed to public traffic.", &[
+            ("mode", json!({ "enum": strings(NetworkMode::NAMES), "default": "public" })),
+            ("address_space", json!({ "type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", "description": "isolated: the virtual network's private IPv4 range (RFC 1918 or 100.64.0.0/10), at least a /24; a /23 when java or powershell apps are present.", "examples": ["10.0.0.0/16"] })),
+            ("private_endpoints", json!({ "type": "boolean", "default": true, "description": "isolated: reach data services through private endpoints and private DNS (true), or through service endpoints and VNet firewall rules (false). Service Bus needs Premium either way." })),
+        ], keys::NETWORKING),
+        "deployment": {
+            "description": "The topology. `single` (default): one stack `main`; `multi-region`: a stack per region plus `global` (Traffic Manager); `blue-green`: `blue`, `green` and `global` (weighted Traffic Manager); `disaster-recovery`: `primary`, `secondary` (one geo-replicated Cosmos account) and `global` (priority routing).",
+            "type": "object",
+            "required": ["strategy"],
+            "properties": {
+                "strategy": { "enum": strings(read_deployment::STRATEGIES), "default": "single" },
+                "regions": { "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true, "description": "multi-region: the regions; the primary `location` takes part." },
+                "routing": { "enum": strings(Routing::NAMES), "default": "Performance", "description": "multi-region: Traffic Manager routing." },
+                "active": { "enum": strings(Color::NAMES), "description": "blue-green: the color that takes the traffic." },
+                "weights": { "type": "object", "additionalProperties": false, "properties": { "blue": { "type": "integer", "minimum": 0, "maximum": 1000 }, "green": { "type": "integer", "minimum": 0, "maximum": 1000 } }, "description": "blue-green: a gradual shift; 0 disables a color." },
+                "secondary": { "type": "string", "description": "disaster-recovery: the secondary region." },
+                "rto": { "type": "string", "description": "disaster-recovery: recovery time objective, written into tags.", "examples": ["1h"] },
+                "rpo": { "type": "string", "description": "disaster-recovery: recovery point objective, written into tags.", "examples": ["15m"] },
+                "automatic_failover": { "type": "boolean", "default": true },
+                "health_probe": object("Traffic Manager endpoint monitoring.", &[
+                    ("path", json!({ "type": "string", "default": "/health" })),
+                    ("protocol", json!({ "enum": strings(ProbeProtocol::NAMES), "default": "HTTPS" })),
+                    ("port", json!({ "type": "integer", "default": 443 })),
+                    ("interval_seconds", json!({ "enum": [10, 30], "default": 30 })),
+                    ("timeout_seconds", json!({ "type": "integer", "minimum": 5, "maximum": 10, "default": 10 })),
+                    ("tolerated_failures", json!({ "type": "integer", "minimum": 0, "maximum": 9, "default": 3 })),
+                ], read_deployment::PROBE_KEYS),
+            },
+            "additionalProperties": false,
+        },
+        "state": object("Remote state: `terraform.backend.azurerm` in every stack, with Entra ID auth.", &[
+            ("resource_group", json!({ "type": "string" })),
+            ("storage_account", json!({ "type": "string", "pattern": "^[a-z0-9]{3,24}$" })),
+            ("container", json!({ "type": "string" })),
+            ("key", json!({ "type": "string", "default": read_deployment::DEFAULT_STATE_KEY, "description": "Template with {{name}}, {{env}} and {{stack}} (required)." })),
+        ], read_deployment::STATE_KEYS),
+        "environments": {
+            "description": "Overlays chosen with `--env NAME`, deep-merged over the document.",
+            "type": "object",
+            "additionalProperties": { "type": "object" },
+            "examples": [{ "dev": { "monitoring": { "sampling_percentage": 10 } } }],
+        },
         "providers": {
             "description": "Template providers for custom requirement types.",
             "type": "object",
@@ -271,12 +314,19 @@ mod tests {
         let schema = backend_schema();
         let top = &schema["properties"];
         let definitions = &schema["definitions"];
+        // `environments` is applied and removed before the reader runs.
+        let top_level_with_overlays: Vec<&str> = read::TOP_LEVEL
+            .iter()
+            .copied()
+            .chain([crate::overlay::KEY])
+            .collect();
         let cases: Vec<(&str, &Value, &[&str])> = vec![
-            ("top level", &schema, read::TOP_LEVEL),
+            ("top level", &schema, &top_level_with_overlays),
             ("naming", &top["naming"], keys::NAMING),
             ("limits", &top["limits"], Limits::KEYS),
             ("monitoring", &top["monitoring"], keys::MONITORING),
             ("functions", &top["functions"], keys::FUNCTIONS),
+            ("networking", &top["networking"], keys::NETWORKING),
             ("cosmos", &definitions["cosmos"], keys::COSMOS),
             ("crud-api", &definitions["crud-api"], read::CRUD_API_KEYS),
             (
@@ -295,6 +345,12 @@ mod tests {
                 read_staticsite::KEYS,
             ),
             ("custom", &definitions["custom"], read_custom::KEYS),
+            ("state", &top["state"], read_deployment::STATE_KEYS),
+            (
+                "health_probe",
+                &top["deployment"]["properties"]["health_probe"],
+                read_deployment::PROBE_KEYS,
+            ),
             (
                 "a custom requirement",
                 &definitions["custom"]["properties"]["requires"]["items"],

@@ -92,6 +92,47 @@ pub struct Context<'a> {
     pub merged: &'a [Merged],
     /// `(kind, key)` -> position in `merged`, so cross-references stay O(log n).
     index: BTreeMap<(&'a str, &'a str), usize>,
+    /// The stack being provisioned: its region and color go into names.
+    pub stack: StackInfo,
+}
+
+/// What a stack is for, which decides what providers put in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StackRole {
+    /// `single`: the whole backend.
+    Main,
+    /// `multi-region`: the whole backend in one region.
+    Region,
+    /// `blue-green`: the whole backend in one color.
+    Color,
+    /// `disaster-recovery`: the backend with the geo-replicated Cosmos account.
+    Primary,
+    /// `disaster-recovery`: compute only; reads the primary's Cosmos account.
+    Secondary,
+    /// Traffic Manager in front of the other stacks.
+    Global,
+}
+
+impl StackRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StackRole::Main => "main",
+            StackRole::Region => "region",
+            StackRole::Color => "color",
+            StackRole::Primary => "primary",
+            StackRole::Secondary => "secondary",
+            StackRole::Global => "global",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackInfo {
+    /// The stack's folder under the output folder: `main`, `eastus`, `blue`, `global`, ...
+    pub name: String,
+    pub role: StackRole,
+    pub region: &'static baas_model::regions::Region,
+    pub color: Option<baas_model::Color>,
 }
 
 impl<'a> Context<'a> {
@@ -101,11 +142,29 @@ impl<'a> Context<'a> {
             .enumerate()
             .map(|(i, m)| ((m.kind.as_str(), m.key.as_str()), i))
             .collect();
+        let stack = StackInfo {
+            name: "main".to_owned(),
+            role: StackRole::Main,
+            region: backend.location.value,
+            color: None,
+        };
         Context {
             backend,
             namer,
             merged,
             index,
+            stack,
+        }
+    }
+
+    /// The same view, provisioning another stack.
+    pub fn with_stack(&self, stack: StackInfo) -> Context<'a> {
+        Context {
+            backend: self.backend,
+            namer: self.namer,
+            merged: self.merged,
+            index: self.index.clone(),
+            stack,
         }
     }
 }
@@ -120,8 +179,9 @@ impl Context<'_> {
         self.merged.iter().filter(move |m| m.kind == kind)
     }
 
+    /// The region of the stack being provisioned.
     pub fn location(&self) -> &'static str {
-        self.backend.location.value.name
+        self.stack.region.name
     }
 
     /// The Azure name of a resource, or a diagnostic at `span` that says why none fits.
@@ -131,7 +191,23 @@ impl Context<'_> {
         instance: &str,
         span: Span,
     ) -> Result<String, Diagnostic> {
-        let region = self.backend.location.value;
+        let region = self.stack.region;
+        // Names carry the stack's region (through the template) and color or role (through
+        // the instance), so stacks never collide.
+        let qualifier = match (self.stack.color, self.stack.role) {
+            (Some(color), _) => Some(color.as_str()),
+            (None, StackRole::Global) => Some("global"),
+            _ => None,
+        };
+        let qualified;
+        let instance = match qualifier {
+            Some(q) if instance.is_empty() => q,
+            Some(q) => {
+                qualified = format!("{instance}-{q}");
+                qualified.as_str()
+            }
+            None => instance,
+        };
         let parts = NameParts {
             app: &self.backend.name.value,
             env: &self.backend.environment.value,

@@ -5,14 +5,14 @@
 //! databases dedupe by name; a container requested twice must keep one partition key.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{
     kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement,
 };
-use baas_model::{Consistency, Requirement, RequirementConfig, Spanned};
+use baas_model::{Consistency, Requirement, RequirementConfig, Spanned, Strategy};
 use baas_terraform::Address;
 use serde_json::json;
 
@@ -20,6 +20,8 @@ use serde_json::json;
 const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
 
 static COSMOS_CODES: &[&Code] = &[
+    &codes::COSMOS_DR_SERVERLESS,
+    &codes::COSMOS_DR_CONSISTENCY,
     &codes::MERGE_COSMOS_SETTINGS,
     &codes::MERGE_NETWORK_ACCESS,
     &codes::MERGE_PARTITION_KEY,
@@ -87,12 +89,30 @@ impl ResourceProvider for CosmosProvider {
         }
     }
 
-    fn validate(&self, merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
+    fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {
         let RequirementConfig::CosmosAccount(account) = &merged.config else {
             return Vec::new();
         };
         // Most restrictive network access wins; say who closed it.
         let mut warnings = Vec::new();
+        if let Some((secondary, _)) = disaster_recovery(context) {
+            if account.serverless.value && account.serverless.span.line > 0 {
+                warnings.push(
+                    Diagnostic::error(&codes::COSMOS_DR_SERVERLESS, "a serverless Cosmos account cannot replicate to a secondary region")
+                        .at(account.serverless.span)
+                        .label("serverless")
+                        .help(format!("remove `serverless: true` (disaster recovery provisions autoscale throughput by default), or drop the `{}` secondary", secondary.name)),
+                );
+            }
+            if account.consistency.value == Consistency::Strong {
+                warnings.push(
+                    Diagnostic::warning(&codes::COSMOS_DR_CONSISTENCY, "Strong consistency across two regions makes every write wait for the secondary")
+                        .at(account.consistency.span)
+                        .label("Strong")
+                        .help("Azure refuses Strong for regions more than 5,000 miles apart without approval; `BoundedStaleness` or `Session` keep writes local"),
+                );
+            }
+        }
         if !account.public_network_access.value && merged.sources.len() > 1 {
             warnings.push(
                 Diagnostic::warning(
@@ -113,7 +133,25 @@ impl ResourceProvider for CosmosProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
+        let secondary = context.stack.role == StackRole::Secondary;
         match &merged.config {
+            RequirementConfig::CosmosAccount(_) if secondary => {
+                // The secondary region's compute uses the primary's geo-replicated account.
+                let primary = context.with_stack(primary_stack(context));
+                let name = primary
+                    .name(ResourceKind::CosmosAccount, "", merged.span())
+                    .map_err(|d| vec![d])?;
+                let group = primary
+                    .name(ResourceKind::ResourceGroup, "", context.backend.name.span)
+                    .map_err(|d| vec![d])?;
+                out.block(
+                    Address::data("azurerm_cosmosdb_account", &merged.key),
+                    json!({ "name": name, "resource_group_name": group }),
+                    &merged.sources,
+                );
+            }
+            RequirementConfig::CosmosDatabase { .. } | RequirementConfig::CosmosContainer(_)
+                if secondary => {}
             RequirementConfig::CosmosAccount(account) => {
                 provision_account(merged, account, context, &mut out)?
             }
@@ -162,8 +200,47 @@ fn is_serverless(context: &Context<'_>, account: &str) -> bool {
         .find(kinds::COSMOS_ACCOUNT, account)
         .map(|m| &m.config)
     {
-        Some(RequirementConfig::CosmosAccount(a)) => a.serverless.value,
+        Some(RequirementConfig::CosmosAccount(a)) => effective_serverless(a, context),
         _ => true,
+    }
+}
+
+/// Serverless accounts are single-region: under disaster recovery the account is provisioned
+/// (autoscale) unless someone insisted on serverless, which validate reports.
+fn effective_serverless(account: &CosmosAccountRequirement, context: &Context<'_>) -> bool {
+    account.serverless.value && disaster_recovery(context).is_none()
+}
+
+/// The secondary region and automatic failover, under `disaster-recovery`.
+fn disaster_recovery(
+    context: &Context<'_>,
+) -> Option<(&'static baas_model::regions::Region, bool)> {
+    match &context.backend.deployment.strategy {
+        Strategy::DisasterRecovery {
+            secondary,
+            automatic_failover,
+            ..
+        } => Some((secondary.value, *automatic_failover)),
+        _ => None,
+    }
+}
+
+/// The account as this stack sees it: the DR secondary reads the primary's by name.
+pub fn account_ref(context: &Context<'_>, key: &str) -> Address {
+    if context.stack.role == StackRole::Secondary {
+        Address::data("azurerm_cosmosdb_account", key)
+    } else {
+        account_address(key)
+    }
+}
+
+/// The primary stack of a DR deployment, for names the secondary reads.
+fn primary_stack(context: &Context<'_>) -> StackInfo {
+    StackInfo {
+        name: "primary".to_owned(),
+        role: StackRole::Primary,
+        region: context.backend.location.value,
+        color: None,
     }
 }
 
@@ -294,11 +371,21 @@ fn provision_account(
         .name(ResourceKind::CosmosAccount, "", merged.span())
         .map_err(|d| vec![d])?;
     let consistency = account.consistency.value.as_str();
+    let dr = disaster_recovery(context);
     let mut policy = json!({ "consistency_level": consistency });
     if consistency == "BoundedStaleness" {
-        // Azure's minimums for a single-region account.
-        policy["max_interval_in_seconds"] = json!(5);
-        policy["max_staleness_prefix"] = json!(100);
+        // Azure's minimums: single-region, and multi-region accounts.
+        let (interval, prefix) = if dr.is_some() {
+            (300, 100_000)
+        } else {
+            (5, 100)
+        };
+        policy["max_interval_in_seconds"] = json!(interval);
+        policy["max_staleness_prefix"] = json!(prefix);
+    }
+    let mut geo_location = vec![json!({ "location": context.location(), "failover_priority": 0 })];
+    if let Some((secondary, _)) = dr {
+        geo_location.push(json!({ "location": secondary.name, "failover_priority": 1 }));
     }
     let mut body = json!({
         "name": name,
@@ -307,14 +394,29 @@ fn provision_account(
         "offer_type": "Standard",
         "kind": "GlobalDocumentDB",
         "consistency_policy": policy,
-        "geo_location": [{ "location": context.location(), "failover_priority": 0 }],
+        "geo_location": geo_location,
         "local_authentication_disabled": true,
         "access_key_metadata_writes_enabled": false,
         "minimal_tls_version": "Tls12",
         "public_network_access_enabled": account.public_network_access.value,
     });
-    if account.serverless.value {
+    match crate::network::data_access(context) {
+        crate::network::DataAccess::Public => {}
+        crate::network::DataAccess::PrivateEndpoints => {
+            body["public_network_access_enabled"] = json!(false);
+        }
+        crate::network::DataAccess::ServiceEndpoints(subnets) => {
+            body["public_network_access_enabled"] = json!(true);
+            body["is_virtual_network_filter_enabled"] = json!(true);
+            body["virtual_network_rule"] = subnets.iter().map(|id| json!({ "id": id })).collect();
+        }
+    }
+    let serverless = effective_serverless(account, context);
+    if serverless {
         body["capabilities"] = json!([{ "name": "EnableServerless" }]);
+    }
+    if let Some((_, automatic_failover)) = dr {
+        body["automatic_failover_enabled"] = json!(automatic_failover);
     }
     let address = account_address(&merged.key);
     out.output(
@@ -322,7 +424,7 @@ fn provision_account(
         address.attr("endpoint"),
         "Cosmos DB account endpoint",
     );
-    out.manifest_entry("cosmos_accounts", &merged.key, json!({ "address": address.to_string(), "name": name, "serverless": account.serverless.value, "consistency": consistency }));
+    out.manifest_entry("cosmos_accounts", &merged.key, json!({ "address": address.to_string(), "name": name, "serverless": serverless, "consistency": consistency }));
     out.block(address, body, &merged.sources);
     Ok(())
 }
@@ -333,10 +435,11 @@ fn provision_access(
     context: &Context<'_>,
     out: &mut Provisioned,
 ) {
-    let account = account_address(&access.account);
+    let account = account_ref(context, &access.account);
     let container = scoped_name(context, &access.database, &access.container);
     let body = json!({
-        "resource_group_name": context.resource_group_name(),
+        // The account's own group: in a DR secondary it lives in the primary's.
+        "resource_group_name": if context.stack.role == StackRole::Secondary { account.attr("resource_group_name") } else { context.resource_group_name() },
         "account_name": account.attr("name"),
         "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
         "principal_id": crate::functions::principal_id(context, &access.app),

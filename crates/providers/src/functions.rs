@@ -48,6 +48,23 @@ fn family(plan: &str) -> PlanFamily {
     }
 }
 
+/// Whether a function app on `plan` can integrate with a virtual network: every Linux plan
+/// but Consumption (`Y1`).
+pub fn can_join_vnet(plan: &str) -> bool {
+    PLANS.contains(&plan) && family(plan) != PlanFamily::Consumption
+}
+
+/// Flex Consumption apps join subnets delegated to `Microsoft.App/environments`; the others
+/// to `Microsoft.Web/serverFarms`.
+pub fn is_flex_consumption(plan: &str) -> bool {
+    family(plan) == PlanFamily::FlexConsumption
+}
+
+/// Elastic Premium scales on events from its own scale controller.
+pub fn is_elastic_premium(plan: &str) -> bool {
+    family(plan) == PlanFamily::ElasticPremium
+}
+
 fn rank(plan: &str) -> usize {
     PLANS.iter().position(|p| *p == plan).unwrap_or(0)
 }
@@ -230,11 +247,12 @@ impl ResourceProvider for FunctionsProvider {
             .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
                 v.value.as_str()
             });
-        let body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
+        let mut body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
             flex_app_body(&app_name, &plan, app, version, &merged.key, context)
         } else {
             linux_app_body(&app_name, &plan, app, version, context)
         };
+        crate::network::integrate_app(&mut body, &merged.key, &app.plan.value, context);
         out.block(address.clone(), body, &merged.sources);
         role_assignments(&merged.key, &address, context, merged, &mut out);
         out.output(
@@ -395,7 +413,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         );
     }
     if !app.cosmos_bindings.is_empty() {
-        let account = crate::cosmos::account_address(SHARED_COSMOS_ACCOUNT);
+        let account = crate::cosmos::account_ref(context, SHARED_COSMOS_ACCOUNT);
         // `<connection>__accountEndpoint` is the identity-based form for the Cosmos DB extension.
         settings.insert(
             "COSMOS__accountEndpoint".into(),

@@ -9,9 +9,11 @@ pub mod codes;
 pub mod context;
 pub mod cosmos;
 pub mod functions;
+pub mod global;
 pub mod limits;
 pub mod monitoring;
 pub mod naming;
+pub mod network;
 pub mod registry;
 pub mod resource_group;
 pub mod servicebus;
@@ -19,7 +21,7 @@ pub mod staticsite;
 pub mod storage;
 pub mod template;
 
-pub use context::{Block, Context, Merged, Provisioned};
+pub use context::{Block, Context, Merged, Provisioned, StackInfo, StackRole};
 pub use registry::{Registry, Resolution};
 
 use baas_model::diagnostic::Code;

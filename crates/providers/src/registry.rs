@@ -46,16 +46,18 @@ impl Registry {
         Registry::default()
     }
 
-    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, static sites.
+    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, static sites,
+    /// network.
     pub fn builtin() -> Self {
         let mut registry = Registry::empty();
-        let builtins: [Box<dyn ResourceProvider>; 6] = [
+        let builtins: [Box<dyn ResourceProvider>; 7] = [
             Box::new(crate::servicebus::ServiceBusProvider),
             Box::new(crate::staticsite::StaticSiteProvider),
             Box::new(crate::cosmos::CosmosProvider),
             Box::new(crate::functions::FunctionsProvider),
             Box::new(crate::storage::StorageProvider),
             Box::new(crate::monitoring::MonitoringProvider),
+            Box::new(crate::network::NetworkProvider),
         ];
         for provider in builtins {
             // The built-ins serve disjoint types; a clash here is a bug caught by the tests.

@@ -62,9 +62,7 @@ impl ResourceProvider for StorageProvider {
             .map_err(|d| vec![d])?;
         let mut out = Provisioned::default();
         let address = account_address(&merged.key);
-        out.block(
-            address.clone(),
-            json!({
+        let mut body = json!({
                 "name": name,
                 "location": context.location(),
                 "resource_group_name": context.resource_group_name(),
@@ -82,9 +80,20 @@ impl ResourceProvider for StorageProvider {
                     "delete_retention_policy": { "days": 7 },
                     "container_delete_retention_policy": { "days": 7 },
                 },
-            }),
-            &merged.sources,
-        );
+        });
+        // Isolated: the function hosts reach their storage through the virtual network.
+        match crate::network::data_access(context) {
+            crate::network::DataAccess::Public => {}
+            crate::network::DataAccess::PrivateEndpoints => {
+                body["public_network_access_enabled"] = json!(false);
+                body["network_rules"] =
+                    json!({ "default_action": "Deny", "bypass": ["AzureServices"] });
+            }
+            crate::network::DataAccess::ServiceEndpoints(subnets) => {
+                body["network_rules"] = json!({ "default_action": "Deny", "bypass": ["AzureServices"], "virtual_network_subnet_ids": subnets });
+            }
+        }
+        out.block(address.clone(), body, &merged.sources);
         for container in &storage.containers {
             out.block(
                 container_address(container),

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod graph;
 mod manifest;
 mod stack;
+mod topology;
 
 use baas_model::diagnostic::{self, Code, Diagnostic};
 use baas_model::{requirement, Backend, Requirement, SourceFile};
@@ -66,24 +67,28 @@ pub struct Plan {
     pub provisioned: Vec<Vec<Address>>,
     /// Warnings, sorted by position (a plan has no errors).
     pub diagnostics: Vec<Diagnostic>,
-    stack: stack::Stack,
+    /// In deploy order.
+    stacks: Vec<topology::BuiltStack>,
     sections: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
 }
 
 impl Plan {
     /// Every stack as `(name, root module)`, in output order.
     pub fn stacks(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
-        std::iter::once((self.stack.name.as_str(), &self.stack.module))
+        self.stacks
+            .iter()
+            .map(|s| (s.stack.name.as_str(), &s.stack.module))
     }
 
     fn into_synthesis(self, source: &SourceFile) -> Synthesis {
         let mut files = BTreeMap::new();
-        let stack_file = format!("{}/main.tf.json", stack::MAIN);
-        let manifest = manifest::build(source, &self.backend, &self.stack, self.sections);
-        files.insert(
-            stack_file,
-            baas_terraform::document::to_json(&self.stack.module),
-        );
+        let manifest = manifest::build(source, &self.backend, &self.stacks, self.sections);
+        for built in &self.stacks {
+            files.insert(
+                format!("{}/main.tf.json", built.stack.name),
+                baas_terraform::document::to_json(&built.stack.module),
+            );
+        }
         files.insert("baas.manifest.json".to_owned(), manifest);
         Synthesis {
             files,
@@ -96,6 +101,32 @@ impl Plan {
 /// caller does I/O: the CLI reads from disk, tests and library users from anywhere.
 pub trait TemplateLoader {
     fn load(&self, path: &str) -> Result<String, String>;
+}
+
+/// What a run needs besides backend.yaml and the registry.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    /// The `environments` overlay to apply (`--env`).
+    pub env: Option<&'a str>,
+    pub templates: &'a dyn TemplateLoader,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Options<'static> {
+    /// No overlay, no templates.
+    pub fn plain() -> Self {
+        Options {
+            env: None,
+            templates: &NoTemplates,
+        }
+    }
 }
 
 /// For callers without templates: any `providers` entry is reported as unreadable.
@@ -114,9 +145,9 @@ impl TemplateLoader for NoTemplates {
 pub fn synthesize_with(
     source: &SourceFile,
     registry: &Registry,
-    templates: &dyn TemplateLoader,
+    options: &Options<'_>,
 ) -> Synthesis {
-    match plan_with(source, registry, templates) {
+    match plan_with(source, registry, options) {
         Ok(plan) => plan.into_synthesis(source),
         Err(diagnostics) => Synthesis {
             files: BTreeMap::new(),
@@ -127,7 +158,7 @@ pub fn synthesize_with(
 
 /// Runs the pipeline: `Ok` when nothing found an error, else every diagnostic, sorted.
 pub fn plan(source: &SourceFile, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
-    plan_with(source, registry, &NoTemplates)
+    plan_with(source, registry, &Options::plain())
 }
 
 /// The registry of this run: the caller's, plus a template provider per `providers` entry.
@@ -200,9 +231,10 @@ fn drop_unserved_for_broken_templates(
 pub fn plan_with(
     source: &SourceFile,
     registry: &Registry,
-    templates: &dyn TemplateLoader,
+    options: &Options<'_>,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    let (backend, mut diagnostics) = baas_model::load(source);
+    let templates = options.templates;
+    let (backend, mut diagnostics) = baas_model::load_env(source, options.env);
     let Some(backend) = backend else {
         return Err(sorted(diagnostics));
     };
@@ -224,35 +256,26 @@ pub fn plan_with(
     let merged = resolution.merged;
     let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
+    diagnostics.extend(baas_providers::global::validate(&context));
     diagnostics.extend(limits::check(&context));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }
-    let (mut provisioned, provision_diagnostics) = registry.provision(&context);
-    diagnostics.extend(provision_diagnostics);
-    let sections = provisioned
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.manifest))
-        .collect();
-    let addresses: Vec<Vec<Address>> = provisioned
-        .iter()
-        .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
-        .collect();
-    let stack = stack::build(&context, provisioned, &mut diagnostics);
+    let built = topology::build(&context, registry, &mut diagnostics);
     let diagnostics = sorted(diagnostics);
     if diagnostic::has_errors(&diagnostics) {
         return Err(diagnostics);
     }
     // `provision` yields one `Provisioned` per merged requirement unless one fails.
-    debug_assert_eq!(addresses.len(), merged.len());
+    debug_assert_eq!(built.addresses.len(), merged.len());
     Ok(Plan {
         backend,
         requirements,
         merged,
-        provisioned: addresses,
+        provisioned: built.addresses,
         diagnostics,
-        stack,
-        sections,
+        stacks: built.stacks,
+        sections: built.sections,
     })
 }
 

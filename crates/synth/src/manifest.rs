@@ -1,7 +1,7 @@
 //! `baas.manifest.json`: what was generated, where, in which order to apply it, and what the
 //! application code must implement (functions, triggers, routes).
 
-use crate::stack::Stack;
+use crate::topology::BuiltStack;
 use baas_model::{Backend, SourceFile};
 use baas_terraform::document::to_json;
 use serde_json::{json, Map, Value};
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub fn build(
     source: &SourceFile,
     backend: &Backend,
-    stack: &Stack,
+    stacks: &[BuiltStack],
     provided_sections: Vec<BTreeMap<String, BTreeMap<String, Value>>>,
 ) -> String {
     let digest = Sha256::digest(source.text.as_bytes());
@@ -23,24 +23,34 @@ pub fn build(
             sections.entry(section).or_default().extend(entries);
         }
     }
-    let outputs = &stack.outputs;
+    let mut described = Map::new();
+    for built in stacks {
+        let info = &built.info;
+        let mut entry = json!({
+            "path": format!("{}/main.tf.json", built.stack.name),
+            "role": info.role.as_str(),
+            "region": info.region.name,
+            "resource_group": crate::stack::resource_group_address().to_string(),
+            "resources": built.stack.resource_count,
+            "outputs": built.stack.outputs,
+        });
+        if let Some(color) = info.color {
+            entry["color"] = json!(color.as_str());
+        }
+        if !built.reads.is_empty() {
+            entry["reads"] = json!(built.reads);
+        }
+        described.insert(built.stack.name.clone(), entry);
+    }
+    let order: Vec<&str> = stacks.iter().map(|b| b.stack.name.as_str()).collect();
     let mut manifest = json!({
         "baas_version": crate::BAAS_VERSION,
         "input_digest": format!("sha256:{digest}"),
         "name": backend.name.value,
         "environment": backend.environment.value,
         "location": backend.location.value.name,
-        "stacks": {
-            (stack.name.clone()): {
-                "path": format!("{}/main.tf.json", stack.name),
-                "role": "main",
-                "region": backend.location.value.name,
-                "resource_group": crate::stack::resource_group_address().to_string(),
-                "resources": stack.resource_count,
-                "outputs": outputs,
-            }
-        },
-        "deploy_order": [stack.name],
+        "stacks": described,
+        "deploy_order": order,
     });
     for (section, entries) in sections {
         manifest[section] = Value::Object(entries);

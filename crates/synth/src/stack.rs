@@ -3,15 +3,14 @@
 
 use crate::codes;
 use baas_model::diagnostic::Diagnostic;
+use baas_model::Strategy;
 use baas_model::{Source, Span};
-use baas_providers::{resource_group, Block, Context, Provisioned};
+use baas_providers::{resource_group, Block, Context, Provisioned, StackRole};
 use baas_terraform::schema::{ProviderSchema, AZURERM_PROVIDER_VERSION};
 use baas_terraform::{Address, Document};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-/// The single-region stack.
-pub const MAIN: &str = "main";
 /// The provider range baas is tested against.
 pub const AZURERM_CONSTRAINT: &str = "~> 4.55";
 pub const TERRAFORM_REQUIRED_VERSION: &str = ">= 1.6.0";
@@ -33,15 +32,15 @@ pub fn build(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Stack {
     let mut document = Document {
-        terraform: terraform_block(),
+        terraform: terraform_block(context),
         ..Document::default()
     };
     document.providers.insert(
         "azurerm".to_owned(),
         // Storage keys are off, so the provider must use Entra ID for the data plane too.
-        json!({ "features": {}, "storage_use_azuread": true }),
+        // Isolated backends keep the provider off the unreachable storage data plane.
+        json!({ "features": baas_providers::network::provider_features(context.backend), "storage_use_azuread": true }),
     );
-    let mut origins: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     let mut outputs = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
     match resource_group::block(context) {
@@ -52,7 +51,13 @@ pub fn build(
         blocks.extend(p.blocks);
         outputs.extend(p.outputs);
     }
+    // Where each block came from, in order; searched only to report a problem.
+    let mut origins: Vec<(Address, Vec<Source>)> = Vec::with_capacity(blocks.len());
+    let mut duplicates: Vec<(String, Address, Vec<Source>)> = Vec::new();
     let schema = ProviderSchema::azurerm();
+    let common_tags = common_tags(context);
+    // Whether each resource type takes `tags`, asked of the schema once per type.
+    let mut taggable: BTreeMap<String, bool> = BTreeMap::new();
     for block in blocks {
         let Block {
             address,
@@ -60,14 +65,35 @@ pub fn build(
             sources,
         } = block;
         // Data sources only read: their `tags` are computed.
-        if !address.data && schema.resource_has_attribute(&address.resource_type, "tags") {
-            body["tags"] = tags(context, &sources);
+        let has_tags = !address.data
+            && match taggable.get(&address.resource_type) {
+                Some(&has_tags) => has_tags,
+                None => {
+                    let has_tags = schema.resource_has_attribute(&address.resource_type, "tags");
+                    taggable.insert(address.resource_type.clone(), has_tags);
+                    has_tags
+                }
+            };
+        if has_tags {
+            body["tags"] = tags(&common_tags, &sources);
         }
-        if let Err(duplicate) = document.add(&address, body) {
-            diagnostics.push(duplicate_address(&duplicate.0, &sources, &origins));
-            continue;
+        match document.add(&address, body) {
+            Ok(()) => origins.push((address, sources)),
+            Err(duplicate) => duplicates.push((duplicate.0, address, sources)),
         }
-        origins.insert(address.to_string(), sources);
+    }
+    if !duplicates.is_empty() {
+        let first: BTreeMap<&Address, &[Source]> = origins
+            .iter()
+            .map(|(address, sources)| (address, sources.as_slice()))
+            .collect();
+        for (text, address, sources) in &duplicates {
+            diagnostics.push(duplicate_address(
+                text,
+                sources,
+                first.get(address).copied(),
+            ));
+        }
     }
     for (name, (expression, description)) in outputs {
         document.output(&name, expression, &description);
@@ -86,50 +112,88 @@ pub fn build(
         conformance(context, &module, &origins, diagnostics);
     }
     Stack {
-        name: MAIN.to_owned(),
+        name: context.stack.name.clone(),
         module,
         resource_count,
         outputs,
     }
 }
 
-fn terraform_block() -> Map<String, Value> {
+fn terraform_block(context: &Context<'_>) -> Map<String, Value> {
     let mut terraform = Map::new();
     terraform.insert("required_version".into(), json!(TERRAFORM_REQUIRED_VERSION));
     terraform.insert(
         "required_providers".into(),
         json!({ "azurerm": { "source": "hashicorp/azurerm", "version": AZURERM_CONSTRAINT } }),
     );
+    if let Some(state) = &context.backend.state {
+        let backend = &context.backend;
+        let key = baas_model::read_deployment::state_key(
+            &state.key.value,
+            &backend.name.value,
+            &backend.environment.value,
+            &context.stack.name,
+        );
+        terraform.insert(
+            "backend".into(),
+            json!({ "azurerm": {
+                "resource_group_name": state.resource_group.value,
+                "storage_account_name": state.storage_account.value,
+                "container_name": state.container.value,
+                "key": key,
+                "use_azuread_auth": true,
+            } }),
+        );
+    }
     terraform
 }
 
 /// User tags, then baas's own (which win: they are how resources are traced back).
-fn tags(context: &Context<'_>, sources: &[Source]) -> Value {
-    let mut tags: BTreeMap<String, String> = context
+fn common_tags(context: &Context<'_>) -> Map<String, Value> {
+    let mut tags: Map<String, Value> = context
         .backend
         .tags
         .iter()
-        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .map(|(k, v)| (k.clone(), Value::String(v.value.clone())))
         .collect();
     tags.insert("managed-by".into(), "baas".into());
     tags.insert(
         "environment".into(),
-        context.backend.environment.value.clone(),
+        context.backend.environment.value.clone().into(),
     );
-    tags.insert("application".into(), context.backend.name.value.clone());
+    tags.insert(
+        "application".into(),
+        context.backend.name.value.clone().into(),
+    );
+    if context.stack.role != StackRole::Main {
+        tags.insert("stack".into(), context.stack.name.clone().into());
+    }
+    if let Some(color) = context.stack.color {
+        tags.insert("color".into(), color.as_str().into());
+    }
+    if let Strategy::DisasterRecovery { rto, rpo, .. } = &context.backend.deployment.strategy {
+        for (key, value) in [("rto", rto), ("rpo", rpo)] {
+            if let Some(value) = value {
+                tags.insert(key.into(), value.value.clone().into());
+            }
+        }
+    }
+    tags
+}
+
+/// The common tags, and `component` when one component produced the block.
+fn tags(common: &Map<String, Value>, sources: &[Source]) -> Value {
+    let mut tags = common.clone();
     let mut components: Vec<&str> = sources.iter().map(|s| s.component.as_str()).collect();
     components.dedup();
     if let [only] = components.as_slice() {
-        tags.insert("component".into(), (*only).to_owned());
+        tags.insert("component".into(), (*only).into());
     }
-    json!(tags)
+    Value::Object(tags)
 }
 
-fn duplicate_address(
-    address: &str,
-    sources: &[Source],
-    origins: &BTreeMap<String, Vec<Source>>,
-) -> Diagnostic {
+/// `first` holds the sources of the block that claimed the address first.
+fn duplicate_address(address: &str, sources: &[Source], first: Option<&[Source]>) -> Diagnostic {
     let span = sources.first().map(|s| s.span).unwrap_or_default();
     let mut diagnostic = Diagnostic::error(
         &codes::DUPLICATE_ADDRESS,
@@ -137,7 +201,7 @@ fn duplicate_address(
     )
     .at(span)
     .help("rename one of the components, databases or containers involved");
-    if let Some(first) = origins.get(address).and_then(|s| s.first()) {
+    if let Some(first) = first.and_then(|s| s.first()) {
         diagnostic = diagnostic.related(first.span, "the other one comes from here");
     }
     diagnostic
@@ -147,10 +211,18 @@ fn duplicate_address(
 fn conformance(
     context: &Context<'_>,
     module: &Value,
-    origins: &BTreeMap<String, Vec<Source>>,
+    origins: &[(Address, Vec<Source>)],
     out: &mut Vec<Diagnostic>,
 ) {
     let problems = ProviderSchema::azurerm().check_document(module);
+    if problems.is_empty() {
+        return;
+    }
+    // Problems name blocks by their address text (`TYPE.NAME`, `data.TYPE.NAME`).
+    let origins: BTreeMap<String, &Vec<Source>> = origins
+        .iter()
+        .map(|(address, sources)| (address.to_string(), sources))
+        .collect();
     for problem in problems {
         let span: Span = origins
             .get(&problem.address)

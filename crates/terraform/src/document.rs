@@ -4,7 +4,7 @@
 //! object keys itself so that no serde_json feature flag can change the byte order.
 
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{btree_map, BTreeMap};
 use std::fmt;
 
 /// `TYPE.NAME` of a resource, or `data.TYPE.NAME` of a data source.
@@ -34,7 +34,20 @@ impl Address {
 
     /// The interpolation `${TYPE.NAME.ATTR}` (ATTR may be a path: `identity[0].principal_id`).
     pub fn attr(&self, attribute: &str) -> String {
-        format!("${{{self}.{attribute}}}")
+        // Built by hand: providers call this for every reference they write, and `format!`
+        // would grow the string several times.
+        let prefix = if self.data { "data." } else { "" };
+        let parts = [
+            "${",
+            prefix,
+            &self.resource_type,
+            ".",
+            &self.name,
+            ".",
+            attribute,
+            "}",
+        ];
+        parts.concat()
     }
 
     pub fn id(&self) -> String {
@@ -80,11 +93,18 @@ impl Document {
         } else {
             &mut self.resources
         };
-        let blocks = table.entry(address.resource_type.clone()).or_default();
-        if blocks.contains_key(&address.name) {
-            return Err(DuplicateAddress(address.to_string()));
+        // Look the type up before `entry`, which would need its name copied for every block.
+        if let Some(blocks) = table.get_mut(&address.resource_type) {
+            return match blocks.entry(address.name.clone()) {
+                btree_map::Entry::Vacant(slot) => {
+                    slot.insert(body);
+                    Ok(())
+                }
+                btree_map::Entry::Occupied(_) => Err(DuplicateAddress(address.to_string())),
+            };
         }
-        blocks.insert(address.name.clone(), body);
+        let blocks = BTreeMap::from([(address.name.clone(), body)]);
+        table.insert(address.resource_type.clone(), blocks);
         Ok(())
     }
 
@@ -181,24 +201,13 @@ pub fn to_json(value: &Value) -> String {
 
 fn write_value(value: &Value, depth: usize, out: &mut String) {
     match value {
-        Value::Object(map) if !map.is_empty() => {
-            // serde_json's map is already sorted unless a dependency turns on
-            // `preserve_order`; sorting here makes the output independent of that.
+        // serde_json's map is already sorted unless a dependency turns on `preserve_order`;
+        // sorting here makes the output independent of that. Checking is cheaper than sorting.
+        Value::Object(map) if map.keys().is_sorted() => write_object(map.iter(), depth, out),
+        Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            if !entries.is_sorted_by_key(|(k, _)| *k) {
-                entries.sort_by_key(|(k, _)| *k);
-            }
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
-                write_string(key, out);
-                out.push_str(": ");
-                write_value(item, depth + 1, out);
-            }
-            out.push('\n');
-            indent(depth, out);
-            out.push('}');
+            entries.sort_by_key(|(k, _)| *k);
+            write_object(entries.into_iter(), depth, out);
         }
         Value::Array(items) if !items.is_empty() => {
             out.push('[');
@@ -211,10 +220,39 @@ fn write_value(value: &Value, depth: usize, out: &mut String) {
             indent(depth, out);
             out.push(']');
         }
-        Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
         Value::String(text) => write_string(text, out),
-        scalar => out.push_str(&scalar.to_string()),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Null => out.push_str("null"),
+        // serde_json's own formatting (integers as integers, floats shortest round-trip).
+        Value::Number(number) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{number}");
+        }
+    }
+}
+
+fn write_object<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+    depth: usize,
+    out: &mut String,
+) {
+    let mut empty = true;
+    for (key, item) in entries {
+        out.push_str(if empty { "{\n" } else { ",\n" });
+        empty = false;
+        indent(depth + 1, out);
+        write_string(key, out);
+        out.push_str(": ");
+        write_value(item, depth + 1, out);
+    }
+    if empty {
+        out.push_str("{}");
+    } else {
+        out.push('\n');
+        indent(depth, out);
+        out.push('}');
     }
 }
 
@@ -228,33 +266,65 @@ fn indent(depth: usize, out: &mut String) {
     }
 }
 
-/// A JSON string literal, escaped as serde_json escapes it. Runs of plain characters are
-/// copied at once: this function writes most of every output file.
+/// A JSON string literal, escaped as serde_json escapes it (`"`, `\` and control characters).
+/// This writes most of every output file: plain runs are found eight bytes at a time and
+/// copied at once.
 fn write_string(text: &str, out: &mut String) {
     out.push('"');
+    let bytes = text.as_bytes();
     let mut plain_from = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
+    let mut at = next_escape(bytes, 0);
+    while let Some(&byte) = bytes.get(at) {
+        // `at` is an ASCII byte, so both slices end on character boundaries.
         out.push_str(&text[plain_from..at]);
-        if escape.is_empty() {
-            out.push_str(&format!("\\u{byte:04x}"));
-        } else {
-            out.push_str(escape);
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{byte:04x}");
+            }
         }
         plain_from = at + 1;
+        at = next_escape(bytes, plain_from);
     }
     out.push_str(&text[plain_from..]);
     out.push('"');
+}
+
+/// The position of the first byte at or after `from` that JSON must escape, or `bytes.len()`.
+fn next_escape(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether any byte of `word` is zero / below `n` (n <= 128): exact, never a false "no".
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let has_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_ne_bytes(chunk);
+        if has_below(word, 0x20)
+            || has_zero(word ^ (ONES * u64::from(b'"')))
+            || has_zero(word ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        })
+        .map_or(bytes.len(), |offset| at + offset)
 }
 
 #[cfg(test)]
@@ -285,6 +355,48 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn every_escape_is_found_at_every_position() {
+        let specials = ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "✓", " "];
+        for len in 0..24 {
+            for at in 0..=len {
+                for special in specials {
+                    let text: String = (0..len)
+                        .map(|i| if i == at { special } else { "a" })
+                        .collect();
+                    let mut out = String::new();
+                    write_string(&text, &mut out);
+                    assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_serde_json_pretty_printing() {
+        let value = json!({
+            "resource": {"t": {"n": {"a": [1, 2.5, -3, true, null, "x\ty"], "e": {}, "l": []}}},
+            "z": [{"k": "v"}, [], {}]
+        });
+        assert_eq!(
+            to_json(&value),
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+        );
+        // Deeper than one indentation copy covers.
+        let mut deep = json!({"leaf": [1, {}]});
+        for level in 0..40 {
+            deep = if level % 2 == 0 {
+                json!({"k": deep, "a": []})
+            } else {
+                json!([deep, "x"])
+            };
+        }
+        assert_eq!(
+            to_json(&deep),
+            format!("{}\n", serde_json::to_string_pretty(&deep).unwrap())
+        );
     }
 
     #[test]

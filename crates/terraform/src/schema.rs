@@ -1,19 +1,20 @@
 //! The azurerm provider schema, and the conformance check of generated Terraform JSON against it.
 //!
-//! The schema is the output of `terraform providers schema -json`, embedded gzip-compressed.
-//! Loading decompresses it once per process and indexes the resource and data source types
-//! without parsing them; a type's schema is parsed the first time a document uses it, and cached.
+//! The schema is the output of `terraform providers schema -json`. The build script decompresses
+//! it, strips what the checker never reads (descriptions) and indexes the resource and data
+//! source types by name, so loading costs nothing at run time; a type's schema is parsed the
+//! first time a document uses it, and cached.
 //!
 //! [`ProviderSchema::check_document`] checks one Terraform JSON root module (`main.tf.json`)
 //! against the schema and the Terraform JSON syntax rules: known types, known attributes and
 //! blocks, required and computed-only attributes, literal value types, nested block shapes and
 //! counts, references between blocks, and the azurerm provider's mandatory `features` block.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::io::Read;
 use std::ops::Range;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -25,8 +26,14 @@ pub const AZURERM_PROVIDER_VERSION: &str = "4.55.0";
 /// The source address of the azurerm provider, as keyed in `terraform providers schema -json`.
 pub const AZURERM_PROVIDER_SOURCE: &str = "registry.terraform.io/hashicorp/azurerm";
 
-/// `terraform providers schema -json` for azurerm [`AZURERM_PROVIDER_VERSION`], gzip-compressed.
-static AZURERM_SCHEMA_GZ: &[u8] = include_bytes!("../../../schemas/azurerm-4.55.0.schema.json.gz");
+/// The schema entries (`{"block": ...}`) of azurerm [`AZURERM_PROVIDER_VERSION`]'s provider
+/// block, resource types and data sources, one per line, as `build.rs` writes them from
+/// `schemas/azurerm-4.55.0.schema.json.gz`.
+static AZURERM_SCHEMAS: &str = include_str!(concat!(env!("OUT_DIR"), "/azurerm.schemas.json"));
+
+// `AZURERM_PROVIDER_ENTRY: (u32, u32)` and `AZURERM_RESOURCES` / `AZURERM_DATA_SOURCES:
+// &[(&str, u32, u32)]`: byte ranges in `AZURERM_SCHEMAS`, by type name, sorted.
+include!(concat!(env!("OUT_DIR"), "/azurerm.index.rs"));
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -165,7 +172,8 @@ impl std::error::Error for SchemaLoadError {
 // ---------------------------------------------------------------------------------------------
 
 impl ProviderSchema {
-    /// The embedded azurerm 4.55.0 schema, decompressed and indexed once per process.
+    /// The embedded azurerm 4.55.0 schema. Decompressed and indexed at build time: the first
+    /// call parses only the provider block.
     ///
     /// # Panics
     /// If the embedded schema cannot be loaded, which the crate's tests rule out.
@@ -179,12 +187,28 @@ impl ProviderSchema {
     /// Like [`ProviderSchema::azurerm`], but returns the load error instead of panicking.
     pub fn try_azurerm() -> Result<&'static ProviderSchema, &'static SchemaLoadError> {
         static SCHEMA: OnceLock<Result<ProviderSchema, SchemaLoadError>> = OnceLock::new();
-        SCHEMA
-            .get_or_init(|| {
-                let text = decompress(AZURERM_SCHEMA_GZ)?;
-                Self::from_text(text, AZURERM_PROVIDER_SOURCE)
-            })
-            .as_ref()
+        SCHEMA.get_or_init(Self::embedded).as_ref()
+    }
+
+    /// The schema from the build script's pre-indexed form of the embedded file.
+    fn embedded() -> Result<ProviderSchema, SchemaLoadError> {
+        let (start, end) = AZURERM_PROVIDER_ENTRY;
+        let provider = AZURERM_SCHEMAS
+            .get(start as usize..end as usize)
+            .unwrap_or_default();
+        let provider = serde_json::from_str::<SchemaEntry>(provider)
+            .map_err(SchemaLoadError::Json)?
+            .block;
+        let source = AZURERM_PROVIDER_SOURCE.to_owned();
+        let local_name = source.rsplit('/').next().unwrap_or(&source).to_owned();
+        Ok(ProviderSchema {
+            text: SchemaText(Cow::Borrowed(AZURERM_SCHEMAS)),
+            source,
+            local_name,
+            provider,
+            resources: LazyTypes::embedded(AZURERM_RESOURCES),
+            data_sources: LazyTypes::embedded(AZURERM_DATA_SOURCES),
+        })
     }
 
     /// Parses `terraform providers schema -json` text for one provider source address.
@@ -235,7 +259,7 @@ impl ProviderSchema {
         let local_name = source.rsplit('/').next().unwrap_or(&source).to_owned();
         drop(file);
         Ok(ProviderSchema {
-            text: SchemaText(text),
+            text: SchemaText(Cow::Owned(text)),
             source,
             local_name,
             provider: provider_block,
@@ -318,21 +342,6 @@ impl ProviderSchema {
     }
 }
 
-fn decompress(gz: &[u8]) -> Result<String, SchemaLoadError> {
-    // The gzip trailer's last four bytes are the uncompressed size (mod 2^32).
-    let size_hint = gz
-        .len()
-        .checked_sub(4)
-        .and_then(|start| gz.get(start..))
-        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
-        .map_or(0, |bytes| u32::from_le_bytes(bytes) as usize);
-    let mut text = String::with_capacity(size_hint);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .map_err(SchemaLoadError::Decompress)?;
-    Ok(text)
-}
-
 fn normalize_source(source: &str) -> String {
     let lower = source.to_ascii_lowercase();
     match lower.strip_prefix("registry.terraform.io/") {
@@ -362,7 +371,7 @@ struct ProviderFile<'a> {
 }
 
 /// The schema JSON text, which [`LazyTypes`] index into. Its `Debug` shows only the length.
-struct SchemaText(String);
+struct SchemaText(Cow<'static, str>);
 
 impl fmt::Debug for SchemaText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -372,68 +381,83 @@ impl fmt::Debug for SchemaText {
 
 /// Type schemas by name, as byte ranges of the schema text, parsed on first use.
 struct LazyTypes {
-    spans: BTreeMap<String, Range<usize>>,
-    parsed: Mutex<BTreeMap<String, Arc<Block>>>,
+    /// Type names with the byte range of their schema in the text, sorted by name.
+    index: Vec<(Cow<'static, str>, Range<usize>)>,
+    /// The parsed schemas, by position in `index`.
+    parsed: Vec<OnceLock<Block>>,
 }
 
 impl LazyTypes {
+    fn from_index(index: Vec<(Cow<'static, str>, Range<usize>)>) -> Self {
+        debug_assert!(index.is_sorted_by(|a, b| a.0 < b.0));
+        let parsed = index.iter().map(|_| OnceLock::new()).collect();
+        LazyTypes { index, parsed }
+    }
+
     /// Indexes raw values borrowed from `text` by their position in it.
     fn new(text: &str, raw: &BTreeMap<String, &RawValue>) -> Self {
         let base = text.as_ptr() as usize;
-        let spans = raw
+        let index = raw
             .iter()
             .map(|(name, raw)| {
                 let json = raw.get();
                 let start = (json.as_ptr() as usize).wrapping_sub(base);
                 debug_assert_eq!(text.get(start..start + json.len()), Some(json));
-                (name.clone(), start..start + json.len())
+                (Cow::Owned(name.clone()), start..start + json.len())
             })
             .collect();
-        LazyTypes {
-            spans,
-            parsed: Mutex::new(BTreeMap::new()),
-        }
+        Self::from_index(index)
+    }
+
+    /// The build script's index of the embedded schema text.
+    fn embedded(index: &'static [(&'static str, u32, u32)]) -> Self {
+        let index = index
+            .iter()
+            .map(|&(name, start, end)| (Cow::Borrowed(name), start as usize..end as usize))
+            .collect();
+        Self::from_index(index)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.index
+            .binary_search_by(|(candidate, _)| candidate.as_ref().cmp(name))
+            .ok()
     }
 
     fn contains(&self, name: &str) -> bool {
-        self.spans.contains_key(name)
+        self.position(name).is_some()
     }
 
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.spans.keys().map(String::as_str)
+        self.index.iter().map(|(name, _)| name.as_ref())
     }
 
-    /// `None` if there is no such type. `text` is the text the spans index.
-    fn get(&self, text: &SchemaText, name: &str) -> Option<Result<Arc<Block>, serde_json::Error>> {
-        let span = self.spans.get(name)?;
-        if let Some(block) = self.lock().get(name) {
-            return Some(Ok(Arc::clone(block)));
+    /// `None` if there is no such type. `text` is the text the index points into.
+    fn get(&self, text: &SchemaText, name: &str) -> Option<Result<&Block, serde_json::Error>> {
+        let at = self.position(name)?;
+        let (_, span) = self.index.get(at)?;
+        let cell = self.parsed.get(at)?;
+        if let Some(block) = cell.get() {
+            return Some(Ok(block));
         }
-        // Parse outside the lock; a concurrent parse of the same type is harmless.
+        // A concurrent parse of the same type is harmless: the first one to finish is kept.
         let json = text.0.get(span.clone()).unwrap_or_default();
-        let block = match serde_json::from_str::<SchemaEntry>(json) {
-            Ok(entry) => Arc::new(entry.block),
-            Err(e) => return Some(Err(e)),
-        };
-        self.lock()
-            .entry(name.to_owned())
-            .or_insert_with(|| Arc::clone(&block));
-        Some(Ok(block))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<Block>>> {
-        // The cache holds only fully built values, so a poisoned lock is still consistent.
-        self.parsed
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        Some(
+            serde_json::from_str::<SchemaEntry>(json).map(|entry| cell.get_or_init(|| entry.block)),
+        )
     }
 }
 
 impl fmt::Debug for LazyTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parsed = self
+            .parsed
+            .iter()
+            .filter(|cell| cell.get().is_some())
+            .count();
         f.debug_struct("LazyTypes")
-            .field("types", &self.spans.len())
-            .field("parsed", &self.lock().len())
+            .field("types", &self.index.len())
+            .field("parsed", &parsed)
             .finish()
     }
 }
@@ -442,13 +466,13 @@ impl fmt::Debug for LazyTypes {
 // Schema model
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct SchemaEntry {
     #[serde(default)]
     block: Block,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 struct Block {
     #[serde(default)]
     attributes: BTreeMap<String, Attribute>,
@@ -456,7 +480,7 @@ struct Block {
     block_types: BTreeMap<String, BlockType>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Attribute {
     /// Absent for protocol-6 `nested_type` attributes, which are checked as `dynamic`.
     #[serde(rename = "type", default)]
@@ -475,7 +499,7 @@ impl Attribute {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct BlockType {
     nesting_mode: NestingMode,
     #[serde(default)]
@@ -496,7 +520,7 @@ impl BlockType {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum NestingMode {
     Single,
@@ -507,7 +531,7 @@ enum NestingMode {
 }
 
 /// A cty type constraint as serialized in provider schemas.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(try_from = "Value")]
 enum CtyType {
     String,
@@ -675,8 +699,8 @@ enum TypeKind {
 }
 
 #[derive(Clone)]
-enum Lookup {
-    Known(Arc<Block>),
+enum Lookup<'s> {
+    Known(&'s Block),
     Unknown,
     Malformed(String),
 }
@@ -698,19 +722,43 @@ struct Declarations<'d> {
     terraform: Vec<&'d Body>,
 }
 
+/// The `(type, name)` pairs of a document's blocks, by type: a document declares few types and
+/// many names, and every reference is looked up here.
+#[derive(Default)]
+struct Declared<'d>(BTreeMap<&'d str, BTreeSet<&'d str>>);
+
+impl<'d> Declared<'d> {
+    fn insert(&mut self, ty: &'d str, name: &'d str) {
+        self.0.entry(ty).or_default().insert(name);
+    }
+
+    fn contains(&self, ty: &str, name: &str) -> bool {
+        self.0.get(ty).is_some_and(|names| names.contains(name))
+    }
+
+    /// Sorted by type, then name.
+    fn iter(&self) -> impl Iterator<Item = (&'d str, &'d str)> + '_ {
+        self.0
+            .iter()
+            .flat_map(|(&ty, names)| names.iter().map(move |&name| (ty, name)))
+    }
+}
+
 struct Checker<'s, 'd> {
     schema: &'s ProviderSchema,
     /// `azurerm_`: resource types of this provider start with it.
     type_prefix: String,
     problems: Vec<SchemaProblem>,
-    resources: BTreeSet<(&'d str, &'d str)>,
-    data: BTreeSet<(&'d str, &'d str)>,
+    resources: Declared<'d>,
+    data: Declared<'d>,
     variables: BTreeSet<&'d str>,
     locals: BTreeSet<&'d str>,
     modules: BTreeSet<&'d str>,
     aliases: BTreeSet<&'d str>,
     /// Type schemas looked up so far: resources, data sources.
-    lookups: [BTreeMap<String, Lookup>; 2],
+    lookups: [BTreeMap<String, Lookup<'s>>; 2],
+    /// Scratch space for scanning expressions (see [`Scan`]).
+    segments: Vec<Segment<'d>>,
 }
 
 impl<'s, 'd> Checker<'s, 'd> {
@@ -719,13 +767,14 @@ impl<'s, 'd> Checker<'s, 'd> {
             schema,
             type_prefix: format!("{}_", schema.local_name),
             problems: Vec::new(),
-            resources: BTreeSet::new(),
-            data: BTreeSet::new(),
+            resources: Declared::default(),
+            data: Declared::default(),
             variables: BTreeSet::new(),
             locals: BTreeSet::new(),
             modules: BTreeSet::new(),
             aliases: BTreeSet::new(),
             lookups: [BTreeMap::new(), BTreeMap::new()],
+            segments: Vec::new(),
         }
     }
 
@@ -738,15 +787,16 @@ impl<'s, 'd> Checker<'s, 'd> {
         });
     }
 
-    fn lookup(&mut self, kind: TypeKind, name: &str) -> Lookup {
+    fn lookup(&mut self, kind: TypeKind, name: &str) -> Lookup<'s> {
+        let schema = self.schema;
         let (slot, types) = match kind {
-            TypeKind::Resource => (0, &self.schema.resources),
-            TypeKind::Data => (1, &self.schema.data_sources),
+            TypeKind::Resource => (0, &schema.resources),
+            TypeKind::Data => (1, &schema.data_sources),
         };
         if let Some(found) = self.lookups[slot].get(name) {
             return found.clone();
         }
-        let found = match types.get(&self.schema.text, name) {
+        let found = match types.get(&schema.text, name) {
             None => Lookup::Unknown,
             Some(Ok(block)) => Lookup::Known(block),
             Some(Err(e)) => Lookup::Malformed(e.to_string()),
@@ -772,10 +822,10 @@ impl<'s, 'd> Checker<'s, 'd> {
         };
         let decls = self.collect(top);
         for &(ty, name, _) in &decls.resources {
-            self.resources.insert((ty, name));
+            self.resources.insert(ty, name);
         }
         for &(ty, name, _) in &decls.data {
-            self.data.insert((ty, name));
+            self.data.insert(ty, name);
         }
         self.variables = decls.variables.iter().map(|&(name, _)| name).collect();
         self.locals = decls.locals.iter().map(|&(name, _)| name).collect();
@@ -963,7 +1013,7 @@ impl<'s, 'd> Checker<'s, 'd> {
         match self.lookup(TypeKind::Resource, ty) {
             Lookup::Known(block) => {
                 let what = format!("`{ty}`");
-                self.check_body(&address, "", &what, &block, body, BodyKind::Resource);
+                self.check_body(&address, "", &what, block, body, BodyKind::Resource);
             }
             Lookup::Malformed(e) => {
                 self.push(
@@ -997,7 +1047,7 @@ impl<'s, 'd> Checker<'s, 'd> {
         match self.lookup(TypeKind::Data, ty) {
             Lookup::Known(block) => {
                 let what = format!("data source `{ty}`");
-                self.check_body(&address, "", &what, &block, body, BodyKind::Data);
+                self.check_body(&address, "", &what, block, body, BodyKind::Data);
             }
             Lookup::Malformed(e) => {
                 self.push(
@@ -1146,6 +1196,7 @@ impl<'s, 'd> Checker<'s, 'd> {
                 continue;
             }
             let path = join(prefix, key);
+            let path = path.as_ref();
             if kind.meta_arguments().contains(&key.as_str()) {
                 self.check_meta_argument(address, key, value);
                 continue;
@@ -1155,12 +1206,12 @@ impl<'s, 'd> Checker<'s, 'd> {
                 continue;
             }
             if let Some(attribute) = block.attributes.get(key) {
-                self.check_attribute(address, &path, attribute, value);
+                self.check_attribute(address, path, attribute, value);
             } else if let Some((name, block_type)) = block.block_types.get_key_value(key) {
-                let count = self.check_nested(address, &path, block_type, value);
+                let count = self.check_nested(address, path, block_type, value);
                 counts.insert(name, count);
             } else {
-                self.unknown_key(address, &path, what, block, key, value);
+                self.unknown_key(address, path, what, block, key, value);
             }
         }
 
@@ -1181,7 +1232,6 @@ impl<'s, 'd> Checker<'s, 'd> {
             let Some(count) = counts.get(name.as_str()).copied().unwrap_or(Some(0)) else {
                 continue; // malformed, already reported
             };
-            let path = join(prefix, name);
             if count < block_type.min_items {
                 let message = if count == 0 {
                     format!("{what} requires a `{name}` block, which is missing")
@@ -1191,7 +1241,12 @@ impl<'s, 'd> Checker<'s, 'd> {
                         block_type.min_items
                     )
                 };
-                self.push(address, &path, ProblemKind::TooFewItems, message);
+                self.push(
+                    address,
+                    &join(prefix, name),
+                    ProblemKind::TooFewItems,
+                    message,
+                );
             }
             let max = block_type.effective_max();
             if max > 0 && count > max {
@@ -1200,7 +1255,12 @@ impl<'s, 'd> Checker<'s, 'd> {
                 } else {
                     format!("{what} allows at most {max} `{name}` blocks, found {count}")
                 };
-                self.push(address, &path, ProblemKind::TooManyItems, message);
+                self.push(
+                    address,
+                    &join(prefix, name),
+                    ProblemKind::TooManyItems,
+                    message,
+                );
             }
         }
     }
@@ -1421,11 +1481,11 @@ impl<'s, 'd> Checker<'s, 'd> {
             return;
         }
         self.scan_templates(address, path, value);
-        self.check_type(address, path, &attribute.ty, value);
+        self.check_type(address, ValuePath::Attribute(path), &attribute.ty, value);
     }
 
     /// Checks a literal value against a cty type. Template strings (`${...}`) and nulls pass.
-    fn check_type(&mut self, address: &str, path: &str, ty: &CtyType, value: &Value) {
+    fn check_type(&mut self, address: &str, path: ValuePath<'_>, ty: &CtyType, value: &Value) {
         let ok = match (ty, value) {
             (_, Value::Null) | (CtyType::Dynamic, _) => true,
             (_, Value::String(s)) if is_template(s) => true,
@@ -1438,29 +1498,29 @@ impl<'s, 'd> Checker<'s, 'd> {
             (CtyType::Bool, Value::String(s)) => s == "true" || s == "false",
             (CtyType::List(element) | CtyType::Set(element), Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.check_type(address, &format!("{path}[{i}]"), element, item);
+                    self.check_type(address, ValuePath::Index(&path, i), element, item);
                 }
                 true
             }
             (CtyType::Map(element), Value::Object(entries)) => {
                 for (key, item) in entries {
-                    self.check_type(address, &format!("{path}.{key}"), element, item);
+                    self.check_type(address, ValuePath::Key(&path, key), element, item);
                 }
                 true
             }
             (CtyType::Object(attributes), Value::Object(entries)) => {
                 for (key, item) in entries {
-                    let item_path = format!("{path}.{key}");
+                    let item_path = ValuePath::Key(&path, key);
                     match attributes.get(key) {
                         Some(attribute_type) => {
-                            self.check_type(address, &item_path, attribute_type, item)
+                            self.check_type(address, item_path, attribute_type, item)
                         }
                         None => {
                             let names = attributes.keys().map(String::as_str);
                             let hint = did_you_mean(suggest(key, names));
                             self.push(
                                 address,
-                                &item_path,
+                                &item_path.to_string(),
                                 ProblemKind::UnknownAttribute,
                                 format!(
                                     "the object type of `{path}` has no attribute `{key}`{hint}"
@@ -1473,7 +1533,7 @@ impl<'s, 'd> Checker<'s, 'd> {
             }
             (CtyType::Tuple(elements), Value::Array(items)) if elements.len() == items.len() => {
                 for (i, (element, item)) in elements.iter().zip(items).enumerate() {
-                    self.check_type(address, &format!("{path}[{i}]"), element, item);
+                    self.check_type(address, ValuePath::Index(&path, i), element, item);
                 }
                 true
             }
@@ -1481,9 +1541,10 @@ impl<'s, 'd> Checker<'s, 'd> {
         };
         if !ok {
             let found = describe(value);
+            let path = path.to_string();
             self.push(
                 address,
-                path,
+                &path,
                 ProblemKind::WrongType,
                 format!("`{path}` must be a {ty}, found {found}"),
             );
@@ -1651,9 +1712,7 @@ impl<'s, 'd> Checker<'s, 'd> {
         match value {
             Value::String(text) => {
                 if is_template(text) {
-                    for traversal in template_traversals(text) {
-                        self.resolve(address, path, &traversal);
-                    }
+                    self.resolve_all(address, path, text, scan_template);
                 }
             }
             Value::Array(items) => {
@@ -1675,14 +1734,32 @@ impl<'s, 'd> Checker<'s, 'd> {
     /// Resolves the references in a bare expression string (`depends_on` entries).
     fn scan_bare(&mut self, address: &str, path: &str, value: &'d Value) {
         if let Value::String(text) = value {
-            for traversal in expression_traversals(text) {
-                self.resolve(address, path, &traversal);
-            }
+            self.resolve_all(address, path, text, scan_expression);
         }
     }
 
-    fn resolve(&mut self, address: &str, path: &str, traversal: &Traversal<'d>) {
-        let segments = &traversal.segments;
+    /// Runs `scanner` (`scan_template` or `scan_expression`) over `text`, resolving every
+    /// traversal it finds.
+    fn resolve_all(
+        &mut self,
+        address: &str,
+        path: &str,
+        text: &'d str,
+        scanner: fn(&'d str, usize, bool, &mut Scan<'d, '_>) -> usize,
+    ) {
+        let mut segments = std::mem::take(&mut self.segments);
+        let mut found = |traversal: Traversal<'d, '_>| self.resolve(address, path, traversal);
+        let mut scan = Scan {
+            segments: &mut segments,
+            found: &mut found,
+        };
+        scanner(text, 0, false, &mut scan);
+        segments.clear();
+        self.segments = segments;
+    }
+
+    fn resolve(&mut self, address: &str, path: &str, traversal: Traversal<'d, '_>) {
+        let segments = traversal.segments;
         let first = match segments.first() {
             Some(Segment::Attr(name)) => *name,
             _ => return,
@@ -1709,7 +1786,7 @@ impl<'s, 'd> Checker<'s, 'd> {
                 let Some(Segment::Attr(name)) = segments.get(1) else {
                     return;
                 };
-                let declared = self.data.contains(&(first, *name));
+                let declared = self.data.contains(first, name);
                 self.resolve_block(
                     address,
                     path,
@@ -1721,7 +1798,7 @@ impl<'s, 'd> Checker<'s, 'd> {
                 );
             }
             root if root.starts_with(&self.type_prefix) => {
-                let declared = self.resources.contains(&(root, first));
+                let declared = self.resources.contains(root, first);
                 self.resolve_block(
                     address,
                     path,
@@ -1747,11 +1824,13 @@ impl<'s, 'd> Checker<'s, 'd> {
         declared: bool,
         rest: Option<&[Segment<'d>]>,
     ) {
-        let target = match kind {
+        // Built for messages only: most references resolve.
+        let target = || match kind {
             TypeKind::Resource => format!("{ty}.{name}"),
             TypeKind::Data => format!("data.{ty}.{name}"),
         };
         if !declared {
+            let target = target();
             let candidates: Vec<String> = match kind {
                 TypeKind::Resource => self
                     .resources
@@ -1792,6 +1871,7 @@ impl<'s, 'd> Checker<'s, 'd> {
         }
         let names = block.attributes.keys().chain(block.block_types.keys());
         let hint = did_you_mean(suggest(attribute, names.map(String::as_str)));
+        let target = target();
         self.push(
             address,
             path,
@@ -1805,11 +1885,12 @@ impl<'s, 'd> Checker<'s, 'd> {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn join(prefix: &str, name: &str) -> String {
+/// `prefix.name`, or `name` at the top of a body (without copying it: this runs for every key).
+fn join<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
     if prefix.is_empty() {
-        name.to_owned()
+        Cow::Borrowed(name)
     } else {
-        format!("{prefix}.{name}")
+        Cow::Owned(format!("{prefix}.{name}"))
     }
 }
 
@@ -1853,6 +1934,28 @@ fn describe(value: &Value) -> String {
         Value::Bool(_) | Value::Number(_) => format!("{} ({value})", json_kind(value)),
         Value::String(s) if s.chars().count() <= 60 => format!("{} ({value})", json_kind(value)),
         _ => json_kind(value).to_owned(),
+    }
+}
+
+/// Where a value sits inside an attribute, spelled out only for a problem: checking a value
+/// must not build a path string for every map entry and list item.
+#[derive(Clone, Copy)]
+enum ValuePath<'a> {
+    /// The attribute's path in the body, `site_config.app_settings`.
+    Attribute(&'a str),
+    /// `parent.key`
+    Key(&'a ValuePath<'a>, &'a str),
+    /// `parent[i]`
+    Index(&'a ValuePath<'a>, usize),
+}
+
+impl fmt::Display for ValuePath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValuePath::Attribute(path) => f.write_str(path),
+            ValuePath::Key(parent, key) => write!(f, "{parent}.{key}"),
+            ValuePath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
@@ -1922,34 +2025,25 @@ enum Segment<'a> {
 }
 
 /// An identifier chain such as `azurerm_storage_account.sa.identity[0].principal_id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Traversal<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Traversal<'a, 'b> {
     root: &'a str,
-    segments: Vec<Segment<'a>>,
+    segments: &'b [Segment<'a>],
 }
 
-/// The traversals in a template string (the `${...}` and `%{...}` parts).
-fn template_traversals(text: &str) -> Vec<Traversal<'_>> {
-    let mut out = Vec::new();
-    scan_template(text, 0, false, &mut out);
-    out
-}
-
-/// The traversals in a bare expression (e.g. a `depends_on` entry).
-fn expression_traversals(text: &str) -> Vec<Traversal<'_>> {
-    let mut out = Vec::new();
-    scan_expression(text, 0, false, &mut out);
-    out
+/// Where scanning reports the traversals it finds, as it finds them (nested ones first).
+///
+/// `segments` is scratch space: a traversal's segments are pushed above those of the traversal
+/// it is nested in (`a.b[c.d].e`) and removed once reported, so a scan allocates nothing once
+/// the buffer has grown. The checker scans every template string of a document.
+struct Scan<'a, 'f> {
+    segments: &'f mut Vec<Segment<'a>>,
+    found: &'f mut dyn FnMut(Traversal<'a, '_>),
 }
 
 /// Scans template text from `i`; in a quoted template (inside an expression) stops after the
 /// closing quote. Returns the index where scanning stopped.
-fn scan_template<'a>(
-    text: &'a str,
-    mut i: usize,
-    quoted: bool,
-    out: &mut Vec<Traversal<'a>>,
-) -> usize {
+fn scan_template<'a>(text: &'a str, mut i: usize, quoted: bool, scan: &mut Scan<'a, '_>) -> usize {
     let bytes = text.as_bytes();
     while let Some(&c) = bytes.get(i) {
         let next = bytes.get(i + 1).copied();
@@ -1957,7 +2051,7 @@ fn scan_template<'a>(
             b'"' if quoted => return i + 1,
             b'\\' if quoted => i += 2,
             b'$' | b'%' if next == Some(c) && bytes.get(i + 2) == Some(&b'{') => i += 3,
-            b'$' | b'%' if next == Some(b'{') => i = scan_expression(text, i + 2, true, out),
+            b'$' | b'%' if next == Some(b'{') => i = scan_expression(text, i + 2, true, scan),
             _ => i += 1,
         }
     }
@@ -1970,7 +2064,7 @@ fn scan_expression<'a>(
     text: &'a str,
     mut i: usize,
     until_close: bool,
-    out: &mut Vec<Traversal<'a>>,
+    scan: &mut Scan<'a, '_>,
 ) -> usize {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -1990,7 +2084,7 @@ fn scan_expression<'a>(
                     depth -= 1;
                 }
             }
-            b'"' => i = scan_template(text, i + 1, true, out),
+            b'"' => i = scan_template(text, i + 1, true, scan),
             b'0'..=b'9' => {
                 while bytes
                     .get(i)
@@ -2004,13 +2098,16 @@ fn scan_expression<'a>(
                     .get(..i)
                     .and_then(|before| before.trim_end().as_bytes().last())
                     == Some(&b'.');
-                let (traversal, next) = parse_traversal(text, i, out);
-                if let Some(traversal) = traversal {
+                let base = scan.segments.len();
+                let (root, next) = parse_traversal(text, i, scan);
+                if let Some(root) = root {
+                    let segments = scan.segments.get(base..).unwrap_or_default();
                     // A lone identifier (keyword, for-expression variable) refers to nothing here.
-                    if !after_dot && !traversal.segments.is_empty() {
-                        out.push(traversal);
+                    if !after_dot && !segments.is_empty() {
+                        (scan.found)(Traversal { root, segments });
                     }
                 }
+                scan.segments.truncate(base);
                 i = next;
             }
             _ => i += 1,
@@ -2036,13 +2133,14 @@ fn identifier(text: &str, start: usize) -> (&str, usize) {
     (text.get(start..end).unwrap_or(""), end)
 }
 
-/// Parses the traversal starting at identifier `start`. Function calls (`f(`, `provider::p::f(`)
-/// give `None`; their arguments are left for the caller to scan.
+/// Parses the traversal starting at identifier `start`: returns its root, with its segments
+/// pushed onto `scan.segments`. Function calls (`f(`, `provider::p::f(`) give `None`; their
+/// arguments are left for the caller to scan.
 fn parse_traversal<'a>(
     text: &'a str,
     start: usize,
-    out: &mut Vec<Traversal<'a>>,
-) -> (Option<Traversal<'a>>, usize) {
+    scan: &mut Scan<'a, '_>,
+) -> (Option<&'a str>, usize) {
     let bytes = text.as_bytes();
     let (root, mut i) = identifier(text, start);
     if bytes.get(i) == Some(&b'(') {
@@ -2054,12 +2152,11 @@ fn parse_traversal<'a>(
         }
         return (None, i);
     }
-    let mut segments = Vec::new();
     loop {
         match (bytes.get(i), bytes.get(i + 1)) {
             (Some(b'.'), Some(&c)) if is_ident_start(c) => {
                 let (name, next) = identifier(text, i + 1);
-                segments.push(Segment::Attr(name));
+                scan.segments.push(Segment::Attr(name));
                 i = next;
             }
             (Some(b'.'), Some(c)) if c.is_ascii_digit() => {
@@ -2067,24 +2164,26 @@ fn parse_traversal<'a>(
                 while bytes.get(i).is_some_and(u8::is_ascii_digit) {
                     i += 1;
                 }
-                segments.push(Segment::Index);
+                scan.segments.push(Segment::Index);
             }
             (Some(b'.'), Some(b'*')) => {
-                segments.push(Segment::Splat);
+                scan.segments.push(Segment::Splat);
                 i += 2;
             }
             (Some(b'['), Some(b'*')) if bytes.get(i + 2) == Some(&b']') => {
-                segments.push(Segment::Splat);
+                scan.segments.push(Segment::Splat);
                 i += 3;
             }
             (Some(b'['), _) => {
-                i = scan_expression(text, i + 1, true, out);
-                segments.push(Segment::Index);
+                // Traversals inside the index are reported (and their segments popped) before
+                // this one's next segment is pushed.
+                i = scan_expression(text, i + 1, true, scan);
+                scan.segments.push(Segment::Index);
             }
             _ => break,
         }
     }
-    (Some(Traversal { root, segments }), i)
+    (Some(root), i)
 }
 
 #[cfg(test)]
@@ -2092,23 +2191,29 @@ mod tests {
     use super::*;
 
     fn roots(text: &str) -> Vec<String> {
-        template_traversals(text)
-            .into_iter()
-            .map(|t| {
-                let mut s = t.root.to_owned();
-                for segment in t.segments {
-                    match segment {
-                        Segment::Attr(name) => {
-                            s.push('.');
-                            s.push_str(name);
-                        }
-                        Segment::Index => s.push_str("[]"),
-                        Segment::Splat => s.push_str("[*]"),
+        let mut roots = Vec::new();
+        let mut segments = Vec::new();
+        let mut found = |t: Traversal<'_, '_>| {
+            let mut s = t.root.to_owned();
+            for segment in t.segments {
+                match segment {
+                    Segment::Attr(name) => {
+                        s.push('.');
+                        s.push_str(name);
                     }
+                    Segment::Index => s.push_str("[]"),
+                    Segment::Splat => s.push_str("[*]"),
                 }
-                s
-            })
-            .collect()
+            }
+            roots.push(s);
+        };
+        let mut scan = Scan {
+            segments: &mut segments,
+            found: &mut found,
+        };
+        scan_template(text, 0, false, &mut scan);
+        assert!(segments.is_empty(), "every traversal's segments are popped");
+        roots
     }
 
     #[test]
@@ -2146,6 +2251,73 @@ mod tests {
             Some("account_tier")
         );
         assert_eq!(suggest("x", ["id"]), None);
+    }
+
+    /// The build script's stripped, pre-indexed form must hold exactly the schema of the file.
+    #[test]
+    fn the_embedded_form_matches_the_schema_file() {
+        use std::io::Read;
+        let gz = include_bytes!("../../../schemas/azurerm-4.55.0.schema.json.gz");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        let file = ProviderSchema::from_json(&text, AZURERM_PROVIDER_SOURCE).unwrap();
+        let embedded = ProviderSchema::azurerm();
+        assert_eq!(embedded.source, file.source);
+        assert_eq!(embedded.local_name, file.local_name);
+        assert_eq!(embedded.provider, file.provider);
+        for (ours, theirs) in [
+            (&embedded.resources, &file.resources),
+            (&embedded.data_sources, &file.data_sources),
+        ] {
+            assert!(ours.names().eq(theirs.names()));
+            for name in theirs.names() {
+                let ours = ours.get(&embedded.text, name).unwrap().unwrap();
+                let theirs = theirs.get(&file.text, name).unwrap().unwrap();
+                assert!(ours == theirs, "the embedded schema of `{name}` differs");
+            }
+        }
+        // The descriptions are gone: the embedded form is two thirds of the file.
+        assert!(AZURERM_SCHEMAS.len() < text.len() * 3 / 4);
+    }
+
+    #[test]
+    fn nested_value_problems_name_their_path() {
+        let text = r#"{"format_version": "1.0", "provider_schemas": {"acme/t": {
+            "resource_schemas": {"t_x": {"block": {"attributes": {
+                "l": {"type": ["list", "number"], "optional": true},
+                "m": {"type": ["map", "bool"], "optional": true},
+                "o": {"type": ["object", {"a": "string", "b": ["list", "number"]}], "optional": true},
+                "u": {"type": ["tuple", ["string", "number"]], "optional": true}
+            }}}}}}}"#;
+        let schema = ProviderSchema::from_json(text, "acme/t").unwrap();
+        let document = serde_json::json!({"resource": {"t_x": {"y": {
+            "l": [1, "x"],
+            "m": {"k": "maybe"},
+            "o": {"a": "s", "b": [1, {}], "c": 1},
+            "u": ["s", "n"]
+        }}}});
+        let got: Vec<(String, String)> = schema
+            .check_document(&document)
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect();
+        let want = [
+            ("l[1]", "`l[1]` must be a number, found a string (\"x\")"),
+            ("m.k", "`m.k` must be a bool, found a string (\"maybe\")"),
+            ("o.b[1]", "`o.b[1]` must be a number, found an object"),
+            (
+                "o.c",
+                "the object type of `o` has no attribute `c`; did you mean `a`?",
+            ),
+            ("u[1]", "`u[1]` must be a number, found a string (\"n\")"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

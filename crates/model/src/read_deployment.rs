@@ -1,0 +1,428 @@
+//! `deployment` (the topology: single, multi-region, blue-green, disaster-recovery) and
+//! `state` (remote state for every stack).
+
+use crate::backend::{Color, Deployment, HealthProbe, ProbeProtocol, Routing, State, Strategy};
+use crate::codes;
+use crate::decode::{self, backticked, MapReader, Sink};
+use crate::diagnostic::Diagnostic;
+use crate::regions::{self, Region};
+use crate::span::Spanned;
+use crate::yaml::Node;
+
+pub const STRATEGIES: &[&str] = &["single", "multi-region", "blue-green", "disaster-recovery"];
+/// The keys each strategy accepts (besides `strategy`).
+pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
+    ("single", &[]),
+    ("multi-region", &["regions", "routing", "health_probe"]),
+    ("blue-green", &["active", "weights", "health_probe"]),
+    (
+        "disaster-recovery",
+        &[
+            "secondary",
+            "rto",
+            "rpo",
+            "automatic_failover",
+            "health_probe",
+        ],
+    ),
+];
+pub const PROBE_KEYS: &[&str] = &[
+    "path",
+    "protocol",
+    "port",
+    "interval_seconds",
+    "timeout_seconds",
+    "tolerated_failures",
+];
+pub const STATE_KEYS: &[&str] = &["resource_group", "storage_account", "container", "key"];
+pub const DEFAULT_STATE_KEY: &str = "{{name}}/{{env}}/{{stack}}.tfstate";
+const STATE_VARIABLES: &[&str] = &["name", "env", "stack"];
+
+pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Deployment {
+    let single = Deployment {
+        strategy: Strategy::Single,
+        span: node.span,
+    };
+    let Some(probe) = MapReader::new(node, "`deployment`", &[], &[], &mut Sink::default()) else {
+        sink.push(decode::type_error(node, "`deployment` must be a mapping"));
+        return single;
+    };
+    let Some(strategy) = probe.get("strategy") else {
+        return single;
+    };
+    let Some(index) = decode::one_of(strategy, "deployment strategy", STRATEGIES, sink) else {
+        return single;
+    };
+    let name = STRATEGIES[index.value];
+    let own: Vec<&str> = std::iter::once("strategy")
+        .chain(own_keys(name).iter().copied())
+        .collect();
+    // A key of another strategy gets its own message rather than "unknown key".
+    for (key, _) in probe.entries() {
+        let key_text = decode::scalar_text(key);
+        if own.contains(&key_text) {
+            continue;
+        }
+        if let Some((other, _)) = STRATEGY_KEYS
+            .iter()
+            .find(|(_, keys)| keys.contains(&key_text))
+        {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    format!("`{key_text}` is a `{other}` setting, but the strategy is `{name}`"),
+                )
+                .at(key.span)
+                .label("belongs to another strategy")
+                .help(format!(
+                    "remove it, or set `strategy: {other}`; strategies are exclusive"
+                )),
+            );
+        }
+    }
+    let foreign: Vec<&str> = STRATEGY_KEYS
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().copied())
+        .filter(|k| !own.contains(k))
+        .collect();
+    let known: Vec<&str> = own.iter().chain(foreign.iter()).copied().collect();
+    let Some(map) = MapReader::new(node, "`deployment`", &known, &[], sink) else {
+        return single;
+    };
+    let strategy = match name {
+        "multi-region" => multi_region(&map, primary, sink),
+        "blue-green" => blue_green(&map, sink),
+        "disaster-recovery" => disaster_recovery(&map, primary, sink),
+        _ => Some(Strategy::Single),
+    };
+    Deployment {
+        strategy: strategy.unwrap_or(Strategy::Single),
+        span: node.span,
+    }
+}
+
+fn own_keys(strategy: &str) -> &'static [&'static str] {
+    STRATEGY_KEYS
+        .iter()
+        .find(|(s, _)| *s == strategy)
+        .map_or(&[], |(_, keys)| keys)
+}
+
+fn region(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<&'static Region>> {
+    let text = decode::string(node, what, sink)?;
+    if let Some(region) = regions::lookup(&text) {
+        return Some(Spanned::new(region, node.span));
+    }
+    let suggestions = regions::suggestions(&text);
+    let help = if suggestions.is_empty() {
+        "use an Azure region's programmatic name, e.g. `eastus`".to_owned()
+    } else {
+        format!("did you mean {}?", backticked(&suggestions))
+    };
+    sink.push(
+        Diagnostic::error(
+            &codes::LOCATION,
+            format!("`{}` is not a known Azure region", text.value),
+        )
+        .at(node.span)
+        .label("unknown region")
+        .help(help),
+    );
+    None
+}
+
+fn multi_region(
+    map: &MapReader<'_>,
+    primary: &'static Region,
+    sink: &mut Sink,
+) -> Option<Strategy> {
+    let list = map.require("regions", "a multi-region deployment", sink)?;
+    let items = decode::list(list, "`regions`", sink)?;
+    let mut regions: Vec<Spanned<&'static Region>> = Vec::new();
+    for item in items {
+        let Some(region) = region(item, "a region", sink) else {
+            continue;
+        };
+        if let Some(first) = regions.iter().find(|r| r.value.name == region.value.name) {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    format!("`{}` is listed twice", region.value.name),
+                )
+                .at(region.span)
+                .related(first.span, "first listed here")
+                .help("list each region once"),
+            );
+            continue;
+        }
+        regions.push(region);
+    }
+    // The primary location always takes part, first.
+    if !regions.iter().any(|r| r.value.name == primary.name) {
+        regions.insert(0, Spanned::new(primary, list.span));
+    }
+    if regions.len() < 2 {
+        sink.push(
+            Diagnostic::error(
+                &codes::DEPLOYMENT,
+                "a multi-region deployment needs at least two distinct regions",
+            )
+            .at(list.span)
+            .help("add another region, e.g. `regions: [eastus, westeurope]`"),
+        );
+        return None;
+    }
+    let routing = match map.get("routing") {
+        Some(node) => Spanned::new(
+            Routing::ALL[decode::one_of(node, "routing method", Routing::NAMES, sink)?.value],
+            node.span,
+        ),
+        None => Spanned::new(Routing::Performance, map.span),
+    };
+    Some(Strategy::MultiRegion {
+        regions,
+        routing,
+        probe: probe(map.get("health_probe"), sink),
+    })
+}
+
+fn blue_green(map: &MapReader<'_>, sink: &mut Sink) -> Option<Strategy> {
+    let active = map.require("active", "a blue-green deployment", sink)?;
+    let active = decode::one_of(active, "active color", Color::NAMES, sink)
+        .map(|c| Spanned::new(Color::ALL[c.value], c.span))?;
+    let weights = match map.get("weights") {
+        Some(node) => Some(weights(node, sink)?),
+        None => None,
+    };
+    Some(Strategy::BlueGreen {
+        active,
+        weights,
+        probe: probe(map.get("health_probe"), sink),
+    })
+}
+
+/// Traffic Manager weights are 1-1000: a color that should get nothing is disabled instead.
+fn weights(node: &Node, sink: &mut Sink) -> Option<[Spanned<u32>; 2]> {
+    let map = MapReader::new(node, "`weights`", Color::NAMES, &[], sink)?;
+    let read = |key: &str, sink: &mut Sink| {
+        let value = map.require(key, "`weights`", sink)?;
+        decode::integer(value, &format!("`weights.{key}`"), 0, 1000, sink)
+            .map(|v| Spanned::new(v.value as u32, v.span))
+    };
+    let blue = read("blue", sink);
+    let green = read("green", sink);
+    let (blue, green) = (blue?, green?);
+    if blue.value == 0 && green.value == 0 {
+        sink.push(
+            Diagnostic::error(
+                &codes::DEPLOYMENT,
+                "both colors have weight 0: no traffic could go anywhere",
+            )
+            .at(node.span)
+            .help("give the active color a weight from 1 to 1000"),
+        );
+        return None;
+    }
+    Some([blue, green])
+}
+
+fn disaster_recovery(
+    map: &MapReader<'_>,
+    primary: &'static Region,
+    sink: &mut Sink,
+) -> Option<Strategy> {
+    let secondary = map
+        .require("secondary", "a disaster-recovery deployment", sink)
+        .and_then(|n| region(n, "`secondary`", sink))?;
+    if secondary.value.name == primary.name {
+        sink.push(
+            Diagnostic::error(
+                &codes::DEPLOYMENT,
+                format!(
+                    "the secondary region is the primary `location` ({})",
+                    primary.name
+                ),
+            )
+            .at(secondary.span)
+            .help(match primary.paired {
+                Some(paired) => format!("use another region, e.g. the paired region `{paired}`"),
+                None => "use another region".to_owned(),
+            }),
+        );
+        return None;
+    }
+    let duration = |key: &str, sink: &mut Sink| {
+        map.get(key)
+            .and_then(|n| decode::string(n, &format!("`{key}`"), sink))
+    };
+    let rto = duration("rto", sink);
+    let rpo = duration("rpo", sink);
+    let automatic_failover = map
+        .get("automatic_failover")
+        .and_then(|n| decode::boolean(n, "`automatic_failover`", sink))
+        .is_none_or(|b| b.value);
+    Some(Strategy::DisasterRecovery {
+        secondary,
+        rto,
+        rpo,
+        automatic_failover,
+        probe: probe(map.get("health_probe"), sink),
+    })
+}
+
+/// The health probe; the defaults are the seed's (HTTPS `/health`, every 30 s, 10 s timeout,
+/// 3 tolerated failures).
+fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
+    let mut probe = HealthProbe::default();
+    let Some(node) = node else { return probe };
+    let Some(map) = MapReader::new(node, "`health_probe`", PROBE_KEYS, &[], sink) else {
+        return probe;
+    };
+    if let Some(path) = map
+        .get("path")
+        .and_then(|n| decode::string(n, "`health_probe.path`", sink))
+    {
+        if path.starts_with('/') {
+            probe.path = path.value;
+        } else {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    "the health probe path must start with `/`",
+                )
+                .at(path.span)
+                .help("write e.g. `/health`"),
+            );
+        }
+    }
+    if let Some(p) = map
+        .get("protocol")
+        .and_then(|n| decode::one_of(n, "probe protocol", ProbeProtocol::NAMES, sink))
+    {
+        probe.protocol = ProbeProtocol::ALL[p.value];
+    }
+    let number = |key: &str, min: i64, max: i64, sink: &mut Sink| {
+        map.get(key)
+            .and_then(|n| decode::integer(n, &format!("`health_probe.{key}`"), min, max, sink))
+            .map(|v| v.value as u32)
+    };
+    if let Some(port) = number("port", 1, 65_535, sink) {
+        probe.port = port;
+    }
+    if let Some(interval) = map.get("interval_seconds") {
+        match decode::integer(interval, "`health_probe.interval_seconds`", 10, 30, sink) {
+            Some(v) if v.value == 10 || v.value == 30 => probe.interval_seconds = v.value as u32,
+            Some(v) => sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    format!(
+                        "Traffic Manager probes every 10 or 30 seconds, not {}",
+                        v.value
+                    ),
+                )
+                .at(v.span)
+                .help("use `interval_seconds: 30` (or 10 for fast probing)"),
+            ),
+            None => {}
+        }
+    }
+    // Timeout: 5..=10 s with a 30 s interval, 5..=9 s with a 10 s interval.
+    let max_timeout = if probe.interval_seconds == 10 { 9 } else { 10 };
+    if let Some(timeout) = number("timeout_seconds", 5, max_timeout, sink) {
+        probe.timeout_seconds = timeout;
+    }
+    if let Some(failures) = number("tolerated_failures", 0, 9, sink) {
+        probe.tolerated_failures = failures;
+    }
+    probe
+}
+
+pub fn state(node: &Node, sink: &mut Sink) -> Option<State> {
+    let map = MapReader::new(node, "`state`", STATE_KEYS, &[], sink)?;
+    let text = |key: &str, sink: &mut Sink| {
+        map.require(key, "`state`", sink)
+            .and_then(|n| decode::string(n, &format!("`state.{key}`"), sink))
+    };
+    let resource_group = text("resource_group", sink);
+    let storage_account = text("storage_account", sink);
+    let container = text("container", sink);
+    let key = match map.get("key") {
+        Some(node) => decode::string(node, "`state.key`", sink),
+        None => Some(Spanned::new(DEFAULT_STATE_KEY.to_owned(), map.span)),
+    };
+    if let Some(account) = &storage_account {
+        let ok = (3..=24).contains(&account.len())
+            && account
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !ok {
+            sink.push(
+                Diagnostic::error(
+                    &codes::STATE,
+                    format!("`{}` is not a storage account name", account.value),
+                )
+                .at(account.span)
+                .help("storage account names are 3-24 lowercase letters and digits"),
+            );
+        }
+    }
+    if let Some(key) = &key {
+        check_state_key(key, sink);
+    }
+    Some(State {
+        resource_group: resource_group?,
+        storage_account: storage_account?,
+        container: container?,
+        key: key?,
+    })
+}
+
+fn check_state_key(key: &Spanned<String>, sink: &mut Sink) {
+    let mut rest = key.value.as_str();
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start..].find("}}") else {
+            sink.push(
+                Diagnostic::error(&codes::STATE, "`state.key` has an unclosed `{{`")
+                    .at(key.span)
+                    .help("close it with `}}`"),
+            );
+            return;
+        };
+        let variable = rest[start + 2..start + end].trim();
+        if !STATE_VARIABLES.contains(&variable) {
+            sink.push(
+                Diagnostic::error(
+                    &codes::STATE,
+                    format!("`state.key` uses the unknown variable `{variable}`"),
+                )
+                .at(key.span)
+                .help(format!("use {}", backticked(STATE_VARIABLES))),
+            );
+        }
+        rest = &rest[start + end + 2..];
+    }
+    if !key.value.contains("{{stack}}") {
+        sink.push(
+            Diagnostic::error(
+                &codes::STATE,
+                "`state.key` must contain `{{stack}}`: every stack needs its own state",
+            )
+            .at(key.span)
+            .help(format!("e.g. `{DEFAULT_STATE_KEY}`")),
+        );
+    }
+}
+
+/// The state key of one stack.
+pub fn state_key(template: &str, name: &str, env: &str, stack: &str) -> String {
+    let mut out = template.to_owned();
+    for (variable, value) in [("name", name), ("env", env), ("stack", stack)] {
+        for form in [
+            format!("{{{{{variable}}}}}"),
+            format!("{{{{ {variable} }}}}"),
+        ] {
+            out = out.replace(&form, value);
+        }
+    }
+    out
+}

@@ -1,0 +1,230 @@
+//! The `global` stack of multi-region, blue-green and disaster-recovery deployments: a Traffic
+//! Manager profile per function app that serves HTTP, with an endpoint per regional (or color)
+//! stack. Endpoints read each app's host name through a data source by its deterministic
+//! name, so the global stack never hard-codes ids and applies after the others.
+//!
+//! Azure weights are 1-1000: a color that should get no traffic is disabled, never weight 0.
+
+use crate::codes;
+use crate::context::{Context, Provisioned, StackInfo};
+use crate::naming::ResourceKind;
+use baas_model::diagnostic::Diagnostic;
+use baas_model::requirement::{kinds, AppRequirement};
+use baas_model::{Color, HealthProbe, RequirementConfig, Routing, Strategy, Trigger};
+use baas_terraform::Address;
+use serde_json::{json, Value};
+
+/// How one endpoint takes part in routing.
+struct Endpoint {
+    weight: Option<u32>,
+    priority: Option<u32>,
+    enabled: bool,
+}
+
+fn routing_and_probe(strategy: &Strategy) -> Option<(Routing, &HealthProbe)> {
+    match strategy {
+        Strategy::Single => None,
+        Strategy::MultiRegion { routing, probe, .. } => Some((routing.value, probe)),
+        Strategy::BlueGreen { probe, .. } => Some((Routing::Weighted, probe)),
+        Strategy::DisasterRecovery { probe, .. } => Some((Routing::Priority, probe)),
+    }
+}
+
+fn endpoint(strategy: &Strategy, index: usize, stack: &StackInfo) -> Endpoint {
+    let position = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    match strategy {
+        Strategy::MultiRegion { routing, .. } => match routing.value {
+            Routing::Performance => Endpoint {
+                weight: None,
+                priority: None,
+                enabled: true,
+            },
+            Routing::Priority => Endpoint {
+                weight: None,
+                priority: Some(position),
+                enabled: true,
+            },
+            Routing::Weighted => Endpoint {
+                weight: Some(1),
+                priority: None,
+                enabled: true,
+            },
+        },
+        Strategy::BlueGreen {
+            active, weights, ..
+        } => {
+            let color = stack.color.unwrap_or(Color::Blue);
+            let weight = match weights {
+                Some(weights) => weights[color as usize].value,
+                None if color == active.value => 1000,
+                None => 0,
+            };
+            Endpoint {
+                weight: Some(weight.max(1)),
+                priority: None,
+                enabled: weight > 0,
+            }
+        }
+        Strategy::DisasterRecovery { .. } | Strategy::Single => Endpoint {
+            weight: None,
+            priority: Some(position),
+            enabled: true,
+        },
+    }
+}
+
+fn serves_http(app: &AppRequirement) -> bool {
+    app.functions
+        .iter()
+        .any(|f| matches!(f.trigger, Trigger::Http { .. }))
+}
+
+/// Warnings about the topology itself.
+pub fn validate(context: &Context<'_>) -> Vec<Diagnostic> {
+    let Strategy::BlueGreen { .. } = &context.backend.deployment.strategy else {
+        return Vec::new();
+    };
+    let stateful: Vec<&str> = [
+        kinds::COSMOS_ACCOUNT,
+        kinds::SERVICEBUS_NAMESPACE,
+        kinds::STATIC_SITE,
+    ]
+    .iter()
+    .filter(|kind| context.all(kind).next().is_some())
+    .map(|kind| match *kind {
+        kinds::COSMOS_ACCOUNT => "a Cosmos DB account",
+        kinds::SERVICEBUS_NAMESPACE => "a Service Bus namespace",
+        _ => "static site storage",
+    })
+    .collect();
+    if stateful.is_empty() {
+        return Vec::new();
+    }
+    vec![Diagnostic::warning(
+        &codes::STATEFUL_COLORS,
+        format!(
+            "each color gets its own {}: data does not follow a switch-over",
+            stateful.join(", ")
+        ),
+    )
+    .at(context.backend.deployment.span)
+    .label("blue-green")
+    .help("migrate data when switching colors, or keep stateful services in a separate backend")]
+}
+
+/// The Traffic Manager profiles and endpoints of the global stack; `context` is the global
+/// stack's, `regional` the stacks behind it, in priority order.
+pub fn provision(
+    context: &Context<'_>,
+    regional: &[StackInfo],
+) -> Result<Provisioned, Vec<Diagnostic>> {
+    let strategy = &context.backend.deployment.strategy;
+    let Some((routing, probe)) = routing_and_probe(strategy) else {
+        return Ok(Provisioned::default());
+    };
+    let span = context.backend.deployment.span;
+    let mut out = Provisioned::default();
+    let mut errors = Vec::new();
+    for merged in context.all(kinds::FUNCTION_APP) {
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            continue;
+        };
+        if !serves_http(app) {
+            continue;
+        }
+        if crate::functions::app_address(context, &merged.key).resource_type
+            != "azurerm_linux_function_app"
+        {
+            errors.push(
+                Diagnostic::error(&codes::TRAFFIC, format!("the `{}` app runs on Flex Consumption, which Traffic Manager cannot front yet", merged.key))
+                    .at(app.plan.span)
+                    .help("use another plan (EP1, B1, ...) for apps behind a multi-region, blue-green or disaster-recovery deployment"),
+            );
+            continue;
+        }
+        let name = match context.name(ResourceKind::TrafficManagerProfile, &merged.key, span) {
+            Ok(name) => name,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        let profile = Address::resource("azurerm_traffic_manager_profile", &merged.key);
+        out.block(
+            profile.clone(),
+            json!({
+                "name": name,
+                "resource_group_name": context.resource_group_name(),
+                "traffic_routing_method": routing.as_str(),
+                "dns_config": { "relative_name": name, "ttl": 60 },
+                "monitor_config": {
+                    "protocol": probe.protocol.as_str(),
+                    "port": probe.port,
+                    "path": probe.path,
+                    "interval_in_seconds": probe.interval_seconds,
+                    "timeout_in_seconds": probe.timeout_seconds,
+                    "tolerated_number_of_failures": probe.tolerated_failures,
+                    "expected_status_code_ranges": ["200-299"],
+                },
+            }),
+            &merged.sources,
+        );
+        let mut endpoints = Vec::new();
+        for (index, stack) in regional.iter().enumerate() {
+            let regional_context = context.with_stack(stack.clone());
+            let names = regional_context
+                .name(ResourceKind::FunctionApp, &merged.key, span)
+                .and_then(|app| {
+                    Ok((
+                        app,
+                        regional_context.name(ResourceKind::ResourceGroup, "", span)?,
+                    ))
+                });
+            let (app_name, group) = match names {
+                Ok(names) => names,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            let label = format!("{}-{}", merged.key, stack.name);
+            let app = Address::data("azurerm_linux_function_app", &label);
+            out.block(
+                app.clone(),
+                json!({ "name": app_name, "resource_group_name": group }),
+                &merged.sources,
+            );
+            let plan = endpoint(strategy, index, stack);
+            let mut body = json!({
+                "name": stack.name,
+                "profile_id": profile.id(),
+                "target": app.attr("default_hostname"),
+                "endpoint_location": stack.region.name,
+                "enabled": plan.enabled,
+            });
+            if let Some(weight) = plan.weight {
+                body["weight"] = json!(weight);
+            }
+            if let Some(priority) = plan.priority {
+                body["priority"] = json!(priority);
+            }
+            endpoints.push(json!({ "stack": stack.name, "weight": plan.weight, "priority": plan.priority, "enabled": plan.enabled }));
+            out.block(
+                Address::resource("azurerm_traffic_manager_external_endpoint", &label),
+                body,
+                &merged.sources,
+            );
+        }
+        out.output(
+            &format!("traffic_manager_{}_fqdn", merged.key),
+            profile.attr("fqdn"),
+            "Traffic Manager host name of the app",
+        );
+        out.manifest_entry("traffic_managers", &merged.key, json!({ "address": profile.to_string(), "name": name, "routing": routing.as_str(), "endpoints": Value::Array(endpoints) }));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,809 @@
+//! Network isolation (`networking.mode: isolated`): one virtual network, its subnets and their
+//! network security groups, and private access to every data service.
+//!
+//! **Carving.** The address space is cut into /26 subnets (64 addresses: Microsoft's
+//! recommended size for VNet integration, and enough for Flex Consumption) at fixed
+//! positions, so that adding or removing an app never moves another subnet:
+//!
+//! | /26 | subnet | holds |
+//! |---|---|---|
+//! | 1st | `private-endpoints` | the data services' private endpoints (network policies on) |
+//! | 2nd-6th | `functions-<runtime>` | one function app each, in the order node, python, dotnet-isolated, java, powershell; delegated to `Microsoft.Web/serverFarms` (`Microsoft.App/environments` for Flex Consumption) |
+//!
+//! The address space must be at least a /24; java and powershell apps need a /23. Every
+//! subnet gets its own network security group with the rules of the seed example: HTTPS from
+//! the virtual network allowed, anything from the internet denied (Azure's default rules
+//! still allow other traffic inside the virtual network: Service Bus AMQP on 5671, Cosmos DB
+//! direct mode).
+//!
+//! **Data services.** With `private_endpoints: true` (the default) each gets a private endpoint
+//! in the `private-endpoints` subnet, a private DNS zone linked to the network, and a DNS zone
+//! group that registers the endpoint's address: Cosmos DB (`Sql`), the function hosts'
+//! storage (`blob` only: see [`HOST_STORAGE_SUBRESOURCES`]), Service Bus (`namespace`,
+//! Premium only). Their public network access is off. With `private_endpoints: false` the
+//! integration subnets get service endpoints instead and the data services' firewalls admit
+//! those subnets only. Static sites keep their public storage: Front Door Standard reaches its
+//! origin over the internet.
+//!
+//! **Function apps** join their subnet (`virtual_network_subnet_id`) and route all outbound
+//! traffic through it; Elastic Premium apps monitor their triggers from inside the network
+//! (runtime scale monitoring), because the scale controller cannot reach a private namespace.
+//!
+//! Merge rule: every component that has compute or a data service asks for the one network
+//! (`network`/`shared`); the requirements are identical and merge into one.
+
+use crate::codes;
+use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::naming::ResourceKind;
+use crate::ResourceProvider;
+use baas_model::cidr::Ipv4Cidr;
+use baas_model::diagnostic::{Code, Diagnostic};
+use baas_model::requirement::{kinds, SHARED_NETWORK, SHARED_SERVICEBUS};
+use baas_model::{
+    Backend, ComponentKind, Requirement, RequirementConfig, Runtime, ServiceBusSku, Source, Span,
+    Spanned,
+};
+use baas_terraform::Address;
+use serde_json::{json, Map, Value};
+
+/// Every subnet baas carves is this long.
+pub const SUBNET_PREFIX: u8 = 26;
+/// The smallest address space baas accepts: four /26 subnets.
+pub const MIN_ADDRESS_SPACE_PREFIX: u8 = 24;
+/// Storage services the function hosts use, and so get private endpoints. The host runs on
+/// blobs (keys, timer locks, deployment packages) with the `Storage Blob Data Owner` role;
+/// queues and tables serve only blob triggers and Durable Functions, which baas does not
+/// generate, and Azure Files is not used because the content share is off (keys are).
+pub const HOST_STORAGE_SUBRESOURCES: &[&str] = &["blob"];
+
+static NETWORK_CODES: &[&Code] = &[
+    &codes::NETWORK_TOO_SMALL,
+    &codes::NETWORK_PLAN,
+    &codes::NETWORK_SERVICEBUS_SKU,
+    &codes::NETWORK_PUBLIC_ACCESS,
+];
+
+/// Where one /26 of the address space goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slot {
+    PrivateEndpoints,
+    Functions(Runtime),
+}
+
+impl Slot {
+    /// The position in the address space, in /26 steps. Fixed per slot, so that subnets never
+    /// move when apps come and go.
+    pub fn index(self) -> u32 {
+        match self {
+            Slot::PrivateEndpoints => 0,
+            Slot::Functions(runtime) => 1 + runtime as u32,
+        }
+    }
+
+    /// The subnet's Terraform name and the naming instance of it and its NSG.
+    pub fn key(self) -> String {
+        match self {
+            Slot::PrivateEndpoints => "private-endpoints".to_owned(),
+            Slot::Functions(runtime) => format!("functions-{}", runtime.as_str()),
+        }
+    }
+
+    /// The subnet this slot gets in `space`, if it fits.
+    pub fn subnet(self, space: Ipv4Cidr) -> Option<Ipv4Cidr> {
+        space.subnet(SUBNET_PREFIX, self.index())
+    }
+}
+
+/// A data service that can be reached privately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Service {
+    /// Part of the DNS zone's and the endpoint's Terraform names.
+    key: &'static str,
+    zone: &'static str,
+    subresource: &'static str,
+    /// The service endpoint that admits an integration subnet through the firewall.
+    service_endpoint: &'static str,
+}
+
+const COSMOS_SQL: Service = Service {
+    key: "cosmos-sql",
+    zone: "privatelink.documents.azure.com",
+    subresource: "Sql",
+    service_endpoint: "Microsoft.AzureCosmosDB",
+};
+const STORAGE_BLOB: Service = Service {
+    key: "storage-blob",
+    zone: "privatelink.blob.core.windows.net",
+    subresource: "blob",
+    service_endpoint: "Microsoft.Storage",
+};
+const SERVICEBUS: Service = Service {
+    key: "servicebus",
+    zone: "privatelink.servicebus.windows.net",
+    subresource: "namespace",
+    service_endpoint: "Microsoft.ServiceBus",
+};
+
+/// How the data services of this backend can be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataAccess {
+    /// Public endpoints (public mode).
+    Public,
+    /// Public access off; private endpoints in the virtual network.
+    PrivateEndpoints,
+    /// Public endpoint on, its firewall admitting only these subnets (Terraform ids).
+    ServiceEndpoints(Vec<String>),
+}
+
+pub fn network_address() -> Address {
+    Address::resource("azurerm_virtual_network", SHARED_NETWORK)
+}
+
+pub fn subnet_address(slot: Slot) -> Address {
+    Address::resource("azurerm_subnet", &slot.key())
+}
+
+fn runtime_of(app_key: &str) -> Option<Runtime> {
+    Runtime::ALL.iter().copied().find(|r| r.as_str() == app_key)
+}
+
+/// How this stack's data services are reached.
+pub fn data_access(context: &Context<'_>) -> DataAccess {
+    let networking = &context.backend.networking;
+    if !networking.is_isolated() {
+        return DataAccess::Public;
+    }
+    if networking.private_endpoints.value {
+        return DataAccess::PrivateEndpoints;
+    }
+    DataAccess::ServiceEndpoints(
+        integration_slots(context)
+            .into_iter()
+            .map(|(slot, _)| subnet_address(slot).id())
+            .collect(),
+    )
+}
+
+/// The function apps' subnets, in slot order, with the plan of each app.
+fn integration_slots(context: &Context<'_>) -> Vec<(Slot, String)> {
+    let mut slots: Vec<(Slot, String)> = context
+        .all(kinds::FUNCTION_APP)
+        .filter_map(|m| match &m.config {
+            RequirementConfig::FunctionApp(app) => {
+                Some((Slot::Functions(app.runtime), app.plan.value.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    slots.sort();
+    slots
+}
+
+/// Joins a function app to its integration subnet (isolated mode only): outbound traffic goes
+/// through the virtual network, where the data services' private addresses resolve.
+pub fn integrate_app(body: &mut Value, app_key: &str, plan: &str, context: &Context<'_>) {
+    let (true, Some(runtime)) = (
+        context.backend.networking.is_isolated(),
+        runtime_of(app_key),
+    ) else {
+        return;
+    };
+    body["virtual_network_subnet_id"] = json!(subnet_address(Slot::Functions(runtime)).id());
+    body["site_config"]["vnet_route_all_enabled"] = json!(true);
+    if crate::functions::is_elastic_premium(plan) {
+        // The platform's scale controller sits outside the network and cannot read a private
+        // Service Bus: the app reports its own scale needs.
+        body["site_config"]["runtime_scale_monitoring_enabled"] = json!(true);
+    }
+}
+
+/// The provider's `features` block. In isolated mode the storage data plane is unreachable
+/// from where Terraform runs, so the provider must not read it (queue properties): every
+/// storage setting baas writes goes through Resource Manager (`storage_account_id`
+/// containers, blob properties). Static websites still use the data plane, on their own
+/// public accounts.
+pub fn provider_features(backend: &Backend) -> Value {
+    if backend.networking.is_isolated() {
+        json!({ "storage": { "data_plane_available": false } })
+    } else {
+        json!({})
+    }
+}
+
+#[derive(Debug)]
+pub struct NetworkProvider;
+
+impl ResourceProvider for NetworkProvider {
+    fn name(&self) -> &'static str {
+        "network"
+    }
+
+    fn serves(&self) -> Vec<&str> {
+        vec![kinds::NETWORK]
+    }
+
+    fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
+        let mut merged = Merged::single(&group[0]);
+        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        Ok(merged)
+    }
+
+    fn validate(&self, _merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let networking = &context.backend.networking;
+        if !networking.is_isolated() {
+            return out;
+        }
+        if let Some(space) = &networking.address_space {
+            address_space_fits(space, context, &mut out);
+        }
+        plans_can_join(context, &mut out);
+        servicebus_is_premium(context, &mut out);
+        no_public_access_asked(context, &mut out);
+        out
+    }
+
+    fn provision(
+        &self,
+        merged: &Merged,
+        context: &Context<'_>,
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
+        let mut out = Provisioned::default();
+        let networking = &context.backend.networking;
+        let Some(space) = networking.address_space.as_ref().map(|s| s.value) else {
+            return Ok(out);
+        };
+        if !networking.is_isolated() || context.stack.role == StackRole::Global {
+            return Ok(out);
+        }
+        let sources = &merged.sources;
+        let span = merged.span();
+        let network_name = context
+            .name(ResourceKind::VirtualNetwork, "", span)
+            .map_err(|d| vec![d])?;
+        let network = network_address();
+        out.block(
+            network.clone(),
+            json!({
+                "name": network_name,
+                "location": context.location(),
+                "resource_group_name": context.resource_group_name(),
+                "address_space": [space.to_string()],
+            }),
+            sources,
+        );
+        let private_endpoints = networking.private_endpoints.value;
+        let services = services(context);
+        let mut subnets = Map::new();
+        let mut errors = Vec::new();
+        if private_endpoints {
+            let slot = Slot::PrivateEndpoints;
+            if let Some(prefix) = slot.subnet(space) {
+                let body = json!({
+                    // NSG rules (and route tables) apply to the private endpoints too.
+                    "private_endpoint_network_policies": "Enabled",
+                });
+                subnet(slot, prefix, body, context, sources, &mut out, &mut errors);
+                subnets.insert(slot.key(), json!(prefix.to_string()));
+            }
+        }
+        for (slot, plan) in integration_slots(context) {
+            let Some(prefix) = slot.subnet(space) else {
+                continue; // validate reported it
+            };
+            let (service, action) = if crate::functions::is_flex_consumption(&plan) {
+                (
+                    "Microsoft.App/environments",
+                    "Microsoft.Network/virtualNetworks/subnets/join/action",
+                )
+            } else {
+                (
+                    "Microsoft.Web/serverFarms",
+                    "Microsoft.Network/virtualNetworks/subnets/action",
+                )
+            };
+            let mut body = json!({
+                "delegation": [{
+                    "name": "function-app",
+                    "service_delegation": { "name": service, "actions": [action] },
+                }],
+            });
+            if !private_endpoints {
+                let endpoints: Vec<&str> =
+                    services.iter().map(|(s, _)| s.service_endpoint).collect();
+                body["service_endpoints"] = json!(endpoints);
+            }
+            subnet(slot, prefix, body, context, sources, &mut out, &mut errors);
+            subnets.insert(slot.key(), json!(prefix.to_string()));
+        }
+        let mut endpoints = Map::new();
+        if private_endpoints {
+            let mut zones: Vec<Service> = Vec::new();
+            for (service, targets) in &services {
+                zones.push(*service);
+                for target in targets {
+                    match private_endpoint(*service, target, context) {
+                        Ok((address, name, body)) => {
+                            endpoints.insert(
+                                address.name.clone(),
+                                json!({ "address": address.to_string(), "name": name, "subresource": service.subresource, "dns_zone": service.zone }),
+                            );
+                            out.block(address, body, &target.sources);
+                        }
+                        Err(d) => errors.push(d),
+                    }
+                }
+            }
+            for service in zones {
+                let zone = zone_address(service);
+                out.block(
+                    zone.clone(),
+                    json!({ "name": service.zone, "resource_group_name": context.resource_group_name() }),
+                    sources,
+                );
+                out.block(
+                    Address::resource("azurerm_private_dns_zone_virtual_network_link", service.key),
+                    json!({
+                        "name": network_name,
+                        "resource_group_name": context.resource_group_name(),
+                        "private_dns_zone_name": zone.attr("name"),
+                        "virtual_network_id": network.id(),
+                        "registration_enabled": false,
+                    }),
+                    sources,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        out.output(
+            "virtual_network_name",
+            network.attr("name"),
+            "Virtual network of the isolated backend",
+        );
+        let access = if private_endpoints {
+            "private-endpoints"
+        } else {
+            "service-endpoints"
+        };
+        out.manifest_entry(
+            "networks",
+            &merged.key,
+            json!({
+                "address": network.to_string(),
+                "name": network_name,
+                "address_space": space.to_string(),
+                "data_access": access,
+                "subnets": subnets,
+                "private_endpoints": endpoints,
+            }),
+        );
+        Ok(out)
+    }
+
+    fn codes(&self) -> &'static [&'static Code] {
+        NETWORK_CODES
+    }
+}
+
+/// A data service instance to reach privately, and the components that use it.
+struct Target {
+    /// Terraform name of its private endpoint.
+    endpoint: String,
+    /// Naming instance of its private endpoint.
+    instance: String,
+    resource_id: String,
+    sources: Vec<Source>,
+}
+
+/// The data services present, each with the instances to reach.
+fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
+    let target =
+        |endpoint: String, instance: String, resource_id: String, merged: &Merged| Target {
+            endpoint,
+            instance,
+            resource_id,
+            sources: merged.sources.clone(),
+        };
+    let cosmos: Vec<Target> = context
+        .all(kinds::COSMOS_ACCOUNT)
+        .map(|m| {
+            let account = crate::cosmos::account_ref(context, &m.key);
+            target(
+                format!("cosmos-{}", m.key),
+                format!("cosmos-{}", m.key),
+                account.id(),
+                m,
+            )
+        })
+        .collect();
+    let storage: Vec<Target> = context
+        .all(kinds::STORAGE)
+        .flat_map(|m| {
+            HOST_STORAGE_SUBRESOURCES.iter().map(move |sub| {
+                let account = crate::storage::account_address(&m.key);
+                target(
+                    format!("storage-{}-{sub}", m.key),
+                    format!("st-{}-{sub}", m.key),
+                    account.id(),
+                    m,
+                )
+            })
+        })
+        .collect();
+    let servicebus: Vec<Target> = context
+        .all(kinds::SERVICEBUS_NAMESPACE)
+        .map(|m| {
+            let namespace = crate::servicebus::namespace_address();
+            target(
+                format!("servicebus-{}", m.key),
+                format!("sbns-{}", m.key),
+                namespace.id(),
+                m,
+            )
+        })
+        .collect();
+    [
+        (COSMOS_SQL, cosmos),
+        (STORAGE_BLOB, storage),
+        (SERVICEBUS, servicebus),
+    ]
+    .into_iter()
+    .filter(|(_, targets)| !targets.is_empty())
+    .collect()
+}
+
+fn zone_address(service: Service) -> Address {
+    Address::resource("azurerm_private_dns_zone", service.key)
+}
+
+fn private_endpoint(
+    service: Service,
+    target: &Target,
+    context: &Context<'_>,
+) -> Result<(Address, String, Value), Diagnostic> {
+    let span = target.sources.first().map(|s| s.span).unwrap_or_default();
+    let name = context.name(ResourceKind::PrivateEndpoint, &target.instance, span)?;
+    let body = json!({
+        "name": name,
+        "location": context.location(),
+        "resource_group_name": context.resource_group_name(),
+        "subnet_id": subnet_address(Slot::PrivateEndpoints).id(),
+        "custom_network_interface_name": format!("{name}-nic"),
+        "private_service_connection": {
+            "name": name,
+            "private_connection_resource_id": target.resource_id,
+            "subresource_names": [service.subresource],
+            "is_manual_connection": false,
+        },
+        "private_dns_zone_group": {
+            "name": "default",
+            "private_dns_zone_ids": [zone_address(service).id()],
+        },
+    });
+    Ok((
+        Address::resource("azurerm_private_endpoint", &target.endpoint),
+        name,
+        body,
+    ))
+}
+
+/// A subnet (`extra` holds its role's settings), its NSG with the seed's rules, and the
+/// association of the two.
+fn subnet(
+    slot: Slot,
+    prefix: Ipv4Cidr,
+    extra: Value,
+    context: &Context<'_>,
+    sources: &[Source],
+    out: &mut Provisioned,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let span = sources.first().map(|s| s.span).unwrap_or_default();
+    let key = slot.key();
+    let names = (
+        context.name(ResourceKind::Subnet, &key, span),
+        context.name(ResourceKind::NetworkSecurityGroup, &key, span),
+    );
+    let (subnet_name, nsg_name) = match names {
+        (Ok(s), Ok(n)) => (s, n),
+        (s, n) => {
+            errors.extend(s.err().into_iter().chain(n.err()));
+            return;
+        }
+    };
+    let address = subnet_address(slot);
+    let mut body = json!({
+        "name": subnet_name,
+        "resource_group_name": context.resource_group_name(),
+        "virtual_network_name": network_address().attr("name"),
+        "address_prefixes": [prefix.to_string()],
+    });
+    if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
+        body.extend(extra);
+    }
+    out.block(address.clone(), body, sources);
+    let nsg = Address::resource("azurerm_network_security_group", &key);
+    out.block(
+        nsg.clone(),
+        json!({
+            "name": nsg_name,
+            "location": context.location(),
+            "resource_group_name": context.resource_group_name(),
+        }),
+        sources,
+    );
+    // The seed's rules: HTTPS inside the network, nothing from the internet.
+    let rules = [
+        (
+            "allow-vnet-https",
+            100,
+            "Allow",
+            "Tcp",
+            "443",
+            "VirtualNetwork",
+            "VirtualNetwork",
+        ),
+        ("deny-internet", 200, "Deny", "*", "*", "Internet", "*"),
+    ];
+    for (rule, priority, access, protocol, port, from, to) in rules {
+        out.block(
+            Address::resource("azurerm_network_security_rule", &format!("{key}-{rule}")),
+            json!({
+                "name": rule,
+                "resource_group_name": context.resource_group_name(),
+                "network_security_group_name": nsg.attr("name"),
+                "priority": priority,
+                "direction": "Inbound",
+                "access": access,
+                "protocol": protocol,
+                "source_port_range": "*",
+                "destination_port_range": port,
+                "source_address_prefix": from,
+                "destination_address_prefix": to,
+            }),
+            sources,
+        );
+    }
+    out.block(
+        Address::resource("azurerm_subnet_network_security_group_association", &key),
+        json!({ "subnet_id": address.id(), "network_security_group_id": nsg.id() }),
+        sources,
+    );
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        1 => "first".to_owned(),
+        2 => "second".to_owned(),
+        3 => "third".to_owned(),
+        4 => "fourth".to_owned(),
+        5 => "fifth".to_owned(),
+        6 => "sixth".to_owned(),
+        n => format!("{n}th"),
+    }
+}
+
+fn address_space_fits(space: &Spanned<Ipv4Cidr>, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let network = space.value;
+    if network.prefix() > MIN_ADDRESS_SPACE_PREFIX {
+        out.push(
+            Diagnostic::error(
+                &codes::NETWORK_TOO_SMALL,
+                format!("`{network}` holds {} addresses; baas needs at least a /{MIN_ADDRESS_SPACE_PREFIX} (256) to carve its /{SUBNET_PREFIX} subnets", network.size()),
+            )
+            .at(space.span)
+            .label("too small")
+            .help(format!("use a /{MIN_ADDRESS_SPACE_PREFIX} or larger, e.g. `{}`", Ipv4Cidr::from_octets(network.octets(), MIN_ADDRESS_SPACE_PREFIX))),
+        );
+        return;
+    }
+    let outside: Vec<String> = integration_slots(context)
+        .into_iter()
+        .filter(|(slot, _)| slot.subnet(network).is_none())
+        .map(|(slot, _)| match slot {
+            Slot::Functions(runtime) => format!(
+                "the `{}` function app's subnet is the {} /{SUBNET_PREFIX}",
+                runtime.as_str(),
+                ordinal(slot.index() + 1)
+            ),
+            Slot::PrivateEndpoints => "the private endpoints' subnet".to_owned(),
+        })
+        .collect();
+    if outside.is_empty() {
+        return;
+    }
+    let slots = network.size() / (1 << (32 - u32::from(SUBNET_PREFIX)));
+    out.push(
+        Diagnostic::error(
+            &codes::NETWORK_TOO_SMALL,
+            format!("`{network}` holds {slots} /{SUBNET_PREFIX} subnets, but {}", outside.join(" and ")),
+        )
+        .at(space.span)
+        .label("too small")
+        .help(format!(
+            "use a /23 or larger, e.g. `{}`: subnets sit at fixed positions (private endpoints, then node, python, dotnet-isolated, java, powershell apps)",
+            Ipv4Cidr::from_octets(network.octets(), 23.min(network.prefix()))
+        )),
+    );
+}
+
+/// A span that holds exactly the value (maybe quoted) was written; a default points at a
+/// whole block or the document.
+fn written(span: Span, value: &str) -> bool {
+    span.line > 0 && span.len() >= value.len() && span.len() <= value.len() + 2
+}
+
+const JOINING_PLANS: &str = "`FC1` (Flex Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3` or `P0v3`-`P3v3` (Dedicated)";
+
+fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mode = &context.backend.networking.mode;
+    for merged in context.all(kinds::FUNCTION_APP) {
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            continue;
+        };
+        let plan = &app.plan;
+        if crate::functions::can_join_vnet(&plan.value)
+            || !crate::functions::PLANS.contains(&plan.value.as_str())
+        {
+            continue; // an unknown plan has its own error
+        }
+        let message = format!(
+            "the `{}` function app runs on `{}` (Consumption), which cannot join a virtual network",
+            merged.key, plan.value
+        );
+        let diagnostic = if written(plan.span, &plan.value) {
+            Diagnostic::error(&codes::NETWORK_PLAN, message)
+                .at(plan.span)
+                .label("no VNet integration")
+                .related(mode.span, "isolated here")
+                .help(format!("use a plan that can: {JOINING_PLANS}"))
+        } else {
+            Diagnostic::error(&codes::NETWORK_PLAN, message)
+                .at(mode.span)
+                .label("needs VNet integration")
+                .help(format!(
+                    "`Y1` is the default plan: set `functions: {{plan: EP1}}` or another plan that can join a virtual network: {JOINING_PLANS}"
+                ))
+        };
+        out.push(diagnostic);
+    }
+}
+
+fn servicebus_is_premium(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(merged) = context.find(kinds::SERVICEBUS_NAMESPACE, SHARED_SERVICEBUS) else {
+        return;
+    };
+    let RequirementConfig::ServiceBusNamespace { sku } = &merged.config else {
+        return;
+    };
+    let effective = sku.as_ref().map_or(ServiceBusSku::Standard, |s| s.value);
+    if effective == ServiceBusSku::Premium {
+        return;
+    }
+    let networking = &context.backend.networking;
+    let how = if networking.private_endpoints.value {
+        "private endpoints"
+    } else {
+        "virtual network rules"
+    };
+    let message = format!(
+        "the Service Bus namespace is {}, but only Premium namespaces accept {how}",
+        effective.as_str()
+    );
+    let diagnostic = match sku {
+        Some(sku) => Diagnostic::error(&codes::NETWORK_SERVICEBUS_SKU, message)
+            .at(sku.span)
+            .label("not Premium")
+            .related(networking.mode.span, "isolated here")
+            .help("set `sku: Premium`: isolated mode closes the namespace to the internet"),
+        None => Diagnostic::error(&codes::NETWORK_SERVICEBUS_SKU, message)
+            .at(merged.span())
+            .label("uses the namespace (Standard by default)")
+            .related(networking.mode.span, "isolated here")
+            .help("add a component that raises the namespace to Premium, e.g. `bus: {type: service-bus, sku: Premium}`"),
+    };
+    out.push(diagnostic);
+}
+
+fn no_public_access_asked(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let backend = context.backend;
+    let mut asked: Vec<Span> = Vec::new();
+    let top = &backend.cosmos.public_network_access;
+    if top.value && top.span.line > 0 {
+        asked.push(top.span);
+    }
+    for component in backend.components.values() {
+        if let ComponentKind::CrudApi(api) = &component.kind {
+            let access = &api.cosmos.public_network_access;
+            if access.value && access.span.line > 0 && !asked.contains(&access.span) {
+                asked.push(access.span);
+            }
+        }
+    }
+    for span in asked {
+        out.push(
+            Diagnostic::error(
+                &codes::NETWORK_PUBLIC_ACCESS,
+                "`public_network_access: true` asks for a public Cosmos DB account in an isolated backend",
+            )
+            .at(span)
+            .label("public access")
+            .related(backend.networking.mode.span, "isolated here")
+            .help("remove it: isolated mode reaches Cosmos DB through the virtual network only"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn space(text: &str) -> Ipv4Cidr {
+        Ipv4Cidr::parse(text).unwrap_or_else(|e| panic!("{}", e.message))
+    }
+
+    #[test]
+    fn slots_sit_at_fixed_positions() {
+        let space = space("10.0.0.0/16");
+        assert_eq!(
+            Slot::PrivateEndpoints
+                .subnet(space)
+                .map(|s| s.to_string())
+                .as_deref(),
+            Some("10.0.0.0/26")
+        );
+        let apps: Vec<String> = Runtime::ALL
+            .iter()
+            .map(|r| {
+                Slot::Functions(*r)
+                    .subnet(space)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            apps,
+            [
+                "10.0.0.64/26",
+                "10.0.0.128/26",
+                "10.0.0.192/26",
+                "10.0.1.0/26",
+                "10.0.1.64/26"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_24_holds_private_endpoints_and_three_runtimes() {
+        let space = space("192.168.10.0/24");
+        assert!(Slot::PrivateEndpoints.subnet(space).is_some());
+        for runtime in [Runtime::Node, Runtime::Python, Runtime::DotnetIsolated] {
+            assert!(
+                Slot::Functions(runtime).subnet(space).is_some(),
+                "{runtime:?}"
+            );
+        }
+        for runtime in [Runtime::Java, Runtime::Powershell] {
+            assert!(
+                Slot::Functions(runtime).subnet(space).is_none(),
+                "{runtime:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn written_tells_values_from_defaults() {
+        let at = |start, end| Span {
+            start,
+            end,
+            line: 3,
+            column: 1,
+        };
+        assert!(written(at(10, 12), "Y1"));
+        assert!(written(at(10, 14), "Y1"), "quoted");
+        assert!(!written(at(0, 200), "Y1"), "the document");
+        assert!(!written(Span::default(), ""), "no line");
+    }
+}

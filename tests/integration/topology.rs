@@ -1,0 +1,264 @@
+//! Topologies (DESIGN §2, §8): which stacks exist, what each holds, the deploy order, remote
+//! state, and environment overlays.
+
+use crate::support::{resource, resource_names, Workspace};
+use serde_json::Value;
+
+const COMPONENTS: &str = "components:
+  users: {type: crud-api, entity: User, schema: {id: string}}
+";
+
+fn backend(extra: &str) -> String {
+    format!("name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n{extra}\n{COMPONENTS}")
+}
+
+fn read(workspace: &Workspace, path: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(workspace.join(path)).unwrap()).unwrap()
+}
+
+#[test]
+fn multi_region_has_a_stack_per_region_and_a_global_one_applied_last() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: multi-region, regions: [westeurope, eastus]}",
+    ));
+    workspace.synth_ok("out");
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    assert_eq!(
+        manifest["deploy_order"],
+        serde_json::json!(["westeurope", "eastus", "global"])
+    );
+    let west = read(&workspace, "out/westeurope/main.tf.json");
+    let east = read(&workspace, "out/eastus/main.tf.json");
+    let name = |stack: &Value| {
+        resource(stack, "azurerm_cosmosdb_account", "shared")["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        name(&west).contains("-weu-") && name(&east).contains("-eus-"),
+        "names carry the region"
+    );
+    assert_eq!(
+        resource(&west, "azurerm_cosmosdb_account", "shared")["location"],
+        "westeurope"
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    let profile = resource(&global, "azurerm_traffic_manager_profile", "node");
+    assert_eq!(profile["traffic_routing_method"], "Performance");
+    assert_eq!(profile["monitor_config"]["path"], "/health");
+    assert_eq!(
+        resource_names(&global, "azurerm_traffic_manager_external_endpoint"),
+        ["node-eastus", "node-westeurope"]
+    );
+    let endpoint = resource(
+        &global,
+        "azurerm_traffic_manager_external_endpoint",
+        "node-westeurope",
+    );
+    assert_eq!(
+        endpoint["target"],
+        "${data.azurerm_linux_function_app.node-westeurope.default_hostname}"
+    );
+    assert_eq!(
+        global["data"]["azurerm_linux_function_app"]["node-westeurope"]["resource_group_name"],
+        west["resource"]["azurerm_resource_group"]["main"]["name"]
+    );
+}
+
+#[test]
+fn blue_green_disables_the_inactive_color_instead_of_weight_zero() {
+    let workspace =
+        Workspace::with_backend(&backend("deployment: {strategy: blue-green, active: blue}"));
+    let synth = workspace.synth_ok("out");
+    assert!(
+        synth.stderr.contains("baas::deployment::stateful_colors"),
+        "{}",
+        synth.stderr
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    let blue = resource(
+        &global,
+        "azurerm_traffic_manager_external_endpoint",
+        "node-blue",
+    );
+    let green = resource(
+        &global,
+        "azurerm_traffic_manager_external_endpoint",
+        "node-green",
+    );
+    assert_eq!(
+        (blue["weight"].as_u64(), blue["enabled"].as_bool()),
+        (Some(1000), Some(true))
+    );
+    assert_eq!(
+        (green["weight"].as_u64(), green["enabled"].as_bool()),
+        (Some(1), Some(false))
+    );
+    assert_eq!(
+        resource(&global, "azurerm_traffic_manager_profile", "node")["traffic_routing_method"],
+        "Weighted"
+    );
+    let blue_stack = read(&workspace, "out/blue/main.tf.json");
+    let group = resource(&blue_stack, "azurerm_resource_group", "main");
+    assert!(group["name"].as_str().unwrap().contains("blue"));
+    assert_eq!(group["tags"]["color"], "blue");
+}
+
+#[test]
+fn blue_green_weights_shift_traffic_gradually() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: blue-green, active: green, weights: {blue: 10, green: 90}}",
+    ));
+    workspace.synth_ok("out");
+    let global = read(&workspace, "out/global/main.tf.json");
+    assert_eq!(
+        resource(
+            &global,
+            "azurerm_traffic_manager_external_endpoint",
+            "node-blue"
+        )["weight"],
+        10
+    );
+    assert_eq!(
+        resource(
+            &global,
+            "azurerm_traffic_manager_external_endpoint",
+            "node-green"
+        )["weight"],
+        90
+    );
+}
+
+#[test]
+fn disaster_recovery_replicates_one_account_and_the_secondary_reads_it() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: disaster-recovery, secondary: westus2, rto: 1h, rpo: 5m}",
+    ));
+    workspace.synth_ok("out");
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    assert_eq!(
+        manifest["deploy_order"],
+        serde_json::json!(["primary", "secondary", "global"])
+    );
+    let primary = read(&workspace, "out/primary/main.tf.json");
+    let account = resource(&primary, "azurerm_cosmosdb_account", "shared");
+    assert_eq!(account["geo_location"].as_array().unwrap().len(), 2);
+    assert_eq!(account["automatic_failover_enabled"], true);
+    assert!(
+        account.get("capabilities").is_none(),
+        "provisioned, not serverless"
+    );
+    assert_eq!(account["tags"]["rto"], "1h");
+    let secondary = read(&workspace, "out/secondary/main.tf.json");
+    assert!(
+        secondary["resource"]
+            .get("azurerm_cosmosdb_account")
+            .is_none(),
+        "no second account"
+    );
+    assert_eq!(
+        secondary["data"]["azurerm_cosmosdb_account"]["shared"]["name"],
+        account["name"]
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    assert_eq!(
+        resource(&global, "azurerm_traffic_manager_profile", "node")["traffic_routing_method"],
+        "Priority"
+    );
+    assert_eq!(
+        resource(
+            &global,
+            "azurerm_traffic_manager_external_endpoint",
+            "node-secondary"
+        )["priority"],
+        2
+    );
+}
+
+#[test]
+fn remote_state_gives_every_stack_its_own_key() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: multi-region, regions: [eastus, westus2]}\nstate: {resource_group: rg-tf, storage_account: sttf, container: tfstate}",
+    ));
+    workspace.synth_ok("out");
+    for stack in ["eastus", "westus2", "global"] {
+        let module = read(&workspace, &format!("out/{stack}/main.tf.json"));
+        let backend = &module["terraform"]["backend"]["azurerm"];
+        assert_eq!(backend["key"], format!("shop/prod/{stack}.tfstate"));
+        assert_eq!(backend["use_azuread_auth"], true);
+    }
+}
+
+const OVERLAID: &str = "name: shop
+environment: prod
+location: eastus
+monitoring: {retention_days: 90}
+environments:
+  dev:
+    environment: dev
+    monitoring: {retention_days: 7}
+    components: {reports: {enabled: false}}
+  test:
+    environment: test
+components:
+  users: {type: crud-api, entity: User}
+  reports:
+    type: function-app
+    runtime: python
+    functions: {weekly: {trigger: timer, schedule: \"0 0 6 * * Mon\"}}
+";
+
+#[test]
+fn an_environment_overlay_is_chosen_with_env_and_reported_at_its_own_lines() {
+    let workspace = Workspace::with_backend(OVERLAID);
+    let outcome = workspace.baas(&[
+        "validate",
+        "backend.yaml",
+        "--env",
+        "dev",
+        "--format",
+        "json",
+    ]);
+    outcome.expect_exit(1);
+    let diagnostics = outcome.json_diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["line"], 8, "the overlay's retention_days");
+    let test = workspace.baas(&["synth", "backend.yaml", "--env", "test", "-o", "out"]);
+    test.expect_exit(0);
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource(&stack, "azurerm_resource_group", "main")["tags"]["environment"],
+        "test"
+    );
+    assert!(stack["resource"]["azurerm_linux_function_app"]
+        .get("python")
+        .is_some());
+}
+
+#[test]
+fn an_overlay_can_disable_a_component() {
+    let workspace =
+        Workspace::with_backend(&OVERLAID.replace("retention_days: 7", "retention_days: 30"));
+    workspace
+        .baas(&["synth", "backend.yaml", "--env", "dev", "-o", "out"])
+        .expect_exit(0);
+    let stack = workspace.stack("out");
+    assert!(stack["resource"]["azurerm_linux_function_app"]
+        .get("python")
+        .is_none());
+}
+
+#[test]
+fn an_unknown_environment_lists_the_known_ones() {
+    let workspace = Workspace::with_backend(OVERLAID);
+    let outcome = workspace.baas(&["validate", "backend.yaml", "--env", "prod"]);
+    outcome
+        .expect_exit(1)
+        .expect_code("baas::environments::unknown");
+    assert!(
+        outcome.stderr.contains("`dev`, `test`"),
+        "{}",
+        outcome.stderr
+    );
+}
