@@ -22,19 +22,19 @@ set -euo pipefail
 # Each is listed with its reason in the README ("checkov").
 SKIPPED_CHECKS=(
   CKV_AZURE_100   # Cosmos customer-managed key: needs Key Vault and rotation; Microsoft-managed keys by design
-  CKV_AZURE_101   # Cosmos public network access stays on in public mode; `public_network_access: false` closes it
-  CKV_AZURE_99    # Cosmos IP/VNet filter: Y1 apps have no VNet integration or fixed outbound IPs
+  CKV_AZURE_101   # Cosmos public network access stays on in public mode; `public_network_access: false` closes it (isolated mode passes)
+  CKV_AZURE_99    # Cosmos IP/VNet filter: Y1 apps have no VNet integration or fixed outbound IPs (isolated mode passes)
   CKV_AZURE_221   # Function app public access: HTTP APIs are public; Y1 has no inbound private endpoints
   CKV_AZURE_225   # Plan zone redundancy: not supported on Consumption (Y1)
   CKV_AZURE_212   # Plan minimum workers > 1: Y1 scales on demand; a fixed minimum costs money elsewhere
   CKV_AZURE_206   # Storage GRS: host storage holds rebuildable runtime state, static sites rebuildable build output (and Front Door caches it); geo-redundancy doubles cost
-  CKV_AZURE_59    # Storage public access: Y1 host storage needs the public endpoint without VNet/private endpoints; Front Door Standard reaches a static site's web endpoint publicly (Private Link origins need Premium)
+  CKV_AZURE_59    # Storage public access: Y1 host storage needs the public endpoint without VNet/private endpoints (isolated mode closes it); Front Door Standard reaches a static site's web endpoint publicly (Private Link origins need Premium)
   CKV2_AZURE_1    # Storage customer-managed key: Microsoft-managed keys by design
-  CKV2_AZURE_33   # Storage private endpoint: none in public mode; Y1 cannot use one for host storage; Front Door Standard cannot use one for a static site
+  CKV2_AZURE_33   # Storage private endpoint: none in public mode (isolated mode adds one for host storage); Y1 cannot use one; Front Door Standard cannot use one for a static site
   CKV2_AZURE_21   # Blob storage insights requires storage_account_key; shared keys are disabled
   CKV_AZURE_199   # Service Bus double encryption needs Premium and a customer-managed key; Microsoft-managed keys by design
   CKV_AZURE_201   # Service Bus customer-managed key: Microsoft-managed keys by design
-  CKV_AZURE_204   # Service Bus public network access stays on in public mode (private endpoints need isolated mode + Premium)
+  CKV_AZURE_204   # Service Bus public network access stays on in public mode (isolated mode + Premium passes)
   CKV_AZURE_89    # Redis public access (custom-template example): public mode; the cache has keys off and Entra auth
   CKV_AZURE_33    # Queue logging exists only in deprecated queue_properties (removed in azurerm 5); no storage queues used (host or static site accounts)
 )

@@ -28,6 +28,9 @@ macro_rules! bad_fixtures {
 }
 
 bad_fixtures! {
+    tenancy_partition_key => ("tenancy-partition-key.yaml", ["baas::tenancy::invalid"]),
+    tenancy_duplicate_tenant => ("tenancy-duplicate-tenant.yaml", ["baas::tenancy::invalid"]),
+    tenancy_bad_id => ("tenancy-bad-id.yaml", ["baas::tenancy::invalid"]),
     deployment_unknown_strategy => ("deployment-unknown-strategy.yaml", ["baas::schema::invalid_value"]),
     deployment_foreign_setting => ("deployment-foreign-setting.yaml", ["baas::deployment::invalid"]),
     deployment_too_few_regions => ("deployment-too-few-regions.yaml", ["baas::deployment::invalid"]),
@@ -110,7 +113,6 @@ bad_fixtures! {
     static_site_storage_limit => ("static-site-storage-limit.yaml", ["baas::limits::exceeded"]),
     static_site_unknown_key => ("static-site-unknown-key.yaml", ["baas::schema::unknown_key"]),
     static_site_wrong_types => ("static-site-wrong-types.yaml", ["baas::schema::type", "baas::schema::type"]),
-    not_supported_tenancy => ("not-supported-tenancy.yaml", ["baas::schema::not_supported_yet"]),
     partition_key_not_in_schema => ("partition-key-not-in-schema.yaml", ["baas::model::partition_key"]),
     region_display_name => ("region-display-name.yaml", ["baas::model::location"]),
     retention_out_of_range => ("retention-out-of-range.yaml", ["baas::schema::invalid_value"]),

@@ -54,9 +54,11 @@ fn inputs() -> Vec<Input> {
         });
     }
     let examples = repo_root().join("examples");
+    // Examples with a backend.yaml (`examples/custom-provider` is a Rust program).
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&examples)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|dir| dir.join("backend.yaml").is_file())
         .collect();
     dirs.sort();
     for dir in dirs {

@@ -262,3 +262,54 @@ fn an_unknown_environment_lists_the_known_ones() {
         outcome.stderr
     );
 }
+
+#[test]
+fn database_isolation_gives_each_tenant_its_own_database_and_settings() {
+    let workspace = Workspace::with_backend(&backend(
+        "tenancy: {isolation: database, tenants: [{id: acme}, {id: globex}]}",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource_names(&stack, "azurerm_cosmosdb_sql_database"),
+        ["shop-acme", "shop-globex"]
+    );
+    assert_eq!(
+        resource_names(&stack, "azurerm_cosmosdb_sql_role_assignment"),
+        ["node-shop-acme-users", "node-shop-globex-users"]
+    );
+    let settings = &resource(&stack, "azurerm_linux_function_app", "node")["app_settings"];
+    assert_eq!(settings["USERS_ACME_DATABASE"], "shop-acme");
+}
+
+#[test]
+fn account_isolation_composes_with_multi_region() {
+    let workspace = Workspace::with_backend(&backend(
+        "tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\ndeployment: {strategy: multi-region, regions: [eastus, westus2]}",
+    ));
+    workspace.synth_ok("out");
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    assert_eq!(
+        manifest["deploy_order"],
+        serde_json::json!([
+            "tenant-acme-eastus",
+            "tenant-acme-westus2",
+            "tenant-globex-eastus",
+            "tenant-globex-westus2",
+            "global"
+        ])
+    );
+    assert_eq!(
+        manifest["stacks"]["tenant-globex-westus2"]["tenant"],
+        "globex"
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    assert_eq!(
+        resource_names(&global, "azurerm_traffic_manager_profile"),
+        ["node-acme", "node-globex"]
+    );
+    let acme = read(&workspace, "out/tenant-acme-eastus/main.tf.json");
+    let group = resource(&acme, "azurerm_resource_group", "main");
+    assert!(group["name"].as_str().unwrap().contains("acme"));
+    assert_eq!(group["tags"]["tenant"], "acme");
+}

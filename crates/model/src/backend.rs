@@ -23,6 +23,8 @@ pub struct Backend {
     pub deployment: Deployment,
     /// Remote state for every stack.
     pub state: Option<State>,
+    /// Multi-tenant isolation.
+    pub tenancy: Option<Tenancy>,
     /// Template providers for custom requirement types, by type.
     pub providers: BTreeMap<String, TemplateProviderSpec>,
     /// Enabled components in document order (a disabled one is dropped here).
@@ -598,4 +600,42 @@ pub struct State {
     pub storage_account: Spanned<String>,
     pub container: Spanned<String>,
     pub key: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Isolation {
+    /// One container per entity partitioned by `/tenantId`.
+    Partition,
+    /// One Cosmos database per tenant.
+    Database,
+    /// A full backend per tenant, as its own stack.
+    Account,
+}
+
+impl Isolation {
+    pub const NAMES: &'static [&'static str] = &["partition", "database", "account"];
+    pub const ALL: [Isolation; 3] = [
+        Isolation::Partition,
+        Isolation::Database,
+        Isolation::Account,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tenancy {
+    pub isolation: Spanned<Isolation>,
+    pub tenants: Vec<Tenant>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    /// Goes into names, addresses and tags: `[a-z][a-z0-9]{0,9}`.
+    pub id: Spanned<String>,
+    pub name: String,
+    pub tier: Option<String>,
 }

@@ -60,4 +60,6 @@ codes! {
         "`state` needs `resource_group`, `storage_account` (3-24 lowercase letters and digits) and `container`; `key` is a template using `{{name}}`, `{{env}}` and `{{stack}}`, and must contain `{{stack}}` so that every stack gets its own state.";
     ENVIRONMENT_OVERLAY = "baas::environments::unknown", "an unknown or malformed environment overlay",
         "`--env NAME` applies `environments.NAME` over the document (mappings merge key by key, other values replace). The name must be one of the keys under `environments`, and each overlay must be a mapping. Diagnostics caused by an overlay point at the overlay's lines.";
+    TENANCY = "baas::tenancy::invalid", "invalid multi-tenant settings",
+        "`tenancy.isolation` is `partition` (one container per entity, partitioned by `/tenantId`: every CRUD API must use that partition key), `database` (one Cosmos database per tenant) or `account` (a full backend per tenant, as its own stack `tenant-<id>`). `tenants` lists unique ids of 1-10 lowercase letters and digits, with optional `name` and `tier`.";
 }

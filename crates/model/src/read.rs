@@ -40,9 +40,9 @@ pub const TOP_LEVEL: &[&str] = &[
     "providers",
     "deployment",
     "state",
+    "tenancy",
 ];
-const TOP_LEVEL_NOT_YET: &[NotYet<'_>] =
-    &[("tenancy", "multi-tenant isolation is planned (issue #4)")];
+const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
     "function-app",
@@ -90,6 +90,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let state = top
         .get("state")
         .and_then(|n| crate::read_deployment::state(n, sink));
+    let tenancy = top
+        .get("tenancy")
+        .and_then(|n| crate::read_deployment::tenancy(n, sink));
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -114,7 +117,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
             .help("add a component, e.g. `users: {type: crud-api, entity: User}`"),
         );
     }
-    Some(Backend {
+    let backend = Backend {
         name: name.unwrap_or_else(|| Spanned::new("app".to_owned(), root.span)),
         environment: environment.unwrap_or_else(|| Spanned::new("env".to_owned(), root.span)),
         location: location.unwrap_or_else(|| Spanned::new(&regions::all()[0], root.span)),
@@ -127,9 +130,12 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         networking,
         deployment,
         state,
+        tenancy,
         providers,
         components,
-    })
+    };
+    crate::read_deployment::check_tenant_partitions(&backend, sink);
+    Some(backend)
 }
 
 fn has_component_errors(sink: &Sink) -> bool {

@@ -1,7 +1,10 @@
 //! `deployment` (the topology: single, multi-region, blue-green, disaster-recovery) and
 //! `state` (remote state for every stack).
 
-use crate::backend::{Color, Deployment, HealthProbe, ProbeProtocol, Routing, State, Strategy};
+use crate::backend::{
+    Backend, Color, ComponentKind, Deployment, HealthProbe, Isolation, ProbeProtocol, Routing,
+    State, Strategy, Tenancy, Tenant,
+};
 use crate::codes;
 use crate::decode::{self, backticked, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
@@ -425,4 +428,108 @@ pub fn state_key(template: &str, name: &str, env: &str, stack: &str) -> String {
         }
     }
     out
+}
+
+pub const TENANCY_KEYS: &[&str] = &["isolation", "tenants"];
+pub const TENANT_KEYS: &[&str] = &["id", "name", "tier"];
+/// The partition key every tenant-scoped container needs under `isolation: partition`.
+pub const TENANT_PARTITION_KEY: &str = "/tenantId";
+
+pub fn tenancy(node: &Node, sink: &mut Sink) -> Option<Tenancy> {
+    let map = MapReader::new(node, "`tenancy`", TENANCY_KEYS, &[], sink)?;
+    let isolation = map
+        .require("isolation", "`tenancy`", sink)
+        .and_then(|n| decode::one_of(n, "isolation", Isolation::NAMES, sink))
+        .map(|i| Spanned::new(Isolation::ALL[i.value], i.span));
+    let list = map.require("tenants", "`tenancy`", sink)?;
+    let items = decode::list(list, "`tenants`", sink)?;
+    let mut tenants: Vec<Tenant> = Vec::new();
+    for item in items {
+        let Some(tenant) = tenant(item, sink) else {
+            continue;
+        };
+        if let Some(first) = tenants.iter().find(|t| t.id.value == tenant.id.value) {
+            sink.push(
+                Diagnostic::error(
+                    &codes::TENANCY,
+                    format!("tenant `{}` is listed twice", tenant.id.value),
+                )
+                .at(tenant.id.span)
+                .related(first.id.span, "first listed here")
+                .help("tenant ids are unique"),
+            );
+            continue;
+        }
+        tenants.push(tenant);
+    }
+    if items.is_empty() {
+        sink.push(
+            Diagnostic::error(&codes::TENANCY, "`tenants` is empty")
+                .at(list.span)
+                .help("list at least one tenant: `{id: acme, name: Acme Corp}`"),
+        );
+        return None;
+    }
+    Some(Tenancy {
+        isolation: isolation?,
+        tenants,
+        span: node.span,
+    })
+}
+
+fn tenant(node: &Node, sink: &mut Sink) -> Option<Tenant> {
+    let map = MapReader::new(node, "a tenant", TENANT_KEYS, &[], sink)?;
+    let id = map
+        .require("id", "a tenant", sink)
+        .and_then(|n| decode::string(n, "`id`", sink))?;
+    let ok = id.len() <= 10
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !ok {
+        sink.push(
+            Diagnostic::error(&codes::TENANCY, format!("tenant id `{}` does not match `[a-z][a-z0-9]{{0,9}}`", id.value))
+                .at(id.span)
+                .help("tenant ids go into resource names and tags: 1-10 lowercase letters and digits, starting with a letter"),
+        );
+        return None;
+    }
+    let name = map
+        .get("name")
+        .and_then(|n| decode::string(n, "`name`", sink))
+        .map_or_else(|| id.value.clone(), |n| n.value);
+    let tier = map
+        .get("tier")
+        .and_then(|n| decode::string(n, "`tier`", sink))
+        .map(|t| t.value);
+    Some(Tenant { id, name, tier })
+}
+
+/// `isolation: partition`: every CRUD container is shared by all tenants, so each must be
+/// partitioned by the tenant id.
+pub fn check_tenant_partitions(backend: &Backend, sink: &mut Sink) {
+    let Some(tenancy) = &backend.tenancy else {
+        return;
+    };
+    if tenancy.isolation.value != Isolation::Partition {
+        return;
+    }
+    for component in backend.components.values() {
+        let ComponentKind::CrudApi(api) = &component.kind else {
+            continue;
+        };
+        if api.partition_key.value == TENANT_PARTITION_KEY {
+            continue;
+        }
+        sink.push(
+            Diagnostic::error(
+                &codes::TENANCY,
+                format!("`{}` is partitioned by `{}`, but partition isolation needs `{TENANT_PARTITION_KEY}`", component.key, api.partition_key.value),
+            )
+            .at(api.partition_key.span)
+            .label("not the tenant id")
+            .help(format!("set `partition_key: {TENANT_PARTITION_KEY}` (and add `tenantId: string` to `schema`), or use `isolation: database`")),
+        );
+    }
 }

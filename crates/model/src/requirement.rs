@@ -263,6 +263,28 @@ fn host_storage(app: &str, source: &Source, requirements: &mut Vec<Requirement>)
     );
 }
 
+/// The databases a CRUD API's data lives in, with the name its app settings use: one per
+/// tenant under `isolation: database`, else the API's own.
+fn tenant_databases(
+    backend: &Backend,
+    component: &Component,
+    api: &CrudApi,
+) -> Vec<(String, String)> {
+    match &backend.tenancy {
+        Some(tenancy) if tenancy.isolation.value == Isolation::Database => tenancy
+            .tenants
+            .iter()
+            .map(|t| {
+                (
+                    format!("{}-{}", api.database.value, t.id.value),
+                    format!("{}-{}", component.key, t.id.value),
+                )
+            })
+            .collect(),
+        _ => vec![(api.database.value.clone(), component.key.clone())],
+    }
+}
+
 fn crud_api(
     backend: &Backend,
     component: &Component,
@@ -271,7 +293,6 @@ fn crud_api(
     out: &mut Vec<Requirement>,
 ) {
     let account = SHARED_COSMOS_ACCOUNT.to_owned();
-    let database = api.database.value.clone();
     let container = api.container.value.clone();
     let app = api.runtime.as_str().to_owned();
     push(
@@ -285,39 +306,54 @@ fn crud_api(
             public_network_access: api.cosmos.public_network_access.clone(),
         }),
     );
-    push(
-        out,
-        kinds::COSMOS_DATABASE,
-        database.clone(),
-        source,
-        RequirementConfig::CosmosDatabase {
+    let mut bindings = Vec::new();
+    for (database, binding_name) in tenant_databases(backend, component, api) {
+        push(
+            out,
+            kinds::COSMOS_DATABASE,
+            database.clone(),
+            source,
+            RequirementConfig::CosmosDatabase {
+                account: account.clone(),
+                name: database.clone(),
+            },
+        );
+        push(
+            out,
+            kinds::COSMOS_CONTAINER,
+            format!("{database}/{container}"),
+            source,
+            RequirementConfig::CosmosContainer(ContainerRequirement {
+                account: account.clone(),
+                database: database.clone(),
+                name: container.clone(),
+                partition_key: api.partition_key.clone(),
+            }),
+        );
+        push(
+            out,
+            kinds::COSMOS_DATA_ACCESS,
+            format!("{app}/{database}/{container}"),
+            source,
+            RequirementConfig::CosmosDataAccess(DataAccessRequirement {
+                app: app.clone(),
+                account: account.clone(),
+                database: database.clone(),
+                container: container.clone(),
+            }),
+        );
+        bindings.push(CosmosBinding {
+            component: binding_name,
             account: account.clone(),
-            name: database.clone(),
-        },
-    );
-    push(
-        out,
-        kinds::COSMOS_CONTAINER,
-        format!("{database}/{container}"),
-        source,
-        RequirementConfig::CosmosContainer(ContainerRequirement {
-            account: account.clone(),
-            database: database.clone(),
-            name: container.clone(),
-            partition_key: api.partition_key.clone(),
-        }),
-    );
+            database,
+            container: container.clone(),
+        });
+    }
     let functions = api
         .operations
         .iter()
         .map(|op| crud_function(component, api, *op))
         .collect();
-    let binding = CosmosBinding {
-        component: component.key.clone(),
-        account: account.clone(),
-        database: database.clone(),
-        container: container.clone(),
-    };
     push(
         out,
         kinds::FUNCTION_APP,
@@ -328,19 +364,7 @@ fn crud_api(
             version: api.version.clone(),
             plan: backend.functions.plan.clone(),
             functions,
-            cosmos_bindings: vec![binding],
-        }),
-    );
-    push(
-        out,
-        kinds::COSMOS_DATA_ACCESS,
-        format!("{app}/{database}/{container}"),
-        source,
-        RequirementConfig::CosmosDataAccess(DataAccessRequirement {
-            app: app.clone(),
-            account,
-            database,
-            container,
+            cosmos_bindings: bindings,
         }),
     );
     host_storage(&app, source, out);

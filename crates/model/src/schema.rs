@@ -104,6 +104,21 @@ fn top_level_properties() -> Value {
             ("container", json!({ "type": "string" })),
             ("key", json!({ "type": "string", "default": read_deployment::DEFAULT_STATE_KEY, "description": "Template with {{name}}, {{env}} and {{stack}} (required)." })),
         ], read_deployment::STATE_KEYS),
+        "tenancy": {
+            "description": "Multi-tenant isolation; composes with every deployment strategy.",
+            "type": "object", "additionalProperties": false, "required": ["isolation", "tenants"],
+            "properties": {
+                "isolation": { "enum": strings(Isolation::NAMES), "description": "partition: containers partitioned by /tenantId; database: a Cosmos database per tenant; account: a full backend per tenant (stacks tenant-<id>)." },
+                "tenants": { "type": "array", "minItems": 1, "items": {
+                    "type": "object", "additionalProperties": false, "required": ["id"],
+                    "properties": {
+                        "id": { "type": "string", "pattern": "^[a-z][a-z0-9]{0,9}$" },
+                        "name": { "type": "string" },
+                        "tier": { "type": "string", "examples": ["standard", "enterprise"] },
+                    },
+                } },
+            },
+        },
         "environments": {
             "description": "Overlays chosen with `--env NAME`, deep-merged over the document.",
             "type": "object",
@@ -346,6 +361,12 @@ mod tests {
             ),
             ("custom", &definitions["custom"], read_custom::KEYS),
             ("state", &top["state"], read_deployment::STATE_KEYS),
+            ("tenancy", &top["tenancy"], read_deployment::TENANCY_KEYS),
+            (
+                "a tenant",
+                &top["tenancy"]["properties"]["tenants"]["items"],
+                read_deployment::TENANT_KEYS,
+            ),
             (
                 "health_probe",
                 &top["deployment"]["properties"]["health_probe"],

@@ -133,6 +133,8 @@ pub struct StackInfo {
     pub role: StackRole,
     pub region: &'static baas_model::regions::Region,
     pub color: Option<baas_model::Color>,
+    /// Under `isolation: account`, the tenant whose backend this stack is.
+    pub tenant: Option<String>,
 }
 
 impl<'a> Context<'a> {
@@ -147,6 +149,7 @@ impl<'a> Context<'a> {
             role: StackRole::Main,
             region: backend.location.value,
             color: None,
+            tenant: None,
         };
         Context {
             backend,
@@ -194,20 +197,18 @@ impl Context<'_> {
         let region = self.stack.region;
         // Names carry the stack's region (through the template) and color or role (through
         // the instance), so stacks never collide.
-        let qualifier = match (self.stack.color, self.stack.role) {
+        let role = match (self.stack.color, self.stack.role) {
             (Some(color), _) => Some(color.as_str()),
             (None, StackRole::Global) => Some("global"),
             _ => None,
         };
-        let qualified;
-        let instance = match qualifier {
-            Some(q) if instance.is_empty() => q,
-            Some(q) => {
-                qualified = format!("{instance}-{q}");
-                qualified.as_str()
-            }
-            None => instance,
-        };
+        let qualified: Vec<&str> = [Some(instance), self.stack.tenant.as_deref(), role]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect();
+        let qualified = qualified.join("-");
+        let instance = qualified.as_str();
         let parts = NameParts {
             app: &self.backend.name.value,
             env: &self.backend.environment.value,

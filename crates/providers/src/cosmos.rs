@@ -237,10 +237,11 @@ pub fn account_ref(context: &Context<'_>, key: &str) -> Address {
 /// The primary stack of a DR deployment, for names the secondary reads.
 fn primary_stack(context: &Context<'_>) -> StackInfo {
     StackInfo {
-        name: "primary".to_owned(),
+        name: context.stack.name.replace("secondary", "primary"),
         role: StackRole::Primary,
         region: context.backend.location.value,
         color: None,
+        tenant: context.stack.tenant.clone(),
     }
 }
 

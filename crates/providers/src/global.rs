@@ -118,14 +118,43 @@ pub fn provision(
     context: &Context<'_>,
     regional: &[StackInfo],
 ) -> Result<Provisioned, Vec<Diagnostic>> {
-    let strategy = &context.backend.deployment.strategy;
-    let Some((routing, probe)) = routing_and_probe(strategy) else {
-        return Ok(Provisioned::default());
-    };
-    let span = context.backend.deployment.span;
     let mut out = Provisioned::default();
     let mut errors = Vec::new();
+    // Under `isolation: account` each tenant's stacks get their own profiles.
+    let mut tenants: Vec<Option<&str>> = regional.iter().map(|s| s.tenant.as_deref()).collect();
+    tenants.dedup();
+    for tenant in tenants {
+        let stacks: Vec<StackInfo> = regional
+            .iter()
+            .filter(|s| s.tenant.as_deref() == tenant)
+            .cloned()
+            .collect();
+        provision_profiles(context, &stacks, tenant, &mut out, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn provision_profiles(
+    context: &Context<'_>,
+    regional: &[StackInfo],
+    tenant: Option<&str>,
+    out: &mut Provisioned,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let strategy = &context.backend.deployment.strategy;
+    let Some((routing, probe)) = routing_and_probe(strategy) else {
+        return;
+    };
+    let span = context.backend.deployment.span;
     for merged in context.all(kinds::FUNCTION_APP) {
+        let profile_key = match tenant {
+            Some(tenant) => format!("{}-{tenant}", merged.key),
+            None => merged.key.clone(),
+        };
         let RequirementConfig::FunctionApp(app) = &merged.config else {
             continue;
         };
@@ -142,14 +171,14 @@ pub fn provision(
             );
             continue;
         }
-        let name = match context.name(ResourceKind::TrafficManagerProfile, &merged.key, span) {
+        let name = match context.name(ResourceKind::TrafficManagerProfile, &profile_key, span) {
             Ok(name) => name,
             Err(error) => {
                 errors.push(error);
                 continue;
             }
         };
-        let profile = Address::resource("azurerm_traffic_manager_profile", &merged.key);
+        let profile = Address::resource("azurerm_traffic_manager_profile", &profile_key);
         out.block(
             profile.clone(),
             json!({
@@ -216,15 +245,10 @@ pub fn provision(
             );
         }
         out.output(
-            &format!("traffic_manager_{}_fqdn", merged.key),
+            &format!("traffic_manager_{profile_key}_fqdn"),
             profile.attr("fqdn"),
             "Traffic Manager host name of the app",
         );
-        out.manifest_entry("traffic_managers", &merged.key, json!({ "address": profile.to_string(), "name": name, "routing": routing.as_str(), "endpoints": Value::Array(endpoints) }));
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+        out.manifest_entry("traffic_managers", &profile_key, json!({ "address": profile.to_string(), "name": name, "routing": routing.as_str(), "endpoints": Value::Array(endpoints) }));
     }
 }

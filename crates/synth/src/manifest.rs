@@ -37,6 +37,9 @@ pub fn build(
         if let Some(color) = info.color {
             entry["color"] = json!(color.as_str());
         }
+        if let Some(tenant) = &info.tenant {
+            entry["tenant"] = json!(tenant);
+        }
         if !built.reads.is_empty() {
             entry["reads"] = json!(built.reads);
         }
@@ -52,6 +55,15 @@ pub fn build(
         "stacks": described,
         "deploy_order": order,
     });
+    if let Some(tenancy) = &backend.tenancy {
+        let tenants: Vec<serde_json::Value> = tenancy
+            .tenants
+            .iter()
+            .map(|t| json!({ "id": t.id.value, "name": t.name, "tier": t.tier }))
+            .collect();
+        manifest["tenancy"] =
+            json!({ "isolation": tenancy.isolation.value.as_str(), "tenants": tenants });
+    }
     for (section, entries) in sections {
         manifest[section] = Value::Object(entries);
     }

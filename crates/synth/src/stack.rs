@@ -171,6 +171,12 @@ fn common_tags(context: &Context<'_>) -> Map<String, Value> {
     if let Some(color) = context.stack.color {
         tags.insert("color".into(), color.as_str().into());
     }
+    if let Some(tenancy) = &context.backend.tenancy {
+        tags.insert("tenancy".into(), tenancy.isolation.value.as_str().into());
+    }
+    if let Some(tenant) = &context.stack.tenant {
+        tags.insert("tenant".into(), tenant.clone().into());
+    }
     if let Strategy::DisasterRecovery { rto, rpo, .. } = &context.backend.deployment.strategy {
         for (key, value) in [("rto", rto), ("rpo", rpo)] {
             if let Some(value) = value {

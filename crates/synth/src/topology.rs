@@ -30,12 +30,40 @@ pub struct Built {
 
 /// The stacks that hold the backend itself (everything but `global`), primary first.
 pub fn regional_stacks(context: &Context<'_>) -> Vec<StackInfo> {
+    let stacks = strategy_stacks(context);
+    // `isolation: account`: the whole backend once per tenant, as its own stacks.
+    match &context.backend.tenancy {
+        Some(tenancy) if tenancy.isolation.value == baas_model::Isolation::Account => tenancy
+            .tenants
+            .iter()
+            .flat_map(|tenant| {
+                stacks.iter().map(move |stack| {
+                    let id = &tenant.id.value;
+                    let name = if stack.role == StackRole::Main {
+                        format!("tenant-{id}")
+                    } else {
+                        format!("tenant-{id}-{}", stack.name)
+                    };
+                    StackInfo {
+                        name,
+                        tenant: Some(id.clone()),
+                        ..stack.clone()
+                    }
+                })
+            })
+            .collect(),
+        _ => stacks,
+    }
+}
+
+fn strategy_stacks(context: &Context<'_>) -> Vec<StackInfo> {
     let primary = context.backend.location.value;
     let info = |name: &str, role, region, color| StackInfo {
         name: name.to_owned(),
         role,
         region,
         color,
+        tenant: None,
     };
     match &context.backend.deployment.strategy {
         Strategy::Single => vec![info("main", StackRole::Main, primary, None)],
@@ -79,7 +107,7 @@ pub fn build(
                 .collect();
         }
         let reads = if info.role == StackRole::Secondary {
-            vec!["primary".to_owned()]
+            vec![info.name.replace("secondary", "primary")]
         } else {
             Vec::new()
         };
@@ -96,6 +124,7 @@ pub fn build(
             role: StackRole::Global,
             region: context.backend.location.value,
             color: None,
+            tenant: None,
         };
         let global_context = context.with_stack(info.clone());
         let provisioned = match global::provision(&global_context, &regional) {
