@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of `baas synth` on generated backends (see BENCHMARKS.md).
+#
+#   bench/run.sh                      # 10, 100, 1,000 and 5,000 CRUD APIs; 1 and 3 regions
+#   SIZES="100 1000" RUNS=50 bench/run.sh
+#
+# Builds the release binary, generates each backend with bench/gen.rs, checks that
+# `baas validate` accepts it, then measures `baas synth FILE -o DIR` as a whole process: wall
+# time with hyperfine (or a loop taking the median when hyperfine is missing) and peak memory
+# (maximum resident set size) with /usr/bin/time. Prints a Markdown table on stdout.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"10 100 1000 5000"}
+REGIONS=${REGIONS:-"1 3"}
+RUNS=${RUNS:-30}
+WARMUP=${WARMUP:-3}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+log() { echo "$@" >&2; }
+
+log "building the release binary and the generator"
+cargo build --release --quiet --bin baas
+baas="${CARGO_TARGET_DIR:-target}/release/baas"
+rustc --edition 2021 -O -o "$work/gen" bench/gen.rs
+
+if [[ ! -x /usr/bin/time ]]; then
+  log "error: /usr/bin/time is missing (apt-get install -y time)"
+  exit 2
+fi
+if command -v hyperfine >/dev/null; then
+  timer="hyperfine $(hyperfine --version | cut -d' ' -f2), $RUNS runs after $WARMUP warm-up runs"
+else
+  timer="a loop of $RUNS runs (hyperfine not found: apt-get install -y hyperfine)"
+fi
+
+# Prints "median mean stddev min user system" in milliseconds for one command.
+measure_time() {
+  local out=$1
+  shift
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none -N --warmup "$WARMUP" --runs "$RUNS" \
+      --export-json "$work/time.json" "$*" >/dev/null
+    local field value values=()
+    for field in median mean stddev min user system; do
+      value=$(grep -m1 "\"$field\":" "$work/time.json" | sed 's/.*: *\([0-9.e+-]*\).*/\1/')
+      values+=("$(awk -v s="$value" 'BEGIN { printf "%.1f", s * 1000 }')")
+    done
+    echo "${values[*]}"
+  else
+    local i start end
+    for ((i = 0; i < WARMUP; i++)); do "$@" >/dev/null 2>&1; done
+    for ((i = 0; i < RUNS; i++)); do
+      start=$(date +%s%N)
+      "$@" >/dev/null 2>&1
+      end=$(date +%s%N)
+      echo $(((end - start) / 1000))
+    done | sort -n | awk '
+      { t[NR] = $1 / 1000; sum += t[NR]; sq += t[NR] * t[NR] }
+      END {
+        median = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+        mean = sum / NR; sd = sqrt(sq / NR - mean * mean)
+        printf "%.1f %.1f %.1f %.1f - -\n", median, mean, sd, t[1]
+      }'
+  fi
+  rm -rf "$out"
+}
+
+# Prints the median peak resident set size in MB over three runs.
+measure_rss() {
+  local out=$1
+  shift
+  local i
+  for i in 1 2 3; do
+    /usr/bin/time -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1
+    cat "$work/rss"
+  done | sort -n | sed -n 2p | awk '{ printf "%.1f", $1 / 1024 }'
+  rm -rf "$out"
+}
+
+# 12345 -> 12,345
+group() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+
+echo "### \`baas synth\`, whole process"
+echo
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),"
+echo "load average at start $(cut -d' ' -f1-3 /proc/loadavg). Timing: $timer."
+echo
+echo "| CRUD APIs | regions | backend.yaml | resources | output | wall median (ms) | wall mean ± σ (ms) | wall min (ms) | user + sys (ms) | peak RSS (MB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+pending=""
+for regions in $REGIONS; do
+  for n in $SIZES; do
+    file="$work/backend-$n-$regions.yaml"
+    out="$work/out-$n-$regions"
+    "$work/gen" "$n" "$regions" >"$file"
+    if ! "$baas" validate "$file" >"$work/validate.log" 2>&1; then
+      if [[ $regions -gt 1 ]] && grep -q "not_supported_yet" "$work/validate.log"; then
+        pending="${pending:+$pending; }$(group "$n") × $regions"
+        continue
+      fi
+      log "error: baas validate rejects the generated backend ($n APIs, $regions regions):"
+      cat "$work/validate.log" >&2
+      exit 1
+    fi
+    log "measuring $n APIs, $regions region(s)"
+    "$baas" synth "$file" -o "$out" >/dev/null 2>&1
+    resources=$(grep -o '"resources": [0-9]*' "$out/baas.manifest.json" |
+      awk '{ s += $2 } END { print s }')
+    output=$(du -sk "$out" | awk '{ printf "%.1f MB", $1 / 1024 }')
+    rm -rf "$out"
+    read -r median mean sd min user system < <(measure_time "$out" "$baas" synth "$file" -o "$out")
+    rss=$(measure_rss "$out" "$baas" synth "$file" -o "$out")
+    cpu=$([[ $user == - ]] && echo - || awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
+    size="$(group "$(du -k "$file" | cut -f1)") KB"
+    echo "| $(group "$n") | $regions | $size | $(group "$resources") | $output | $median | $mean ± $sd | $min | $cpu | $rss |"
+  done
+done
+if [[ -n $pending ]]; then
+  echo
+  echo "Pending: $pending (CRUD APIs × regions). \`baas validate\`"
+  echo "refuses \`deployment: {strategy: multi-region, ...}\` (not supported yet, issue #4); these"
+  echo "rows are measured as soon as it accepts them."
+fi
