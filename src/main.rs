@@ -158,7 +158,14 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
     let source = match read_source(file) {
         Err(code) => return code,
         Ok(Err((source, diagnostic))) => {
-            render::print(&source, &[diagnostic], format);
+            if format == Format::Sarif {
+                println!(
+                    "{}",
+                    render::sarif(&source, &[diagnostic], &baas_synth::all_codes(registry))
+                );
+            } else {
+                render::print(&source, &[diagnostic], format);
+            }
             return DEFINITION_ERRORS;
         }
         Ok(Ok(source)) => source,
@@ -358,6 +365,10 @@ impl FileTemplates {
 }
 
 impl baas_synth::TemplateLoader for FileTemplates {
+    fn display_name(&self, path: &str) -> String {
+        self.base.join(path).display().to_string()
+    }
+
     fn load(&self, path: &str) -> Result<String, String> {
         let full = self.base.join(path);
         let bytes = std::fs::read(&full).map_err(|e| format!("`{}`: {e}", full.display()))?;

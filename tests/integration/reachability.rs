@@ -3,29 +3,94 @@
 //!
 //! The documented codes are the `## `baas::...`` headings of `baas explain --all`. The
 //! emitted codes come from `baas validate --format json` over every file in
-//! `tests/fixtures/bad/`, every example, and the inline scenarios below (merge rules, limits
-//! and address collisions, which no bad fixture triggers). A code that cannot be reached from
-//! a backend.yaml by design is listed in `UNREACHABLE` with the reason.
+//! `tests/fixtures/bad/`, every example with a backend.yaml, and the inline scenarios below
+//! (merge rules, limits, address collisions and template providers, which no bad fixture
+//! triggers). A code that cannot be reached from a backend.yaml by design is listed in
+//! `UNREACHABLE` with the reason; listing a code there that something emits is an error too.
 
 use crate::support::{baas_in, bad_fixtures_dir, repo_root, Workspace};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Codes no backend.yaml can trigger with the built-in registry, and why.
-const UNREACHABLE: &[(&str, &str)] = &[(
-    "baas::terraform::schema",
-    "fires only when baas (or a custom provider) generates Terraform that does not match \
+const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "baas::terraform::schema",
+        "fires only when baas (or a custom provider) generates Terraform that does not match \
          the azurerm schema: a bug, never a user error",
-)];
+    ),
+    (
+        "baas::schema::not_supported_yet",
+        "no documented key or component type is pending today; the code stays for the next one",
+    ),
+];
 
 /// A backend with the required keys, the given top-level `extra` lines and these components.
 fn backend(extra: &str, components: &str) -> String {
     format!("name: shop\nenvironment: prod\nlocation: eastus\n{extra}components:\n{components}")
 }
 
-/// Inline backends for codes that no file in `tests/fixtures/bad/` triggers: (the code the
-/// scenario exists for, the backend.yaml).
-fn scenarios() -> Vec<(&'static str, String)> {
+/// A provider template for the custom scenarios (as in tests/integration/custom.rs).
+const REDIS_TEMPLATE: &str = r#"{"azurerm_redis_cache": {"{{key}}": {
+  "name": "{{name}}-{{unique_suffix}}", "location": "{{location}}",
+  "resource_group_name": "{{resource_group_name}}", "sku_name": {{json config.sku}},
+  "family": "C", "capacity": {{json config.capacity}}, "minimum_tls_version": "1.2"}}}
+"#;
+
+/// Two custom components that need one Redis cache, rendered by `providers/redis.hbs`.
+fn custom_backend(second_config: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         providers:\n  redis: {{template: providers/redis.hbs}}\n\
+         components:\n  \
+         a: {{type: custom, requires: [{{type: redis, key: shared, config: {{sku: Standard, capacity: 1}}}}]}}\n  \
+         b: {{type: custom, requires: [{{type: redis, key: shared, config: {second_config}}}]}}\n"
+    )
+}
+
+/// One inline scenario: the code it exists for, backend.yaml, and other files beside it.
+type Scenario = (&'static str, String, Vec<(&'static str, &'static str)>);
+
+/// Inline backends for codes that no file in `tests/fixtures/bad/` triggers.
+fn scenarios() -> Vec<Scenario> {
+    let mut scenarios: Vec<Scenario> = backends()
+        .into_iter()
+        .map(|(code, yaml)| (code, yaml, Vec::new()))
+        .collect();
+    scenarios.push((
+        "baas::deployment::consistency",
+        backend(
+            "cosmos: {consistency: Strong}\ndeployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",
+            "  users: {type: crud-api, entity: User}\n",
+        ),
+        Vec::new(),
+    ));
+    scenarios.push((
+        "baas::deployment::traffic",
+        backend(
+            "functions: {plan: FC1}\ndeployment: {strategy: multi-region, regions: [eastus, westus2]}\n",
+            "  users: {type: crud-api, entity: User}\n",
+        ),
+        Vec::new(),
+    ));
+    scenarios.push((
+        "baas::merge::custom_config",
+        custom_backend("{sku: Premium}"),
+        vec![("providers/redis.hbs", REDIS_TEMPLATE)],
+    ));
+    scenarios.push((
+        "baas::template::render",
+        custom_backend("{capacity: 1}"),
+        vec![(
+            "providers/redis.hbs",
+            "{\n  \"azurerm_redis_cache\": {{#if key}\n}\n",
+        )],
+    ));
+    scenarios
+}
+
+/// Scenarios that are a backend.yaml alone.
+fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
             "baas::merge::cosmos_settings",
@@ -191,8 +256,11 @@ fn emitted_everywhere() -> BTreeMap<String, String> {
         );
     }
 
-    for (code, yaml) in scenarios() {
+    for (code, yaml, files) in scenarios() {
         let workspace = Workspace::with_backend(&yaml);
+        for (path, contents) in files {
+            workspace.write(path, contents);
+        }
         let codes = emitted_codes(workspace.path(), "backend.yaml");
         assert!(
             codes.iter().any(|c| c == code),
@@ -247,7 +315,7 @@ fn every_documented_code_is_emitted_and_every_emitted_code_is_documented() {
 /// first), and nothing is written.
 #[test]
 fn database_and_container_names_that_join_into_one_address_are_refused() {
-    let scenario = scenarios()
+    let scenario = backends()
         .into_iter()
         .find(|(code, _)| *code == "baas::terraform::duplicate_address")
         .unwrap()

@@ -154,12 +154,10 @@ pub fn scalar_text(node: &Node) -> &str {
 }
 
 pub fn type_error(node: &Node, message: &str) -> Diagnostic {
-    Diagnostic::error(
-        &codes::SCHEMA_TYPE,
-        format!("{message}, found {}", node.describe()),
-    )
-    .at(node.span)
-    .label("wrong type")
+    Diagnostic::error(&codes::SCHEMA_TYPE, format!("{message}, found {}", node.describe()))
+        .at(node.span)
+        .label("wrong type")
+        .help("`baas schema` prints the expected shape of every key; check the indentation and brackets here")
 }
 
 /// Text: any scalar. Numbers are accepted as text (`version: 20`).

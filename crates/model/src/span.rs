@@ -55,18 +55,23 @@ impl SourceFile {
         }
     }
 
-    /// The 1-based line and column (in characters) of a byte offset.
+    /// The 1-based line and column (in characters) of a byte offset. Lines end at `\n`,
+    /// `\r\n` or a lone `\r`, as miette counts them for the human report.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = &self.text.as_bytes()[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count()
+        let mut line = 1;
+        let mut line_start = 0;
+        for start in line_breaks(&self.text) {
+            if start > offset {
+                break;
+            }
+            line += 1;
+            line_start = start;
+        }
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(offset - line_start, |p| p.chars().count())
             + 1;
         (line, column)
     }
@@ -81,4 +86,14 @@ impl SourceFile {
             column,
         }
     }
+}
+
+/// Byte offsets where a new line starts: after `\n`, after `\r\n`, after a lone `\r`.
+pub fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b'\n' => Some(i + 1),
+        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
 }

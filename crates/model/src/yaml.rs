@@ -57,6 +57,7 @@ pub fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
     let mut builder = Builder {
         source,
         offsets: &offsets,
+        lines: LineIndex::new(&source.text),
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
@@ -117,6 +118,32 @@ fn next_char_boundary(text: &str, start: usize) -> usize {
         .map_or(start, |c| start + c.len_utf8())
 }
 
+/// Byte offsets of line starts, for O(log n) line/column look-ups while building the tree.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(crate::span::line_breaks(text))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters), as `SourceFile::line_column` computes them.
+    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count())
+            + 1;
+        (line, column)
+    }
+}
+
 /// saphyr reports positions in characters; miette and our spans use bytes.
 struct CharOffsets {
     /// Byte offset of each char index, present only for non-ASCII text.
@@ -158,6 +185,7 @@ enum Frame {
 struct Builder<'a> {
     source: &'a SourceFile,
     offsets: &'a CharOffsets,
+    lines: LineIndex,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     root: Option<Node>,
@@ -169,11 +197,14 @@ impl Builder<'_> {
     fn span(&self, span: saphyr_parser::Span) -> Span {
         let start = self.offsets.byte(span.start.index());
         let end = self.offsets.byte(span.end.index());
+        // Line and column from our own index, the same one every renderer uses, rather than
+        // the parser's markers.
+        let (line, column) = self.lines.line_column(&self.source.text, start);
         Span {
             start,
             end: end.max(start),
-            line: span.start.line(),
-            column: span.start.col() + 1,
+            line,
+            column,
         }
     }
 

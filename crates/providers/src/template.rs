@@ -200,7 +200,11 @@ impl ResourceProvider for TemplateProvider {
         out.manifest_entry(
             "custom",
             &format!("{}/{}", self.kind, merged.key),
-            json!({ "template": self.file.name, "config": config.value }),
+            json!({
+                // As written in backend.yaml: the manifest never holds machine-specific paths.
+                "template": context.backend.providers.get(&self.kind).map_or(self.file.name.as_str(), |p| p.template.value.as_str()),
+                "config": config.value,
+            }),
         );
         Ok(out)
     }

@@ -24,6 +24,8 @@ const SIZES: [usize; 2] = [100, 1_000];
 /// One generated backend and what the stages before each measured one produce.
 struct Input {
     source: SourceFile,
+    /// The same APIs in three regions (`deployment: multi-region`).
+    three_regions: SourceFile,
     requirements: Vec<baas_model::Requirement>,
     stack: Value,
 }
@@ -45,8 +47,16 @@ fn input(count: usize, registry: &Registry) -> Input {
         .get("main/main.tf.json")
         .map(|text| serde_json::from_str(text).expect("the stack is JSON"))
         .expect("synth writes the main stack");
+    let three_regions = SourceFile::new("backend.yaml", gen::backend(count, 3));
+    let synthesis = baas_synth::synthesize(&three_regions, registry);
+    assert!(
+        synthesis.diagnostics.is_empty(),
+        "{:?}",
+        synthesis.diagnostics
+    );
     Input {
         source,
+        three_regions,
         requirements,
         stack,
     }
@@ -73,6 +83,13 @@ fn stages(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("synthesize", n), input, |b, input| {
             b.iter(|| baas_synth::synthesize(black_box(&input.source), &registry))
         });
+        group.bench_with_input(
+            BenchmarkId::new("synthesize-3-regions", n),
+            input,
+            |b, input| {
+                b.iter(|| baas_synth::synthesize(black_box(&input.three_regions), &registry))
+            },
+        );
         group.bench_with_input(BenchmarkId::new("check", n), input, |b, input| {
             b.iter(|| ProviderSchema::azurerm().check_document(black_box(&input.stack)))
         });

@@ -101,6 +101,11 @@ impl Plan {
 /// caller does I/O: the CLI reads from disk, tests and library users from anywhere.
 pub trait TemplateLoader {
     fn load(&self, path: &str) -> Result<String, String>;
+
+    /// How diagnostics name the file (the CLI: relative to the working directory).
+    fn display_name(&self, path: &str) -> String {
+        path.to_owned()
+    }
 }
 
 /// What a run needs besides backend.yaml and the registry.
@@ -188,7 +193,10 @@ fn with_templates(
                 continue;
             }
         };
-        let file = std::sync::Arc::new(SourceFile::new(spec.template.value.clone(), text));
+        let file = std::sync::Arc::new(SourceFile::new(
+            templates.display_name(&spec.template.value),
+            text,
+        ));
         match baas_providers::template::TemplateProvider::new(kind, file) {
             Ok(provider) => {
                 if let Err(clash) = registry.register_shared(std::sync::Arc::new(provider)) {
