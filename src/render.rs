@@ -168,7 +168,7 @@ impl miette::SourceCode for CharColumns {
             .read_span(span, context_lines_before, context_lines_after)?;
         let text = self.0.inner().as_str();
         let start = contents.span().offset().min(text.len());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let column = text
             .get(line_start..start)
             .map_or(contents.column(), |prefix| prefix.chars().count());
