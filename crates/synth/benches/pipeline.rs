@@ -3,9 +3,9 @@
 //! `cargo bench -p baas-synth --bench pipeline`; the whole-process numbers (release binary,
 //! wall time and peak memory) come from `bench/run.sh`. See BENCHMARKS.md.
 //!
-//! The provider schema is loaded once per process (a `OnceLock`); it is warmed up before the
-//! measurements, so these numbers are steady-state costs. Process start-up costs, the schema
-//! load among them, show in `bench/run.sh`.
+//! The provider schema is loaded once per process and each resource type's schema is parsed on
+//! first use; both happen before the measurements, so these numbers are steady-state costs.
+//! Process start-up and those first uses show in `bench/run.sh`.
 
 #[path = "../../../bench/gen.rs"]
 mod gen;
