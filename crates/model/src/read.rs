@@ -66,7 +66,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .and_then(|n| environment(n, sink));
     let location = top
         .require("location", "the document", sink)
-        .and_then(|n| location(n, sink));
+        .and_then(|n| region(n, "`location`", sink));
     let tags = top.get("tags").map(|n| tags(n, sink)).unwrap_or_default();
     let naming = top
         .get("naming")
@@ -199,8 +199,13 @@ fn environment(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
     Some(text)
 }
 
-fn location(node: &Node, sink: &mut Sink) -> Option<Spanned<&'static regions::Region>> {
-    let text = decode::string(node, "`location`", sink)?;
+/// A known region; `what` names the key in messages.
+pub(crate) fn region(
+    node: &Node,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<Spanned<&'static regions::Region>> {
+    let text = decode::string(node, what, sink)?;
     if let Some(region) = regions::lookup(&text) {
         return Some(Spanned::new(region, node.span));
     }

@@ -8,7 +8,7 @@ use crate::backend::{
 use crate::codes;
 use crate::decode::{self, backticked, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
-use crate::regions::{self, Region};
+use crate::regions::Region;
 use crate::span::Spanned;
 use crate::yaml::Node;
 
@@ -111,28 +111,7 @@ fn own_keys(strategy: &str) -> &'static [&'static str] {
         .map_or(&[], |(_, keys)| keys)
 }
 
-fn region(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<&'static Region>> {
-    let text = decode::string(node, what, sink)?;
-    if let Some(region) = regions::lookup(&text) {
-        return Some(Spanned::new(region, node.span));
-    }
-    let suggestions = regions::suggestions(&text);
-    let help = if suggestions.is_empty() {
-        "use an Azure region's programmatic name, e.g. `eastus`".to_owned()
-    } else {
-        format!("did you mean {}?", backticked(&suggestions))
-    };
-    sink.push(
-        Diagnostic::error(
-            &codes::LOCATION,
-            format!("`{}` is not a known Azure region", text.value),
-        )
-        .at(node.span)
-        .label("unknown region")
-        .help(help),
-    );
-    None
-}
+use crate::read::region;
 
 fn multi_region(
     map: &MapReader<'_>,

@@ -733,30 +733,12 @@ fn storage(
     sources: &[baas_model::Source],
     out: &mut Provisioned,
 ) {
-    // The secure defaults of the host storage account (crate::storage). The static website
+    // The secure defaults of every storage account (crate::storage). The static website
     // endpoint serves `$web` anonymously whatever these say: shared keys off and no public
     // blob access do not affect it.
     out.block(
         addresses.account.clone(),
-        json!({
-            "name": name,
-            "location": context.location(),
-            "resource_group_name": context.resource_group_name(),
-            "account_tier": "Standard",
-            "account_replication_type": "LRS",
-            "account_kind": "StorageV2",
-            "min_tls_version": "TLS1_2",
-            "https_traffic_only_enabled": true,
-            "allow_nested_items_to_be_public": false,
-            "shared_access_key_enabled": false,
-            "default_to_oauth_authentication": true,
-            "local_user_enabled": false,
-            "cross_tenant_replication_enabled": false,
-            "blob_properties": {
-                "delete_retention_policy": { "days": 7 },
-                "container_delete_retention_policy": { "days": 7 },
-            },
-        }),
+        crate::storage::secure_account_body(name, context),
         sources,
     );
     out.block(

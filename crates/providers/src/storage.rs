@@ -62,25 +62,7 @@ impl ResourceProvider for StorageProvider {
             .map_err(|d| vec![d])?;
         let mut out = Provisioned::default();
         let address = account_address(&merged.key);
-        let mut body = json!({
-                "name": name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "account_tier": "Standard",
-                "account_replication_type": "LRS",
-                "account_kind": "StorageV2",
-                "min_tls_version": "TLS1_2",
-                "https_traffic_only_enabled": true,
-                "allow_nested_items_to_be_public": false,
-                "shared_access_key_enabled": false,
-                "default_to_oauth_authentication": true,
-                "local_user_enabled": false,
-                "cross_tenant_replication_enabled": false,
-                "blob_properties": {
-                    "delete_retention_policy": { "days": 7 },
-                    "container_delete_retention_policy": { "days": 7 },
-                },
-        });
+        let mut body = secure_account_body(&name, context);
         // Isolated: the function hosts reach their storage through the virtual network.
         match crate::network::data_access(context) {
             crate::network::DataAccess::Public => {}
@@ -108,4 +90,28 @@ impl ResourceProvider for StorageProvider {
     fn codes(&self) -> &'static [&'static Code] {
         &[]
     }
+}
+
+/// A storage account with baas's secure defaults: TLS 1.2, HTTPS only, no public blobs, shared
+/// keys off (Entra ID only), soft delete. Static sites use it too.
+pub fn secure_account_body(name: &str, context: &Context<'_>) -> serde_json::Value {
+    json!({
+        "name": name,
+        "location": context.location(),
+        "resource_group_name": context.resource_group_name(),
+        "account_tier": "Standard",
+        "account_replication_type": "LRS",
+        "account_kind": "StorageV2",
+        "min_tls_version": "TLS1_2",
+        "https_traffic_only_enabled": true,
+        "allow_nested_items_to_be_public": false,
+        "shared_access_key_enabled": false,
+        "default_to_oauth_authentication": true,
+        "local_user_enabled": false,
+        "cross_tenant_replication_enabled": false,
+        "blob_properties": {
+            "delete_retention_policy": { "days": 7 },
+            "container_delete_retention_policy": { "days": 7 },
+        },
+    })
 }
