@@ -10,6 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: synth builds and drops hundreds of thousands of
+/// small JSON values, and glibc's malloc and free were a third of the instructions of a
+/// 1,000-component synth (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes (DESIGN §1).
 const OK: u8 = 0;
 const DEFINITION_ERRORS: u8 = 1;

@@ -83,6 +83,21 @@ impl<'n> MapReader<'n> {
         })
     }
 
+    /// A mapping whose keys the caller checks itself (user-chosen names, or a probe for the
+    /// key that decides which keys are known): no key is reported, nothing is formatted.
+    /// `None` when the node is not a mapping.
+    pub fn any_keys(node: &'n Node) -> Option<MapReader<'n>> {
+        let entries: &[(Node, Node)] = match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => &[],
+            _ => return None,
+        };
+        Some(MapReader {
+            span: node.span,
+            entries,
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()

@@ -229,7 +229,7 @@ pub(crate) fn region(
 
 fn tags(node: &Node, sink: &mut Sink) -> BTreeMap<String, Spanned<String>> {
     let mut tags = BTreeMap::new();
-    let Some(map) = MapReader::new(node, "`tags`", &[], &[], &mut Sink::default()) else {
+    let Some(map) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(
             node,
             "`tags` must be a mapping of text to text",
@@ -459,7 +459,7 @@ fn components(
     sink: &mut Sink,
 ) -> IndexMap<String, Component> {
     let mut components = IndexMap::new();
-    let Some(map) = MapReader::new(node, "`components`", &[], &[], &mut Sink::default()) else {
+    let Some(map) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(
             node,
             "`components` must be a mapping of component keys to components",
@@ -537,7 +537,7 @@ fn component(
         return None;
     };
     // Read `type` first: it decides which keys are known.
-    let probe = MapReader::new(node, &what, &[], &[], &mut Sink::default())?;
+    let probe = MapReader::any_keys(node)?;
     let Some(type_node) = probe.get("type") else {
         sink.push(
             Diagnostic::error(&codes::SCHEMA_MISSING, format!("{what} needs `type`"))
@@ -683,7 +683,7 @@ fn entity(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
 
 fn schema(node: &Node, sink: &mut Sink) -> IndexMap<String, Spanned<FieldType>> {
     let mut fields = IndexMap::new();
-    let Some(map) = MapReader::new(node, "`schema`", &[], &[], &mut Sink::default()) else {
+    let Some(map) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(
             node,
             "`schema` must be a mapping of field names to types",
@@ -879,7 +879,7 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
 }
 
 fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>> {
-    let Some(map) = MapReader::new(node, "`functions`", &[], &[], &mut Sink::default()) else {
+    let Some(map) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(
             node,
             "`functions` must be a mapping of function names to triggers",
@@ -968,7 +968,7 @@ fn function(name: &str, node: &Node, sink: &mut Sink) -> Option<(Trigger, Vec<Sp
 
 fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
     let what = format!("function `{name}`");
-    let probe = MapReader::new(node, &what, &[], &[], &mut Sink::default());
+    let probe = MapReader::any_keys(node);
     let Some(probe) = probe else {
         sink.push(decode::type_error(
             node,

@@ -103,7 +103,7 @@ fn identifier(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<String
 
 pub fn providers(node: &Node, sink: &mut Sink) -> BTreeMap<String, TemplateProviderSpec> {
     let mut providers = BTreeMap::new();
-    let Some(map) = MapReader::new(node, "`providers`", &[], &[], &mut Sink::default()) else {
+    let Some(map) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(
             node,
             "`providers` must be a mapping of requirement types to providers",

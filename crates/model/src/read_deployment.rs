@@ -46,7 +46,7 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
         strategy: Strategy::Single,
         span: node.span,
     };
-    let Some(probe) = MapReader::new(node, "`deployment`", &[], &[], &mut Sink::default()) else {
+    let Some(probe) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(node, "`deployment` must be a mapping"));
         return single;
     };

@@ -75,11 +75,23 @@ impl Provisioned {
             .insert(name.to_owned(), (expression, description.to_owned()));
     }
 
-    pub fn manifest_entry(&mut self, section: &str, key: &str, entry: Value) {
-        self.manifest
-            .entry(section.to_owned())
-            .or_default()
-            .insert(key.to_owned(), entry);
+    /// Describes what was provisioned in `baas.manifest.json`. The entry is built only for
+    /// the stack the manifest describes the backend by (see [`Context::records_manifest`]):
+    /// at 1,000 components the function apps' entries alone are tens of thousands of values,
+    /// and every other regional copy would build them only to drop them.
+    pub fn manifest_entry(
+        &mut self,
+        context: &Context<'_>,
+        section: &str,
+        key: &str,
+        entry: impl FnOnce() -> Value,
+    ) {
+        if context.records_manifest {
+            self.manifest
+                .entry(section.to_owned())
+                .or_default()
+                .insert(key.to_owned(), entry());
+        }
     }
 }
 
@@ -94,6 +106,8 @@ pub struct Context<'a> {
     index: BTreeMap<(&'a str, &'a str), usize>,
     /// The stack being provisioned: its region and color go into names.
     pub stack: StackInfo,
+    /// Whether manifest entries are wanted from this stack.
+    records_manifest: bool,
 }
 
 /// What a stack is for, which decides what providers put in it.
@@ -157,6 +171,7 @@ impl<'a> Context<'a> {
             merged,
             index,
             stack,
+            records_manifest: true,
         }
     }
 
@@ -168,7 +183,21 @@ impl<'a> Context<'a> {
             merged: self.merged,
             index: self.index.clone(),
             stack,
+            records_manifest: self.records_manifest,
         }
+    }
+
+    /// The same view for a stack whose manifest entries nobody reads: the manifest describes
+    /// the backend once, as its first stack names it, so the other regions and colors skip
+    /// building them.
+    pub fn without_manifest(mut self) -> Self {
+        self.records_manifest = false;
+        self
+    }
+
+    /// Whether [`Provisioned::manifest_entry`] keeps entries in this view.
+    pub fn records_manifest(&self) -> bool {
+        self.records_manifest
     }
 }
 

@@ -425,7 +425,7 @@ fn provision_account(
         address.attr("endpoint"),
         "Cosmos DB account endpoint",
     );
-    out.manifest_entry("cosmos_accounts", &merged.key, json!({ "address": address.to_string(), "name": name, "serverless": serverless, "consistency": consistency }));
+    out.manifest_entry(context, "cosmos_accounts", &merged.key, || json!({ "address": address.to_string(), "name": name, "serverless": serverless, "consistency": consistency }));
     out.block(address, body, &merged.sources);
     Ok(())
 }

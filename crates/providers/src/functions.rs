@@ -260,11 +260,9 @@ impl ResourceProvider for FunctionsProvider {
             address.attr("default_hostname"),
             "Function app host name",
         );
-        out.manifest_entry(
-            "function_apps",
-            &merged.key,
-            manifest_entry(&app_name, &address, app, version, &merged.key),
-        );
+        out.manifest_entry(context, "function_apps", &merged.key, || {
+            manifest_entry(&app_name, &address, app, version, &merged.key)
+        });
         Ok(out)
     }
 
@@ -613,13 +611,15 @@ fn manifest_entry(
             (f.name.value.clone(), entry)
         })
         .collect();
-    json!({
+    let mut entry = json!({
         "address": address.to_string(),
         "name": name,
         "runtime": app.runtime.as_str(),
         "version": version,
         "plan": app.plan.value,
         "deployment_container": requirement::deployment_container(key),
-        "functions": functions,
-    })
+    });
+    // Moved in: `json!` would copy the whole map, one value at a time.
+    entry["functions"] = Value::Object(functions);
+    entry
 }

@@ -249,6 +249,6 @@ fn provision_profiles(
             profile.attr("fqdn"),
             "Traffic Manager host name of the app",
         );
-        out.manifest_entry("traffic_managers", &profile_key, json!({ "address": profile.to_string(), "name": name, "routing": routing.as_str(), "endpoints": Value::Array(endpoints) }));
+        out.manifest_entry(context, "traffic_managers", &profile_key, || json!({ "address": profile.to_string(), "name": name, "routing": routing.as_str(), "endpoints": Value::Array(endpoints) }));
     }
 }

@@ -84,9 +84,10 @@ impl ResourceProvider for MonitoringProvider {
             &merged.sources,
         );
         out.manifest_entry(
+            context,
             "monitoring",
             &merged.key,
-            json!({ "workspace": workspace_name, "application_insights": insights_name }),
+            || json!({ "workspace": workspace_name, "application_insights": insights_name }),
         );
         Ok(out)
     }

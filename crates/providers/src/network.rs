@@ -367,9 +367,7 @@ impl ResourceProvider for NetworkProvider {
         } else {
             "service-endpoints"
         };
-        out.manifest_entry(
-            "networks",
-            &merged.key,
+        out.manifest_entry(context, "networks", &merged.key, || {
             json!({
                 "address": network.to_string(),
                 "name": network_name,
@@ -377,8 +375,8 @@ impl ResourceProvider for NetworkProvider {
                 "data_access": access,
                 "subnets": subnets,
                 "private_endpoints": endpoints,
-            }),
-        );
+            })
+        });
         Ok(out)
     }
 

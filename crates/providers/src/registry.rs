@@ -6,7 +6,6 @@ use crate::context::{Context, Merged, Provisioned};
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::Requirement;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Cheap to clone: a run extends a copy of the registry with its template providers.
@@ -112,28 +111,37 @@ impl Registry {
 
     /// Groups by `(type, key)` and merges each group with its provider.
     pub fn merge(&self, requirements: &[Requirement]) -> Resolution {
-        let mut groups: BTreeMap<(&str, &str), Vec<Requirement>> = BTreeMap::new();
-        for requirement in requirements {
-            groups
-                .entry((&requirement.kind, &requirement.key))
-                .or_default()
-                .push(requirement.clone());
-        }
+        self.merge_owned(requirements.to_vec())
+    }
+
+    /// [`Registry::merge`] of requirements the caller no longer needs: grouped by moving them,
+    /// not by copying each one.
+    pub fn merge_owned(&self, requirements: Vec<Requirement>) -> Resolution {
+        // Sorted through positions, since a requirement is hundreds of bytes to move; stable,
+        // so a group keeps its requirements in component order.
+        let mut order: Vec<usize> = (0..requirements.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&requirements[a], &requirements[b]);
+            (&a.kind, &a.key).cmp(&(&b.kind, &b.key))
+        });
+        let mut slots: Vec<Option<Requirement>> = requirements.into_iter().map(Some).collect();
+        let requirements: Vec<Requirement> =
+            order.iter().filter_map(|&i| slots[i].take()).collect();
         let mut resolution = Resolution::default();
-        for ((kind, key), group) in groups {
+        for group in requirements.chunk_by(|a, b| a.kind == b.kind && a.key == b.key) {
+            let (kind, key) = (&group[0].kind, &group[0].key);
             let Some(provider) = self.provider_for(kind) else {
-                let first = &group[0].source;
                 resolution.diagnostics.push(
                     Diagnostic::error(
                         &codes::UNSERVED,
                         format!("no provider serves requirement type `{kind}` (key `{key}`)"),
                     )
-                    .at(first.span)
+                    .at(group[0].source.span)
                     .help("register a provider for this type, or remove the requirement"),
                 );
                 continue;
             };
-            match provider.merge(&group) {
+            match provider.merge(group) {
                 Ok(merged) => resolution.merged.push(merged),
                 Err(diagnostics) => resolution.diagnostics.extend(diagnostics),
             }

@@ -252,9 +252,10 @@ impl ResourceProvider for ServiceBusProvider {
                     "Service Bus namespace name",
                 );
                 out.manifest_entry(
+                    context,
                     "servicebus_namespaces",
                     &merged.key,
-                    json!({ "address": namespace.to_string(), "name": name, "sku": sku.as_str() }),
+                    || json!({ "address": namespace.to_string(), "name": name, "sku": sku.as_str() }),
                 );
                 out.block(namespace, body, &merged.sources);
             }

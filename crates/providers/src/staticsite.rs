@@ -174,9 +174,7 @@ impl ResourceProvider for StaticSiteProvider {
             addresses.account.attr("name"),
             "Storage account whose `$web` container holds the site's files",
         );
-        out.manifest_entry(
-            "static_sites",
-            key,
+        out.manifest_entry(context, "static_sites", key, || {
             manifest_entry(
                 site,
                 &addresses,
@@ -185,8 +183,8 @@ impl ResourceProvider for StaticSiteProvider {
                 &endpoint_name,
                 domain.as_ref(),
                 key,
-            ),
-        );
+            )
+        });
         Ok(out)
     }
 

@@ -198,9 +198,10 @@ impl ResourceProvider for TemplateProvider {
             }
         }
         out.manifest_entry(
+            context,
             "custom",
             &format!("{}/{}", self.kind, merged.key),
-            json!({
+            || json!({
                 // As written in backend.yaml: the manifest never holds machine-specific paths.
                 "template": context.backend.providers.get(&self.kind).map_or(self.file.name.as_str(), |p| p.template.value.as_str()),
                 "config": config.value,

@@ -44,7 +44,17 @@ impl Synthesis {
 
 /// Runs every check and, when all pass, produces the output files.
 pub fn synthesize(source: &SourceFile, registry: &Registry) -> Synthesis {
-    match plan(source, registry) {
+    synthesize_with(source, registry, &Options::plain())
+}
+
+/// `synthesize` with templates for custom providers.
+pub fn synthesize_with(
+    source: &SourceFile,
+    registry: &Registry,
+    options: &Options<'_>,
+) -> Synthesis {
+    // The stacks' values are dropped as soon as they are serialized: only the text is kept.
+    match run(source, registry, options, false) {
         Ok(plan) => plan.into_synthesis(source),
         Err(diagnostics) => Synthesis {
             files: BTreeMap::new(),
@@ -58,7 +68,8 @@ pub fn synthesize(source: &SourceFile, registry: &Registry) -> Synthesis {
 #[derive(Debug)]
 pub struct Plan {
     pub backend: Backend,
-    /// Every requirement of every enabled component, in component order.
+    /// Every requirement of every enabled component, in component order (held by `plan`,
+    /// dropped after merging by `synthesize`).
     pub requirements: Vec<Requirement>,
     /// One per `(type, key)`, sorted by it.
     pub merged: Vec<Merged>,
@@ -69,24 +80,27 @@ pub struct Plan {
     pub diagnostics: Vec<Diagnostic>,
     /// In deploy order.
     stacks: Vec<topology::BuiltStack>,
-    sections: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
+    sections: manifest::Sections,
 }
 
 impl Plan {
     /// Every stack as `(name, root module)`, in output order.
     pub fn stacks(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
-        self.stacks
-            .iter()
-            .map(|s| (s.stack.name.as_str(), &s.stack.module))
+        self.stacks.iter().filter_map(|s| {
+            s.stack
+                .module
+                .as_ref()
+                .map(|module| (s.stack.name.as_str(), module))
+        })
     }
 
     fn into_synthesis(self, source: &SourceFile) -> Synthesis {
         let mut files = BTreeMap::new();
-        let manifest = manifest::build(source, &self.backend, &self.stacks, self.sections);
-        for built in &self.stacks {
+        let manifest = manifest::build(source, &self.backend, &self.stacks, &self.sections);
+        for built in self.stacks {
             files.insert(
                 format!("{}/main.tf.json", built.stack.name),
-                baas_terraform::document::to_json(&built.stack.module),
+                built.stack.text,
             );
         }
         files.insert("baas.manifest.json".to_owned(), manifest);
@@ -143,21 +157,6 @@ impl TemplateLoader for NoTemplates {
         Err(format!(
             "no template loader was given, so `{path}` cannot be read"
         ))
-    }
-}
-
-/// `synthesize` with templates for custom providers.
-pub fn synthesize_with(
-    source: &SourceFile,
-    registry: &Registry,
-    options: &Options<'_>,
-) -> Synthesis {
-    match plan_with(source, registry, options) {
-        Ok(plan) => plan.into_synthesis(source),
-        Err(diagnostics) => Synthesis {
-            files: BTreeMap::new(),
-            diagnostics,
-        },
     }
 }
 
@@ -241,6 +240,16 @@ pub fn plan_with(
     registry: &Registry,
     options: &Options<'_>,
 ) -> Result<Plan, Vec<Diagnostic>> {
+    run(source, registry, options, true)
+}
+
+/// The pipeline; `keep_modules` keeps every stack's root module as a value besides its text.
+fn run(
+    source: &SourceFile,
+    registry: &Registry,
+    options: &Options<'_>,
+    keep_modules: bool,
+) -> Result<Plan, Vec<Diagnostic>> {
     let templates = options.templates;
     let (backend, mut diagnostics) = baas_model::load_env(source, options.env);
     let Some(backend) = backend else {
@@ -258,7 +267,13 @@ pub fn plan_with(
     // generate nothing.
     let model_is_valid = !diagnostic::has_errors(&diagnostics);
     let requirements = requirement::expand(&backend);
-    let mut resolution = registry.merge(&requirements);
+    // Only `baas graph` draws the unmerged requirements; `synthesize` moves them into the
+    // merge instead of holding megabytes of copies through the stacks.
+    let (mut resolution, requirements) = if keep_modules {
+        (registry.merge(&requirements), requirements)
+    } else {
+        (registry.merge_owned(requirements), Vec::new())
+    };
     drop_unserved_for_broken_templates(&backend, registry, &mut resolution.diagnostics);
     diagnostics.extend(resolution.diagnostics);
     let merged = resolution.merged;
@@ -269,7 +284,12 @@ pub fn plan_with(
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }
-    let built = topology::build(&context, registry, &mut diagnostics);
+    let finish = topology::Finish {
+        keep_modules,
+        prior_errors: diagnostic::has_errors(&diagnostics),
+    };
+    let built = topology::build(&context, registry, finish);
+    diagnostics.extend(built.diagnostics);
     let diagnostics = sorted(diagnostics);
     if diagnostic::has_errors(&diagnostics) {
         return Err(diagnostics);

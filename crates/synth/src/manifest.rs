@@ -3,26 +3,47 @@
 
 use crate::topology::BuiltStack;
 use baas_model::{Backend, SourceFile};
-use baas_terraform::document::to_json;
+use baas_terraform::document::{object_of_texts, to_json_at};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// `provided_sections` are the providers' manifest entries, moved in.
+/// Provider entries, written: section -> entry key -> the entry's JSON text, as deep as the
+/// manifest holds it.
+pub type Sections = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Writes the providers' manifest entries. At 1,000 components the function apps' entries
+/// are the bulk of the manifest: the primary stack's job writes them (and drops the values)
+/// on its own thread, beside the stacks.
+pub fn write_sections(provided: Vec<BTreeMap<String, BTreeMap<String, Value>>>) -> Sections {
+    let mut sections = Sections::new();
+    for provided in provided {
+        for (section, entries) in provided {
+            let written = sections.entry(section).or_default();
+            for (key, entry) in entries {
+                // manifest -> section -> entry: two levels deep.
+                written.insert(key, to_json_at(&entry, 2));
+            }
+        }
+    }
+    sections
+}
+
+/// Puts the sections of several stacks together (later ones add entries).
+pub fn extend_sections(sections: &mut Sections, more: Sections) {
+    for (section, entries) in more {
+        sections.entry(section).or_default().extend(entries);
+    }
+}
+
 pub fn build(
     source: &SourceFile,
     backend: &Backend,
     stacks: &[BuiltStack],
-    provided_sections: Vec<BTreeMap<String, BTreeMap<String, Value>>>,
+    sections: &Sections,
 ) -> String {
     let digest = Sha256::digest(source.text.as_bytes());
     let digest: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let mut sections: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for provided in provided_sections {
-        for (section, entries) in provided {
-            sections.entry(section).or_default().extend(entries);
-        }
-    }
     let mut described = Map::new();
     for built in stacks {
         let info = &built.info;
@@ -46,26 +67,34 @@ pub fn build(
         described.insert(built.stack.name.clone(), entry);
     }
     let order: Vec<&str> = stacks.iter().map(|b| b.stack.name.as_str()).collect();
-    let mut manifest = json!({
-        "baas_version": crate::BAAS_VERSION,
-        "input_digest": format!("sha256:{digest}"),
-        "name": backend.name.value,
-        "environment": backend.environment.value,
-        "location": backend.location.value.name,
-        "stacks": described,
-        "deploy_order": order,
-    });
+    let mut fixed: Vec<(&str, Value)> = vec![
+        ("baas_version", json!(crate::BAAS_VERSION)),
+        ("input_digest", json!(format!("sha256:{digest}"))),
+        ("name", json!(backend.name.value)),
+        ("environment", json!(backend.environment.value)),
+        ("location", json!(backend.location.value.name)),
+        ("stacks", Value::Object(described)),
+        ("deploy_order", json!(order)),
+    ];
     if let Some(tenancy) = &backend.tenancy {
         let tenants: Vec<serde_json::Value> = tenancy
             .tenants
             .iter()
             .map(|t| json!({ "id": t.id.value, "name": t.name, "tier": t.tier }))
             .collect();
-        manifest["tenancy"] =
-            json!({ "isolation": tenancy.isolation.value.as_str(), "tenants": tenants });
+        fixed.push((
+            "tenancy",
+            json!({ "isolation": tenancy.isolation.value.as_str(), "tenants": tenants }),
+        ));
     }
+    let mut members: BTreeMap<&str, String> = fixed
+        .iter()
+        .map(|(key, value)| (*key, to_json_at(value, 1)))
+        .collect();
     for (section, entries) in sections {
-        manifest[section] = Value::Object(entries);
+        let entries = entries.iter().map(|(k, text)| (k.as_str(), text.as_str()));
+        members.insert(section, object_of_texts(entries, 1));
     }
-    to_json(&manifest)
+    let members = members.iter().map(|(k, text)| (*k, text.as_str()));
+    object_of_texts(members, 0) + "\n"
 }

@@ -18,19 +18,33 @@ pub const TERRAFORM_REQUIRED_VERSION: &str = ">= 1.6.0";
 #[derive(Debug)]
 pub struct Stack {
     pub name: String,
-    /// The finished root module, checked against the provider schema.
-    pub module: Value,
+    /// The finished root module, checked against the provider schema; kept only when the
+    /// caller asked for it (`baas graph` reads it, `synth` needs only `text`).
+    pub module: Option<Value>,
+    /// The root module as `main.tf.json` holds it; empty when the run found errors, since
+    /// nothing is written then.
+    pub text: String,
     pub resource_count: usize,
     pub outputs: Vec<String>,
 }
 
+/// A stack's root module before its conformance check, and where each block came from.
+#[derive(Debug)]
+pub struct Assembled {
+    pub module: Value,
+    pub resource_count: usize,
+    pub outputs: Vec<String>,
+    /// In block order; searched only to report a problem.
+    pub origins: Vec<(Address, Vec<Source>)>,
+}
+
 /// Consumes the provisioned blocks: at 1,000 components a stack holds tens of thousands of
 /// values, and moving them instead of cloning keeps synth linear and lean.
-pub fn build(
+pub fn assemble(
     context: &Context<'_>,
     provisioned: Vec<Provisioned>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Stack {
+) -> Assembled {
     let mut document = Document {
         terraform: terraform_block(context),
         ..Document::default()
@@ -105,17 +119,11 @@ pub fn build(
     );
     let resource_count = document.resource_count();
     let outputs = document.outputs.keys().cloned().collect();
-    let module = document.into_value();
-    // After an earlier error some blocks are missing, and the schema check would report the
-    // dangling references as baas bugs: check conformance only of a module that is complete.
-    if !baas_model::diagnostic::has_errors(diagnostics) {
-        conformance(context, &module, &origins, diagnostics);
-    }
-    Stack {
-        name: context.stack.name.clone(),
-        module,
+    Assembled {
+        module: document.into_value(),
         resource_count,
         outputs,
+        origins,
     }
 }
 
@@ -213,16 +221,17 @@ fn duplicate_address(address: &str, sources: &[Source], first: Option<&[Source]>
     diagnostic
 }
 
-/// Schema problems point at the component that produced the block, so a user can act on them.
-fn conformance(
+/// The module's problems against the azurerm schema. They point at the component that
+/// produced the block, so a user can act on them.
+pub fn conformance(
     context: &Context<'_>,
     module: &Value,
     origins: &[(Address, Vec<Source>)],
-    out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let problems = ProviderSchema::azurerm().check_document(module);
     if problems.is_empty() {
-        return;
+        return out;
     }
     // Problems name blocks by their address text (`TYPE.NAME`, `data.TYPE.NAME`).
     let origins: BTreeMap<String, &Vec<Source>> = origins
@@ -246,6 +255,7 @@ fn conformance(
                 .help(format!("this is a bug in the Terraform baas generates for azurerm {AZURERM_PROVIDER_VERSION}; please report it with this backend.yaml")),
         );
     }
+    out
 }
 
 /// The address of the stack's resource group, for manifests.

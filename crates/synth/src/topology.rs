@@ -2,6 +2,7 @@
 //! blocks of each, and the order to apply them in (a petgraph dependency graph: a stack that
 //! reads another's resources through data sources comes after it).
 
+use crate::manifest;
 use crate::stack::{self, Stack};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::{Color, Strategy};
@@ -25,7 +26,10 @@ pub struct Built {
     pub stacks: Vec<BuiltStack>,
     /// Of the first (primary) stack, index-aligned with the merged requirements.
     pub addresses: Vec<Vec<Address>>,
-    pub sections: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
+    /// The manifest's provider sections, written.
+    pub sections: manifest::Sections,
+    /// What building the stacks found, in stack order.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The stacks that hold the backend itself (everything but `global`), primary first.
@@ -82,69 +86,187 @@ fn strategy_stacks(context: &Context<'_>) -> Vec<StackInfo> {
     }
 }
 
-pub fn build(
-    context: &Context<'_>,
-    registry: &Registry,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Built {
+/// How to finish each stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Finish {
+    /// Keep each root module as a value (for `baas graph`); `synth` needs only the text.
+    pub keep_modules: bool,
+    /// Whether errors were found before the stacks were built: then no module is complete,
+    /// none is checked against the schema and none is written.
+    pub prior_errors: bool,
+}
+
+/// What building one stack produced.
+struct StackJob {
+    built: BuiltStack,
+    diagnostics: Vec<Diagnostic>,
+    /// The primary stack's block addresses per merged requirement and its manifest sections;
+    /// the global stack's manifest section.
+    addresses: Option<Vec<Vec<Address>>>,
+    sections: manifest::Sections,
+}
+
+/// Builds every stack: the regional ones, then `global` when the strategy has one. Stacks do
+/// not depend on each other, so rayon builds them (and checks and serializes each) on every
+/// core; results come back in declared order, so the output never depends on the threads.
+pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Built {
+    use rayon::prelude::*;
     let regional = regional_stacks(context);
-    let mut stacks = Vec::new();
+    let has_global = !matches!(context.backend.deployment.strategy, Strategy::Single);
+    let jobs = regional.len() + usize::from(has_global);
+    let results: Vec<StackJob> = (0..jobs)
+        .into_par_iter()
+        .map(|index| {
+            if index < regional.len() {
+                regional_stack(context, registry, &regional[index], index, finish)
+            } else {
+                global_stack(context, &regional, finish)
+            }
+        })
+        .collect();
+    let mut stacks = Vec::with_capacity(jobs);
     let mut addresses = Vec::new();
-    let mut sections = Vec::new();
-    for (index, info) in regional.iter().enumerate() {
-        let stack_context = context.with_stack(info.clone());
-        let (mut provisioned, found) = registry.provision(&stack_context);
-        diagnostics.extend(found);
-        if index == 0 {
-            // The manifest describes the backend once, as the primary stack names it.
-            sections = provisioned
-                .iter_mut()
-                .map(|p| std::mem::take(&mut p.manifest))
-                .collect();
-            addresses = provisioned
-                .iter()
-                .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
-                .collect();
+    let mut sections = manifest::Sections::new();
+    let mut diagnostics = Vec::new();
+    for job in results {
+        stacks.push(job.built);
+        diagnostics.extend(job.diagnostics);
+        if let Some(found) = job.addresses {
+            addresses = found;
         }
-        let reads = if info.role == StackRole::Secondary {
-            vec![info.name.replace("secondary", "primary")]
-        } else {
-            Vec::new()
-        };
-        let stack = stack::build(&stack_context, provisioned, diagnostics);
-        stacks.push(BuiltStack {
-            info: info.clone(),
-            stack,
-            reads,
-        });
-    }
-    if !matches!(context.backend.deployment.strategy, Strategy::Single) {
-        let info = StackInfo {
-            name: "global".to_owned(),
-            role: StackRole::Global,
-            region: context.backend.location.value,
-            color: None,
-            tenant: None,
-        };
-        let global_context = context.with_stack(info.clone());
-        let provisioned = match global::provision(&global_context, &regional) {
-            Ok(mut p) => {
-                sections.push(std::mem::take(&mut p.manifest));
-                vec![p]
-            }
-            Err(found) => {
-                diagnostics.extend(found);
-                Vec::new()
-            }
-        };
-        let stack = stack::build(&global_context, provisioned, diagnostics);
-        let reads = regional.iter().map(|s| s.name.clone()).collect();
-        stacks.push(BuiltStack { info, stack, reads });
+        manifest::extend_sections(&mut sections, job.sections);
     }
     Built {
         stacks: deploy_order(stacks),
         addresses,
         sections,
+        diagnostics,
+    }
+}
+
+fn regional_stack(
+    context: &Context<'_>,
+    registry: &Registry,
+    info: &StackInfo,
+    index: usize,
+    finish: Finish,
+) -> StackJob {
+    let primary = index == 0;
+    let stack_context = if primary {
+        context.with_stack(info.clone())
+    } else {
+        context.with_stack(info.clone()).without_manifest()
+    };
+    let (mut provisioned, mut diagnostics) = registry.provision(&stack_context);
+    // Empty unless primary: the other stacks record no manifest entries.
+    let entries: Vec<_> = provisioned
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.manifest))
+        .collect();
+    let addresses: Vec<Vec<Address>> = if primary {
+        provisioned
+            .iter()
+            .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let reads = if info.role == StackRole::Secondary {
+        vec![info.name.replace("secondary", "primary")]
+    } else {
+        Vec::new()
+    };
+    let build_stack = || {
+        let assembled = stack::assemble(&stack_context, provisioned, &mut diagnostics);
+        finish_stack(&stack_context, assembled, finish, &mut diagnostics)
+    };
+    let (addresses, sections, stack) = if primary {
+        // The manifest describes the backend once, as the primary stack names it; its
+        // entries are written beside the stack.
+        let (sections, stack) = rayon::join(|| manifest::write_sections(entries), build_stack);
+        (Some(addresses), sections, stack)
+    } else {
+        (None, manifest::Sections::new(), build_stack())
+    };
+    StackJob {
+        built: BuiltStack {
+            info: info.clone(),
+            stack,
+            reads,
+        },
+        diagnostics,
+        addresses,
+        sections,
+    }
+}
+
+fn global_stack(context: &Context<'_>, regional: &[StackInfo], finish: Finish) -> StackJob {
+    let info = StackInfo {
+        name: "global".to_owned(),
+        role: StackRole::Global,
+        region: context.backend.location.value,
+        color: None,
+        tenant: None,
+    };
+    let global_context = context.with_stack(info.clone());
+    let mut diagnostics = Vec::new();
+    let mut sections = manifest::Sections::new();
+    let provisioned = match global::provision(&global_context, regional) {
+        Ok(mut p) => {
+            sections = manifest::write_sections(vec![std::mem::take(&mut p.manifest)]);
+            vec![p]
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            Vec::new()
+        }
+    };
+    let assembled = stack::assemble(&global_context, provisioned, &mut diagnostics);
+    let stack = finish_stack(&global_context, assembled, finish, &mut diagnostics);
+    StackJob {
+        built: BuiltStack {
+            info,
+            stack,
+            reads: regional.iter().map(|s| s.name.clone()).collect(),
+        },
+        diagnostics,
+        addresses: None,
+        sections,
+    }
+}
+
+/// Checks the module against the schema and serializes it, side by side when a core is free.
+fn finish_stack(
+    context: &Context<'_>,
+    assembled: stack::Assembled,
+    finish: Finish,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Stack {
+    let stack::Assembled {
+        module,
+        resource_count,
+        outputs,
+        origins,
+    } = assembled;
+    // After an error some blocks are missing, and the schema check would report the dangling
+    // references as baas bugs: check conformance only of a module that is complete. Nothing
+    // is written after an error, so there is nothing to serialize either.
+    let complete = !finish.prior_errors && !baas_model::diagnostic::has_errors(diagnostics);
+    let (problems, text) = if complete {
+        rayon::join(
+            || stack::conformance(context, &module, &origins),
+            || baas_terraform::document::to_json(&module),
+        )
+    } else {
+        (Vec::new(), String::new())
+    };
+    diagnostics.extend(problems);
+    Stack {
+        name: context.stack.name.clone(),
+        module: finish.keep_modules.then_some(module),
+        text,
+        resource_count,
+        outputs,
     }
 }
 

@@ -199,6 +199,41 @@ pub fn to_json(value: &Value) -> String {
     out
 }
 
+/// `value` as [`to_json`] writes it `depth` levels deep, without the trailing newline: a
+/// piece to put together with [`object_of_texts`], so that large parts of a document can be
+/// written on other threads.
+pub fn to_json_at(value: &Value, depth: usize) -> String {
+    let mut out = String::new();
+    write_value(value, depth, &mut out);
+    out
+}
+
+/// The object `{key: text}` as [`to_json`] writes it `depth` levels deep, from members already
+/// written by [`to_json_at`] one level deeper. `members` must be sorted by key.
+pub fn object_of_texts<'a>(
+    members: impl Iterator<Item = (&'a str, &'a str)>,
+    depth: usize,
+) -> String {
+    let mut out = String::new();
+    let mut empty = true;
+    for (key, text) in members {
+        out.push_str(if empty { "{\n" } else { ",\n" });
+        empty = false;
+        indent(depth + 1, &mut out);
+        write_string(key, &mut out);
+        out.push_str(": ");
+        out.push_str(text);
+    }
+    if empty {
+        out.push_str("{}");
+    } else {
+        out.push('\n');
+        indent(depth, &mut out);
+        out.push('}');
+    }
+    out
+}
+
 fn write_value(value: &Value, depth: usize, out: &mut String) {
     match value {
         // serde_json's map is already sorted unless a dependency turns on `preserve_order`;
@@ -331,6 +366,38 @@ fn next_escape(bytes: &[u8], from: usize) -> usize {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_document_put_together_from_pieces_is_written_as_a_whole() {
+        let whole = json!({
+            "a": { "x": [1, "two", { "k": null }], "y": {} },
+            "b": "text \"quoted\"",
+            "c": { "deep": { "deeper": [true, false] } },
+        });
+        let Value::Object(map) = &whole else {
+            unreachable!()
+        };
+        // Sections of sections, as the manifest builds them: every level from pieces.
+        let sections: Vec<(&str, String)> = map
+            .iter()
+            .map(|(key, value)| {
+                let text = match value {
+                    Value::Object(inner) if !inner.is_empty() => {
+                        let members: Vec<(&str, String)> = inner
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), to_json_at(v, 2)))
+                            .collect();
+                        object_of_texts(members.iter().map(|(k, t)| (*k, t.as_str())), 1)
+                    }
+                    other => to_json_at(other, 1),
+                };
+                (key.as_str(), text)
+            })
+            .collect();
+        let pieced = object_of_texts(sections.iter().map(|(k, t)| (*k, t.as_str())), 0) + "\n";
+        assert_eq!(pieced, to_json(&whole));
+        assert_eq!(object_of_texts(std::iter::empty(), 3), "{}");
+    }
 
     #[test]
     fn writes_sorted_two_space_json_with_trailing_newline() {
