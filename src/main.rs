@@ -13,6 +13,7 @@ use std::process::ExitCode;
 /// mimalloc instead of the system allocator: synth builds and drops hundreds of thousands of
 /// small JSON values, and glibc's malloc and free were a third of the instructions of a
 /// 1,000-component synth (BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -113,6 +114,12 @@ enum GraphFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The main thread is one of rayon's workers: synth then runs on as many threads as there
+    // are cores, not one more, and each thread's allocator heap costs resident memory.
+    // Failing to set the pool up only means rayon's default pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
     let registry = Registry::builtin();
     let code = match cli.command {
         Command::Synth {

@@ -57,6 +57,8 @@ pub struct Requirement {
     pub config: RequirementConfig,
 }
 
+/// The large settings (queues, topics, static sites: 300 to 430 bytes) are boxed, so that a
+/// requirement stays small: a 1,000-component backend has thousands of them to sort and merge.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequirementConfig {
     CosmosAccount(CosmosAccountRequirement),
@@ -72,10 +74,10 @@ pub enum RequirementConfig {
     ServiceBusNamespace {
         sku: Option<Spanned<ServiceBusSku>>,
     },
-    ServiceBusQueue(QueueSpec),
-    ServiceBusTopic(TopicSpec),
+    ServiceBusQueue(Box<QueueSpec>),
+    ServiceBusTopic(Box<TopicSpec>),
     ServiceBusAccess(ServiceBusAccessRequirement),
-    StaticSite(StaticSite),
+    StaticSite(Box<StaticSite>),
     /// Network isolation; its settings are the backend's `networking`.
     Network,
     /// Requirements of types that a provider registered by a Rust program serves.
@@ -188,7 +190,7 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
                     kinds::STATIC_SITE,
                     component.key.clone(),
                     &source,
-                    RequirementConfig::StaticSite(site.clone()),
+                    RequirementConfig::StaticSite(Box::new(site.clone())),
                 );
                 // Static files run no code: nothing to monitor.
                 continue;
@@ -403,7 +405,7 @@ fn service_bus(bus: &ServiceBus, source: &Source, out: &mut Vec<Requirement>) {
             kinds::SERVICEBUS_QUEUE,
             queue.name.value.clone(),
             source,
-            RequirementConfig::ServiceBusQueue(queue.clone()),
+            RequirementConfig::ServiceBusQueue(Box::new(queue.clone())),
         );
     }
     for topic in &bus.topics {
@@ -412,7 +414,7 @@ fn service_bus(bus: &ServiceBus, source: &Source, out: &mut Vec<Requirement>) {
             kinds::SERVICEBUS_TOPIC,
             topic.name.value.clone(),
             source,
-            RequirementConfig::ServiceBusTopic(topic.clone()),
+            RequirementConfig::ServiceBusTopic(Box::new(topic.clone())),
         );
     }
 }
@@ -463,7 +465,7 @@ fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requ
                 kinds::SERVICEBUS_QUEUE,
                 queue.value.clone(),
                 source,
-                RequirementConfig::ServiceBusQueue(spec),
+                RequirementConfig::ServiceBusQueue(Box::new(spec)),
             );
             access(app, queue, true, source, out);
         }
@@ -485,7 +487,7 @@ fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requ
                 kinds::SERVICEBUS_TOPIC,
                 topic.value.clone(),
                 source,
-                RequirementConfig::ServiceBusTopic(spec),
+                RequirementConfig::ServiceBusTopic(Box::new(spec)),
             );
             access(app, topic, true, source, out);
         }

@@ -116,7 +116,7 @@ impl Registry {
 
     /// [`Registry::merge`] of requirements the caller no longer needs: grouped by moving them,
     /// not by copying each one.
-    pub fn merge_owned(&self, requirements: Vec<Requirement>) -> Resolution {
+    pub fn merge_owned(&self, mut requirements: Vec<Requirement>) -> Resolution {
         // Sorted through positions, since a requirement is hundreds of bytes to move; stable,
         // so a group keeps its requirements in component order.
         let mut order: Vec<usize> = (0..requirements.len()).collect();
@@ -124,9 +124,7 @@ impl Registry {
             let (a, b) = (&requirements[a], &requirements[b]);
             (&a.kind, &a.key).cmp(&(&b.kind, &b.key))
         });
-        let mut slots: Vec<Option<Requirement>> = requirements.into_iter().map(Some).collect();
-        let requirements: Vec<Requirement> =
-            order.iter().filter_map(|&i| slots[i].take()).collect();
+        permute(&mut requirements, order);
         let mut resolution = Resolution::default();
         for group in requirements.chunk_by(|a, b| a.kind == b.kind && a.key == b.key) {
             let (kind, key) = (&group[0].kind, &group[0].key);
@@ -147,6 +145,16 @@ impl Registry {
             }
         }
         resolution
+    }
+
+    /// Every provider's [`ResourceProvider::resource_types`], in registration order, plus the
+    /// resource group every stack has.
+    pub fn resource_types(&self) -> Vec<&'static str> {
+        let mut types = vec!["azurerm_resource_group"];
+        for provider in &self.providers {
+            types.extend(provider.resource_types());
+        }
+        types
     }
 
     /// Validates every merged requirement with its provider.
@@ -174,5 +182,56 @@ impl Registry {
             }
         }
         (provisioned, diagnostics)
+    }
+}
+
+/// Puts `items[order[i]]` at position `i`, in place: each cycle of the permutation is followed
+/// once, so every item moves about once and nothing is copied aside.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            order[at] = at;
+            if from == start || from == at {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_every_item_where_the_order_says() {
+        // Every permutation of five items: fixed points, 2-cycles, one 5-cycle, and mixes.
+        let mut order: Vec<usize> = (0..5).collect();
+        let mut count = 0;
+        loop {
+            let mut items: Vec<String> = (0..5).map(|i| format!("item{i}")).collect();
+            permute(&mut items, order.clone());
+            let expected: Vec<String> = order.iter().map(|i| format!("item{i}")).collect();
+            assert_eq!(items, expected, "order {order:?}");
+            count += 1;
+            if !next_permutation(&mut order) {
+                break;
+            }
+        }
+        assert_eq!(count, 120);
+    }
+
+    /// Lexicographic successor; false after the last permutation.
+    fn next_permutation(v: &mut [usize]) -> bool {
+        let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+            return false;
+        };
+        let j = (i..v.len()).rev().find(|&j| v[j] > v[i - 1]).unwrap_or(i);
+        v.swap(i - 1, j);
+        v[i..].reverse();
+        true
     }
 }

@@ -196,6 +196,9 @@ pub fn to_json(value: &Value) -> String {
     let mut out = String::new();
     write_value(value, 0, &mut out);
     out.push('\n');
+    // The text grew by doubling; a stack's text is kept until every stack is written, and at
+    // 1,000 components the unused room of each is most of a megabyte.
+    out.shrink_to_fit();
     out
 }
 
