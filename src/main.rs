@@ -114,12 +114,6 @@ enum GraphFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The main thread is one of rayon's workers: synth then runs on as many threads as there
-    // are cores, not one more, and each thread's allocator heap costs resident memory.
-    // Failing to set the pool up only means rayon's default pool.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .use_current_thread()
-        .build_global();
     let registry = Registry::builtin();
     let code = match cli.command {
         Command::Synth {

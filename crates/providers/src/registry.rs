@@ -6,12 +6,16 @@ use crate::context::{Context, Merged, Provisioned};
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::Requirement;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Cheap to clone: a run extends a copy of the registry with its template providers.
 #[derive(Debug, Default, Clone)]
 pub struct Registry {
     providers: Vec<Arc<dyn ResourceProvider>>,
+    /// Requirement type -> position in `providers`: looked up for every merged requirement
+    /// of every stack.
+    served: BTreeMap<String, usize>,
 }
 
 /// Merged requirements, sorted by `(type, key)`, and what merging found.
@@ -45,18 +49,19 @@ impl Registry {
         Registry::default()
     }
 
-    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, static sites,
-    /// network.
+    /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, network,
+    /// static sites. The most used come first: [`Registry::resource_types`] lists their
+    /// types first, so their schemas are read ahead first.
     pub fn builtin() -> Self {
         let mut registry = Registry::empty();
         let builtins: [Box<dyn ResourceProvider>; 7] = [
-            Box::new(crate::servicebus::ServiceBusProvider),
-            Box::new(crate::staticsite::StaticSiteProvider),
             Box::new(crate::cosmos::CosmosProvider),
             Box::new(crate::functions::FunctionsProvider),
             Box::new(crate::storage::StorageProvider),
             Box::new(crate::monitoring::MonitoringProvider),
+            Box::new(crate::servicebus::ServiceBusProvider),
             Box::new(crate::network::NetworkProvider),
+            Box::new(crate::staticsite::StaticSiteProvider),
         ];
         for provider in builtins {
             // The built-ins serve disjoint types; a clash here is a bug caught by the tests.
@@ -85,15 +90,17 @@ impl Registry {
                 });
             }
         }
+        let at = self.providers.len();
+        for kind in provider.serves() {
+            self.served.insert(kind.to_owned(), at);
+        }
         self.providers.push(provider);
         Ok(())
     }
 
     pub fn provider_for(&self, kind: &str) -> Option<&dyn ResourceProvider> {
-        self.providers
-            .iter()
-            .find(|p| p.serves().contains(&kind))
-            .map(|p| p.as_ref())
+        let at = *self.served.get(kind)?;
+        self.providers.get(at).map(|p| p.as_ref())
     }
 
     /// Every code the registered providers and the registry itself can emit.

@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod graph;
 mod manifest;
+mod parallel;
 mod stack;
 mod topology;
 
@@ -254,7 +255,10 @@ fn run(
     // spare core it overlaps with everything up to the conformance check.
     let mut types = registry.resource_types();
     types.extend(baas_providers::global::RESOURCE_TYPES);
-    rayon::spawn(move || baas_terraform::schema::ProviderSchema::azurerm().warm(&types));
+    // Detached: nothing waits for it, and the checks parse whatever it has not reached yet.
+    if parallel::cores() > 1 {
+        std::thread::spawn(move || baas_terraform::schema::ProviderSchema::azurerm().warm(&types));
+    }
     let templates = options.templates;
     let (backend, mut diagnostics) = baas_model::load_env(source, options.env);
     let Some(backend) = backend else {

@@ -2,8 +2,8 @@
 //! blocks of each, and the order to apply them in (a petgraph dependency graph: a stack that
 //! reads another's resources through data sources comes after it).
 
-use crate::manifest;
 use crate::stack::{self, Stack};
+use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::{Color, Strategy};
 use baas_providers::{global, Context, Registry, StackInfo, StackRole};
@@ -107,23 +107,23 @@ struct StackJob {
 }
 
 /// Builds every stack: the regional ones, then `global` when the strategy has one. Stacks do
-/// not depend on each other, so rayon builds them (and checks and serializes each) on every
-/// core; results come back in declared order, so the output never depends on the threads.
+/// not depend on each other, so they are built on every core; with fewer stacks than cores,
+/// each stack's check, serialization and manifest entries share the cores instead. Results
+/// come back in declared order, so the output never depends on the threads.
 pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Built {
-    use rayon::prelude::*;
     let regional = regional_stacks(context);
     let has_global = !matches!(context.backend.deployment.strategy, Strategy::Single);
     let jobs = regional.len() + usize::from(has_global);
-    let results: Vec<StackJob> = (0..jobs)
-        .into_par_iter()
-        .map(|index| {
-            if index < regional.len() {
-                regional_stack(context, registry, &regional[index], index, finish)
-            } else {
-                global_stack(context, &regional, finish)
-            }
-        })
-        .collect();
+    let cores = parallel::cores();
+    // Threads for finishing one stack.
+    let threads = if jobs >= cores { 1 } else { cores };
+    let results: Vec<StackJob> = parallel::map(jobs, cores, |index| {
+        if index < regional.len() {
+            regional_stack(context, registry, &regional[index], index, finish, threads)
+        } else {
+            global_stack(context, &regional, finish, threads)
+        }
+    });
     let mut stacks = Vec::with_capacity(jobs);
     let mut addresses = Vec::new();
     let mut sections = manifest::Sections::new();
@@ -150,6 +150,7 @@ fn regional_stack(
     info: &StackInfo,
     index: usize,
     finish: Finish,
+    threads: usize,
 ) -> StackJob {
     let primary = index == 0;
     let stack_context = if primary {
@@ -176,18 +177,17 @@ fn regional_stack(
     } else {
         Vec::new()
     };
-    let build_stack = || {
-        let assembled = stack::assemble(&stack_context, provisioned, &mut diagnostics);
-        finish_stack(&stack_context, assembled, finish, &mut diagnostics)
-    };
-    let (addresses, sections, stack) = if primary {
-        // The manifest describes the backend once, as the primary stack names it; its
-        // entries are written beside the stack.
-        let (sections, stack) = rayon::join(|| manifest::write_sections(entries), build_stack);
-        (Some(addresses), sections, stack)
-    } else {
-        (None, manifest::Sections::new(), build_stack())
-    };
+    let assembled = stack::assemble(&stack_context, provisioned, &mut diagnostics);
+    // The manifest describes the backend once, as the primary stack names it.
+    let (stack, sections) = finish_stack(
+        &stack_context,
+        assembled,
+        entries,
+        finish,
+        threads,
+        &mut diagnostics,
+    );
+    let addresses = primary.then_some(addresses);
     StackJob {
         built: BuiltStack {
             info: info.clone(),
@@ -200,7 +200,12 @@ fn regional_stack(
     }
 }
 
-fn global_stack(context: &Context<'_>, regional: &[StackInfo], finish: Finish) -> StackJob {
+fn global_stack(
+    context: &Context<'_>,
+    regional: &[StackInfo],
+    finish: Finish,
+    threads: usize,
+) -> StackJob {
     let info = StackInfo {
         name: "global".to_owned(),
         role: StackRole::Global,
@@ -210,10 +215,10 @@ fn global_stack(context: &Context<'_>, regional: &[StackInfo], finish: Finish) -
     };
     let global_context = context.with_stack(info.clone());
     let mut diagnostics = Vec::new();
-    let mut sections = manifest::Sections::new();
+    let mut entries = Vec::new();
     let provisioned = match global::provision(&global_context, regional) {
         Ok(mut p) => {
-            sections = manifest::write_sections(vec![std::mem::take(&mut p.manifest)]);
+            entries.push(std::mem::take(&mut p.manifest));
             vec![p]
         }
         Err(found) => {
@@ -222,7 +227,14 @@ fn global_stack(context: &Context<'_>, regional: &[StackInfo], finish: Finish) -
         }
     };
     let assembled = stack::assemble(&global_context, provisioned, &mut diagnostics);
-    let stack = finish_stack(&global_context, assembled, finish, &mut diagnostics);
+    let (stack, sections) = finish_stack(
+        &global_context,
+        assembled,
+        entries,
+        finish,
+        threads,
+        &mut diagnostics,
+    );
     StackJob {
         built: BuiltStack {
             info,
@@ -235,13 +247,30 @@ fn global_stack(context: &Context<'_>, regional: &[StackInfo], finish: Finish) -
     }
 }
 
-/// Checks the module against the schema and serializes it, side by side when a core is free.
+/// What finishing a stack does: up to three independent tasks.
+#[derive(Clone, Copy)]
+enum Task {
+    Check,
+    Serialize,
+    Sections,
+}
+
+enum Finished {
+    Problems(Vec<Diagnostic>),
+    Text(String),
+    Sections(manifest::Sections),
+}
+
+/// Checks the module against the schema, serializes it and writes its manifest entries, on
+/// `threads` threads. The module's values are dropped here: only the text is kept.
 fn finish_stack(
     context: &Context<'_>,
     assembled: stack::Assembled,
+    entries: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
     finish: Finish,
+    threads: usize,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Stack {
+) -> (Stack, manifest::Sections) {
     let stack::Assembled {
         module,
         resource_count,
@@ -252,22 +281,39 @@ fn finish_stack(
     // references as baas bugs: check conformance only of a module that is complete. Nothing
     // is written after an error, so there is nothing to serialize either.
     let complete = !finish.prior_errors && !baas_model::diagnostic::has_errors(diagnostics);
-    let (problems, text) = if complete {
-        rayon::join(
-            || stack::conformance(context, &module, &origins),
-            || baas_terraform::document::to_json(&module),
-        )
+    // Moved into the task that writes them, so their values are dropped on its thread.
+    let entries = std::sync::Mutex::new(Some(entries));
+    // The longest first, so the calling thread starts on it at once.
+    let tasks: &[Task] = if complete {
+        &[Task::Check, Task::Serialize, Task::Sections]
     } else {
-        (Vec::new(), String::new())
+        &[Task::Sections]
     };
-    diagnostics.extend(problems);
-    Stack {
+    let finished = parallel::map(tasks.len(), threads, |index| match tasks[index] {
+        Task::Check => Finished::Problems(stack::conformance(context, &module, &origins)),
+        Task::Serialize => Finished::Text(baas_terraform::document::to_json(&module)),
+        Task::Sections => {
+            let entries = entries.lock().ok().and_then(|mut e| e.take());
+            Finished::Sections(manifest::write_sections(entries.unwrap_or_default()))
+        }
+    });
+    let mut text = String::new();
+    let mut sections = manifest::Sections::new();
+    for done in finished {
+        match done {
+            Finished::Problems(problems) => diagnostics.extend(problems),
+            Finished::Text(written) => text = written,
+            Finished::Sections(written) => sections = written,
+        }
+    }
+    let stack = Stack {
         name: context.stack.name.clone(),
         module: finish.keep_modules.then_some(module),
         text,
         resource_count,
         outputs,
-    }
+    };
+    (stack, sections)
 }
 
 /// Stacks sorted so that each comes after every stack it reads; ties keep their order.

@@ -126,7 +126,8 @@ pub enum SchemaLoadError {
         /// `resource` or `data source`.
         kind: &'static str,
         name: String,
-        error: serde_json::Error,
+        /// serde_json's message: parsed once, the error is kept as text.
+        error: String,
     },
 }
 
@@ -161,8 +162,10 @@ impl std::error::Error for SchemaLoadError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Decompress(e) => Some(e),
-            Self::Json(e) | Self::TypeSchema { error: e, .. } => Some(e),
-            Self::UnsupportedFormatVersion(_) | Self::ProviderNotFound { .. } => None,
+            Self::Json(e) => Some(e),
+            Self::TypeSchema { .. }
+            | Self::UnsupportedFormatVersion(_)
+            | Self::ProviderNotFound { .. } => None,
         }
     }
 }
@@ -328,7 +331,7 @@ impl ProviderSchema {
                     return Err(SchemaLoadError::TypeSchema {
                         kind,
                         name: name.to_owned(),
-                        error,
+                        error: error.to_owned(),
                     });
                 }
             }
@@ -392,7 +395,7 @@ struct LazyTypes {
     /// Type names with the byte range of their schema in the text, sorted by name.
     index: Vec<(Cow<'static, str>, Range<usize>)>,
     /// The parsed schemas, by position in `index`.
-    parsed: Vec<OnceLock<Block>>,
+    parsed: Vec<OnceLock<Result<Block, String>>>,
 }
 
 impl LazyTypes {
@@ -441,18 +444,19 @@ impl LazyTypes {
     }
 
     /// `None` if there is no such type. `text` is the text the index points into.
-    fn get(&self, text: &SchemaText, name: &str) -> Option<Result<&Block, serde_json::Error>> {
+    fn get(&self, text: &SchemaText, name: &str) -> Option<Result<&Block, &str>> {
         let at = self.position(name)?;
         let (_, span) = self.index.get(at)?;
         let cell = self.parsed.get(at)?;
-        if let Some(block) = cell.get() {
-            return Some(Ok(block));
-        }
-        // A concurrent parse of the same type is harmless: the first one to finish is kept.
-        let json = text.0.get(span.clone()).unwrap_or_default();
-        Some(
-            serde_json::from_str::<SchemaEntry>(json).map(|entry| cell.get_or_init(|| entry.block)),
-        )
+        // One thread parses a type; another asking meanwhile waits for it rather than parsing
+        // it again (the read-ahead thread and the checks ask for the same types).
+        let parsed = cell.get_or_init(|| {
+            let json = text.0.get(span.clone()).unwrap_or_default();
+            serde_json::from_str::<SchemaEntry>(json)
+                .map(|entry| entry.block)
+                .map_err(|error| error.to_string())
+        });
+        Some(parsed.as_ref().map_err(String::as_str))
     }
 }
 
@@ -807,7 +811,7 @@ impl<'s, 'd> Checker<'s, 'd> {
         let found = match types.get(&schema.text, name) {
             None => Lookup::Unknown,
             Some(Ok(block)) => Lookup::Known(block),
-            Some(Err(e)) => Lookup::Malformed(e.to_string()),
+            Some(Err(e)) => Lookup::Malformed(e.to_owned()),
         };
         self.lookups[slot].insert(name.to_owned(), found.clone());
         found
