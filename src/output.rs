@@ -34,10 +34,23 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
             fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         }
+        // A file the previous output already holds byte for byte is linked, not written: it
+        // keeps its inode and modification time (build tools see no change), and removing the
+        // previous output then frees no data.
+        let previous = out.join(relative);
+        if unchanged(&previous, contents) && fs::hard_link(&previous, &path).is_ok() {
+            continue;
+        }
         fs::write(&path, contents)
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
     swap_into_place(staging, out, &parent)
+}
+
+/// Whether `previous` is a regular file (not a link to one elsewhere) with exactly `contents`.
+fn unchanged(previous: &Path, contents: &str) -> bool {
+    fs::symlink_metadata(previous).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
+        && fs::read(previous).is_ok_and(|bytes| bytes == contents.as_bytes())
 }
 
 fn guard_existing(out: &Path) -> Result<(), String> {

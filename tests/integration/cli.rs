@@ -141,6 +141,62 @@ fn explain_knows_every_code_it_lists() {
 // synth --check
 // ---------------------------------------------------------------------------------------------
 
+/// A second synth links the files that did not change instead of writing them: same inode,
+/// same modification time. A comment changes the input digest (the manifest) but no stack.
+#[cfg(unix)]
+#[test]
+fn synth_keeps_unchanged_files_and_replaces_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let inode = |path: &str| fs::metadata(workspace.join(path)).unwrap().ino();
+    let (stack, manifest) = (
+        inode("out/main/main.tf.json"),
+        inode("out/baas.manifest.json"),
+    );
+    let old_manifest = fs::read_to_string(workspace.join("out/baas.manifest.json")).unwrap();
+
+    workspace.write("backend.yaml", format!("# a comment\n{GOOD}"));
+    workspace.synth_ok("out");
+    assert_eq!(
+        inode("out/main/main.tf.json"),
+        stack,
+        "the unchanged stack was rewritten"
+    );
+    assert_ne!(inode("out/baas.manifest.json"), manifest);
+    let new_manifest = fs::read_to_string(workspace.join("out/baas.manifest.json")).unwrap();
+    assert_ne!(
+        new_manifest, old_manifest,
+        "the manifest holds the new input digest"
+    );
+    workspace
+        .baas(&["synth", "backend.yaml", "-o", "out", "--check"])
+        .expect_exit(0);
+}
+
+/// A symbolic link in the output is never carried over, even to identical bytes: the new
+/// output holds only regular files that baas wrote or already owned.
+#[cfg(unix)]
+#[test]
+fn synth_replaces_a_symlinked_output_file_with_a_regular_file() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let stack = workspace.join("out/main/main.tf.json");
+    let elsewhere = workspace.join("elsewhere.json");
+    fs::copy(&stack, &elsewhere).unwrap();
+    fs::remove_file(&stack).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &stack).unwrap();
+
+    workspace.synth_ok("out");
+    let metadata = fs::symlink_metadata(&stack).unwrap();
+    assert!(metadata.file_type().is_file(), "still a link: {metadata:?}");
+    assert_eq!(
+        fs::read(&stack).unwrap(),
+        fs::read(&elsewhere).unwrap(),
+        "same bytes, written anew"
+    );
+}
+
 #[test]
 fn check_passes_on_a_fresh_output() {
     let workspace = Workspace::with_backend(GOOD);

@@ -183,3 +183,39 @@ fn the_types_read_ahead_cover_every_example() {
         }
     }
 }
+
+/// Threads never change the output: on one core (`taskset`, so synth starts no threads) every
+/// multi-stack example writes the same bytes as on all cores.
+#[cfg(target_os = "linux")]
+#[test]
+fn one_core_and_all_cores_write_the_same_files() {
+    for example in [
+        "multi-region",
+        "blue-green",
+        "disaster-recovery",
+        "crud-and-functions",
+    ] {
+        let file = repo_root()
+            .join("examples")
+            .join(example)
+            .join("backend.yaml");
+        let file = file.to_str().unwrap();
+        let workspace = Workspace::new();
+        workspace
+            .baas(&["synth", file, "-o", "all-cores"])
+            .expect_exit(0);
+        let status = std::process::Command::new("taskset")
+            .args(["-c", "0"])
+            .arg(crate::support::baas_bin())
+            .args(["synth", file, "-o"])
+            .arg(workspace.join("one-core"))
+            .output()
+            .expect("taskset (util-linux) runs");
+        assert!(status.status.success(), "{example}: {status:?}");
+        assert_eq!(
+            workspace.tree("one-core"),
+            workspace.tree("all-cores"),
+            "{example}: one core and all cores differ"
+        );
+    }
+}
