@@ -68,6 +68,30 @@ measure_time() {
   rm -rf "$out"
 }
 
+# Prints the median wall time in milliseconds of runs that each start without an output folder
+# (the first synth into a folder; the runs above re-synthesize into the folder of the run
+# before, where unchanged files are linked rather than written).
+measure_fresh() {
+  local out=$1
+  shift
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none -N --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf $out" \
+      --export-json "$work/fresh.json" "$*" >/dev/null
+    awk -v s="$(grep -m1 '"median":' "$work/fresh.json" | sed 's/.*: *\([0-9.e+-]*\).*/\1/')" \
+      'BEGIN { printf "%.1f", s * 1000 }'
+  else
+    local i start end
+    for ((i = 0; i < RUNS; i++)); do
+      rm -rf "$out"
+      start=$(date +%s%N)
+      "$@" >/dev/null 2>&1
+      end=$(date +%s%N)
+      echo $(((end - start) / 1000))
+    done | sort -n | awk '{ t[NR] = $1 / 1000 } END { printf "%.1f", (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+  fi
+  rm -rf "$out"
+}
+
 # Prints the median peak resident set size in MB over three runs.
 measure_rss() {
   local out=$1
@@ -88,8 +112,8 @@ echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),"
 echo "load average at start $(cut -d' ' -f1-3 /proc/loadavg). Timing: $timer."
 echo
-echo "| CRUD APIs | regions | backend.yaml | resources | output | wall median (ms) | wall mean ± σ (ms) | wall min (ms) | user + sys (ms) | peak RSS (MB) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| CRUD APIs | regions | backend.yaml | resources | output | wall median (ms) | wall mean ± σ (ms) | wall min (ms) | user + sys (ms) | fresh output: wall median (ms) | peak RSS (MB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for regions in $REGIONS; do
   for n in $SIZES; do
     file="$work/backend-$n-$regions.yaml"
@@ -107,9 +131,10 @@ for regions in $REGIONS; do
     output=$(du -sk "$out" | awk '{ printf "%.1f MB", $1 / 1024 }')
     rm -rf "$out"
     read -r median mean sd min user system < <(measure_time "$out" "$baas" synth "$file" -o "$out")
+    fresh=$(measure_fresh "$out" "$baas" synth "$file" -o "$out")
     rss=$(measure_rss "$out" "$baas" synth "$file" -o "$out")
     cpu=$([[ $user == - ]] && echo - || awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
     size="$(group "$(du -k "$file" | cut -f1)") KB"
-    echo "| $(group "$n") | $regions | $size | $(group "$resources") | $output | $median | $mean ± $sd | $min | $cpu | $rss |"
+    echo "| $(group "$n") | $regions | $size | $(group "$resources") | $output | $median | $mean ± $sd | $min | $cpu | $fresh | $rss |"
   done
 done
