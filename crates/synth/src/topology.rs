@@ -177,11 +177,10 @@ fn regional_stack(
     } else {
         Vec::new()
     };
-    let assembled = stack::assemble(&stack_context, provisioned, &mut diagnostics);
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
         &stack_context,
-        assembled,
+        provisioned,
         entries,
         finish,
         threads,
@@ -226,10 +225,9 @@ fn global_stack(
             Vec::new()
         }
     };
-    let assembled = stack::assemble(&global_context, provisioned, &mut diagnostics);
     let (stack, sections) = finish_stack(
         &global_context,
-        assembled,
+        provisioned,
         entries,
         finish,
         threads,
@@ -261,11 +259,12 @@ enum Finished {
     Sections(manifest::Sections),
 }
 
-/// Checks the module against the schema, serializes it and writes its manifest entries, on
-/// `threads` threads. The module's values are dropped here: only the text is kept.
+/// Assembles the stack's root module from the provisioned blocks, then checks it against the
+/// schema, serializes it and writes its manifest entries on `threads` threads. The module's
+/// values are dropped here: only the text is kept.
 fn finish_stack(
     context: &Context<'_>,
-    assembled: stack::Assembled,
+    provisioned: Vec<baas_providers::Provisioned>,
     entries: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
     finish: Finish,
     threads: usize,
@@ -276,7 +275,7 @@ fn finish_stack(
         resource_count,
         outputs,
         origins,
-    } = assembled;
+    } = stack::assemble(context, provisioned, diagnostics);
     // After an error some blocks are missing, and the schema check would report the dangling
     // references as baas bugs: check conformance only of a module that is complete. Nothing
     // is written after an error, so there is nothing to serialize either.
