@@ -245,6 +245,9 @@ fn global_stack(
     }
 }
 
+/// Below this many resources a stack is finished on one thread (BENCHMARKS.md).
+const SPLIT_MIN_RESOURCES: usize = 1_000;
+
 /// What finishing a stack does: up to three independent tasks.
 #[derive(Clone, Copy)]
 enum Task {
@@ -282,6 +285,13 @@ fn finish_stack(
     let complete = !finish.prior_errors && !baas_model::diagnostic::has_errors(diagnostics);
     // Moved into the task that writes them, so their values are dropped on its thread.
     let entries = std::sync::Mutex::new(Some(entries));
+    // A helper thread costs a few hundred microseconds to start on a virtual machine: for a
+    // small stack the three tasks are done sooner on this thread alone.
+    let threads = if resource_count < SPLIT_MIN_RESOURCES {
+        1
+    } else {
+        threads
+    };
     // The longest first, so the calling thread starts on it at once.
     let tasks: &[Task] = if complete {
         &[Task::Check, Task::Serialize, Task::Sections]
