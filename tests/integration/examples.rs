@@ -148,42 +148,6 @@ fn assert_sorted(value: &Value, at: &str) {
     }
 }
 
-/// The resource types synth reads ahead (`ResourceProvider::resource_types`) are only a hint,
-/// but a stale list would quietly lose the head start: every type the built-in providers put
-/// in an example must be on it.
-#[test]
-fn the_types_read_ahead_cover_every_example() {
-    let mut known = baas_providers::Registry::builtin().resource_types();
-    known.extend(baas_providers::global::RESOURCE_TYPES);
-    for example in examples() {
-        let file = repo_root()
-            .join("examples")
-            .join(&example)
-            .join("backend.yaml");
-        let text = fs::read_to_string(&file).unwrap();
-        if text.lines().any(|line| line.starts_with("providers:")) {
-            continue; // templates emit types of their own choosing
-        }
-        let workspace = Workspace::new();
-        workspace
-            .baas(&["synth", file.to_str().unwrap(), "-o", "out"])
-            .expect_exit(0);
-        for (path, bytes) in workspace.tree("out") {
-            if !path.ends_with("main.tf.json") {
-                continue;
-            }
-            let stack: Value = serde_json::from_slice(&bytes).unwrap();
-            let types = stack["resource"].as_object().cloned().unwrap_or_default();
-            for resource_type in types.keys() {
-                assert!(
-                    known.contains(&resource_type.as_str()),
-                    "{example}/{path}: `{resource_type}` is missing from the providers' resource_types()"
-                );
-            }
-        }
-    }
-}
-
 /// Threads never change the output: on one core (`taskset`, so synth starts no threads) every
 /// multi-stack example writes the same bytes as on all cores.
 #[cfg(target_os = "linux")]

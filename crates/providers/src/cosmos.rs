@@ -193,15 +193,6 @@ impl ResourceProvider for CosmosProvider {
     fn codes(&self) -> &'static [&'static Code] {
         COSMOS_CODES
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_cosmosdb_account",
-            "azurerm_cosmosdb_sql_database",
-            "azurerm_cosmosdb_sql_container",
-            "azurerm_cosmosdb_sql_role_assignment",
-        ]
-    }
 }
 
 fn is_serverless(context: &Context<'_>, account: &str) -> bool {

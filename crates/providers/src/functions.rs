@@ -269,14 +269,6 @@ impl ResourceProvider for FunctionsProvider {
     fn codes(&self) -> &'static [&'static Code] {
         FUNCTIONS_CODES
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_service_plan",
-            "azurerm_linux_function_app",
-            "azurerm_role_assignment",
-        ]
-    }
 }
 
 fn backtick_list(items: &[&str]) -> String {

@@ -80,12 +80,6 @@ fn serves_http(app: &AppRequirement) -> bool {
 }
 
 /// Warnings about the topology itself.
-/// The resource types of the global stack (see [`crate::ResourceProvider::resource_types`]).
-pub const RESOURCE_TYPES: &[&str] = &[
-    "azurerm_traffic_manager_profile",
-    "azurerm_traffic_manager_external_endpoint",
-];
-
 pub fn validate(context: &Context<'_>) -> Vec<Diagnostic> {
     let Strategy::BlueGreen { .. } = &context.backend.deployment.strategy else {
         return Vec::new();

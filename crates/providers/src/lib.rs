@@ -51,10 +51,4 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
 
     /// Every diagnostic code this provider can emit, for `baas explain`.
     fn codes(&self) -> &'static [&'static Code];
-
-    /// The Terraform resource types this provider usually emits. Only a hint: synth reads
-    /// their schemas ahead on a spare core, so the conformance check does not wait for them.
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[]
-    }
 }

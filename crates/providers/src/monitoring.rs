@@ -95,11 +95,4 @@ impl ResourceProvider for MonitoringProvider {
     fn codes(&self) -> &'static [&'static Code] {
         &[]
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_log_analytics_workspace",
-            "azurerm_application_insights",
-        ]
-    }
 }

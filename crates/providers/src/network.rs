@@ -383,19 +383,6 @@ impl ResourceProvider for NetworkProvider {
     fn codes(&self) -> &'static [&'static Code] {
         NETWORK_CODES
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_virtual_network",
-            "azurerm_subnet",
-            "azurerm_network_security_group",
-            "azurerm_network_security_rule",
-            "azurerm_subnet_network_security_group_association",
-            "azurerm_private_endpoint",
-            "azurerm_private_dns_zone",
-            "azurerm_private_dns_zone_virtual_network_link",
-        ]
-    }
 }
 
 /// A data service instance to reach privately, and the components that use it.

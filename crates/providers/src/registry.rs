@@ -50,8 +50,7 @@ impl Registry {
     }
 
     /// The built-in providers: cosmos, functions, storage, monitoring, Service Bus, network,
-    /// static sites. The most used come first: [`Registry::resource_types`] lists their
-    /// types first, so their schemas are read ahead first.
+    /// static sites.
     pub fn builtin() -> Self {
         let mut registry = Registry::empty();
         let builtins: [Box<dyn ResourceProvider>; 7] = [
@@ -152,16 +151,6 @@ impl Registry {
             }
         }
         resolution
-    }
-
-    /// Every provider's [`ResourceProvider::resource_types`], in registration order, plus the
-    /// resource group every stack has.
-    pub fn resource_types(&self) -> Vec<&'static str> {
-        let mut types = vec!["azurerm_resource_group"];
-        for provider in &self.providers {
-            types.extend(provider.resource_types());
-        }
-        types
     }
 
     /// Validates every merged requirement with its provider.

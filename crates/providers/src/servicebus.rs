@@ -291,15 +291,6 @@ impl ResourceProvider for ServiceBusProvider {
     fn codes(&self) -> &'static [&'static Code] {
         SERVICEBUS_CODES
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_servicebus_namespace",
-            "azurerm_servicebus_queue",
-            "azurerm_servicebus_topic",
-            "azurerm_servicebus_subscription",
-        ]
-    }
 }
 
 /// A queue consumed by a trigger carries the trigger's span; an explicit declaration is the

@@ -191,25 +191,6 @@ impl ResourceProvider for StaticSiteProvider {
     fn codes(&self) -> &'static [&'static Code] {
         STATIC_SITE_CODES
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &[
-            "azurerm_storage_account",
-            "azurerm_storage_account_static_website",
-            "azurerm_cdn_frontdoor_profile",
-            "azurerm_cdn_frontdoor_endpoint",
-            "azurerm_cdn_frontdoor_origin_group",
-            "azurerm_cdn_frontdoor_origin",
-            "azurerm_cdn_frontdoor_route",
-            "azurerm_cdn_frontdoor_rule_set",
-            "azurerm_cdn_frontdoor_rule",
-            "azurerm_cdn_frontdoor_custom_domain",
-            "azurerm_cdn_frontdoor_custom_domain_association",
-            "azurerm_dns_txt_record",
-            "azurerm_dns_a_record",
-            "azurerm_dns_cname_record",
-        ]
-    }
 }
 
 /// Every address of one site, from its component key.

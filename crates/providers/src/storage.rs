@@ -90,10 +90,6 @@ impl ResourceProvider for StorageProvider {
     fn codes(&self) -> &'static [&'static Code] {
         &[]
     }
-
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["azurerm_storage_account", "azurerm_storage_container"]
-    }
 }
 
 /// A storage account with baas's secure defaults: TLS 1.2, HTTPS only, no public blobs, shared

@@ -251,14 +251,6 @@ fn run(
     options: &Options<'_>,
     keep_modules: bool,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    // Reading the schemas of the types the stacks will hold takes a few milliseconds; on a
-    // spare core it overlaps with everything up to the conformance check.
-    let mut types = registry.resource_types();
-    types.extend(baas_providers::global::RESOURCE_TYPES);
-    // Detached: nothing waits for it, and the checks parse whatever it has not reached yet.
-    if parallel::cores() > 1 {
-        std::thread::spawn(move || baas_terraform::schema::ProviderSchema::azurerm().warm(&types));
-    }
     let templates = options.templates;
     let (backend, mut diagnostics) = baas_model::load_env(source, options.env);
     let Some(backend) = backend else {

@@ -297,14 +297,6 @@ impl ProviderSchema {
         }
     }
 
-    /// Parses the schemas of these resource types now, so that later checks find them
-    /// parsed. Unknown names are skipped; a malformed schema is reported when it is used.
-    pub fn warm(&self, resource_types: &[&str]) {
-        for name in resource_types {
-            let _ = self.resources.get(&self.text, name);
-        }
-    }
-
     pub fn has_data_source(&self, data_type: &str) -> bool {
         self.data_sources.contains(data_type)
     }
