@@ -280,84 +280,15 @@ fn references<'v>(value: &'v Value, found: &mut impl FnMut(&'v str, &'v str, Opt
     }
 }
 
-/// Scans template text (or, with `bare`, one expression) for identifier chains. Only chains
-/// that name a declared block become edges, so this scanner may be generous: it need not
-/// parse HCL, only never miss a reference.
+/// Calls `found(a, b, c)` for the head `a.b[.c]` of every reference in template text (or, with
+/// `bare`, in one expression), as the conformance check reads them. Only chains that name a
+/// declared block become edges.
 fn scan<'t>(text: &'t str, bare: bool, found: &mut impl FnMut(&'t str, &'t str, Option<&'t str>)) {
-    let bytes = text.as_bytes();
-    // Brace depth inside an interpolation; 0 is literal template text.
-    let mut depth = usize::from(bare);
-    let mut i = 0;
-    while let Some(&c) = bytes.get(i) {
-        if depth == 0 {
-            let next = bytes.get(i + 1).copied();
-            match c {
-                b'$' | b'%' if next == Some(c) && bytes.get(i + 2) == Some(&b'{') => i += 3,
-                b'$' | b'%' if next == Some(b'{') => {
-                    depth = 1;
-                    i += 2;
-                }
-                _ => i += 1,
-            }
-            continue;
+    baas_terraform::schema::references(text, bare, &mut |root, names| {
+        if let Some(&second) = names.first() {
+            found(root, second, names.get(1).copied());
         }
-        match c {
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' => {
-                depth = depth.saturating_sub(1).max(usize::from(bare));
-                i += 1;
-            }
-            c if is_ident_start(c) && !follows_chain(bytes, i) => {
-                let (first, after_first) = identifier(text, i);
-                let (second, after_second) = member(text, after_first);
-                let (third, _) = member(text, after_second);
-                if let Some(second) = second {
-                    found(first, second, third);
-                }
-                i = after_first;
-            }
-            _ => i += 1,
-        }
-    }
-}
-
-fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_'
-}
-
-fn is_ident_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
-}
-
-/// Whether the identifier at `i` continues something: a word, a number or a `.` traversal.
-fn follows_chain(bytes: &[u8], i: usize) -> bool {
-    i.checked_sub(1)
-        .and_then(|before| bytes.get(before))
-        .is_some_and(|&b| b == b'.' || is_ident_continue(b))
-}
-
-fn identifier(text: &str, start: usize) -> (&str, usize) {
-    let bytes = text.as_bytes();
-    let mut end = start;
-    while bytes.get(end).copied().is_some_and(is_ident_continue) {
-        end += 1;
-    }
-    (text.get(start..end).unwrap_or(""), end)
-}
-
-/// `.name` at `i`.
-fn member(text: &str, i: usize) -> (Option<&str>, usize) {
-    let bytes = text.as_bytes();
-    match (bytes.get(i), bytes.get(i + 1)) {
-        (Some(b'.'), Some(&c)) if is_ident_start(c) => {
-            let (name, end) = identifier(text, i + 1);
-            (Some(name), end)
-        }
-        _ => (None, i),
-    }
+    });
 }
 
 impl Graph {

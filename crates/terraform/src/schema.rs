@@ -2045,6 +2045,37 @@ struct Scan<'a, 'f> {
     found: &'f mut dyn FnMut(Traversal<'a, '_>),
 }
 
+/// The references in a Terraform JSON string: the traversals in a template's interpolations
+/// and directives, or (`bare`, as in `depends_on` entries) in one whole expression — the same
+/// traversals the conformance check resolves. `found` gets each traversal's root and the names
+/// of its leading `.name` steps (up to the first index or splat); nested traversals come first.
+pub fn references<'a>(text: &'a str, bare: bool, found: &mut dyn FnMut(&'a str, &[&'a str])) {
+    let mut segments = Vec::new();
+    let mut names: Vec<&'a str> = Vec::new();
+    let mut report = |traversal: Traversal<'a, '_>| {
+        names.clear();
+        names.extend(
+            traversal
+                .segments
+                .iter()
+                .map_while(|segment| match segment {
+                    Segment::Attr(name) => Some(*name),
+                    Segment::Index | Segment::Splat => None,
+                }),
+        );
+        found(traversal.root, &names);
+    };
+    let mut scan = Scan {
+        segments: &mut segments,
+        found: &mut report,
+    };
+    if bare {
+        scan_expression(text, 0, false, &mut scan);
+    } else {
+        scan_template(text, 0, false, &mut scan);
+    }
+}
+
 /// Scans template text from `i`; in a quoted template (inside an expression) stops after the
 /// closing quote. Returns the index where scanning stopped.
 fn scan_template<'a>(text: &'a str, mut i: usize, quoted: bool, scan: &mut Scan<'a, '_>) -> usize {
