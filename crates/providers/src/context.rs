@@ -17,13 +17,15 @@ pub struct Merged {
 }
 
 impl Merged {
-    /// A group of one needs no merging.
-    pub fn single(requirement: &Requirement) -> Merged {
+    /// The start of every merge: the first requirement's settings (which the provider then
+    /// combines with the others'), and every requirement's source. `group` is never empty.
+    pub fn from_group(group: &[Requirement]) -> Merged {
+        let first = &group[0];
         Merged {
-            kind: requirement.kind.clone(),
-            key: requirement.key.clone(),
-            config: requirement.config.clone(),
-            sources: vec![requirement.source.clone()],
+            kind: first.kind.clone(),
+            key: first.key.clone(),
+            config: first.config.clone(),
+            sources: group.iter().map(|r| r.source.clone()).collect(),
         }
     }
 

@@ -70,8 +70,7 @@ impl ResourceProvider for CosmosProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         let mut errors = Vec::new();
         match &mut merged.config {
             RequirementConfig::CosmosAccount(account) => merge_account(account, group, &mut errors),

@@ -129,8 +129,7 @@ impl ResourceProvider for FunctionsProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         let RequirementConfig::FunctionApp(app) = &mut merged.config else {
             return Ok(merged);
         };

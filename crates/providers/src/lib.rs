@@ -39,8 +39,11 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
     /// component order. Conflicts are errors pointing at both declarations.
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>>;
 
-    /// Checks one merged requirement in the context of everything merged.
-    fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic>;
+    /// Checks one merged requirement in the context of everything merged. Nothing to check by
+    /// default.
+    fn validate(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 
     /// The Terraform blocks, outputs and manifest entries for one merged requirement.
     fn provision(

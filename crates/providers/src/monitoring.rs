@@ -33,13 +33,7 @@ impl ResourceProvider for MonitoringProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
-        Ok(merged)
-    }
-
-    fn validate(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
-        Vec::new()
+        Ok(Merged::from_group(group))
     }
 
     fn provision(

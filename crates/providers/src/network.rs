@@ -223,9 +223,7 @@ impl ResourceProvider for NetworkProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
-        Ok(merged)
+        Ok(Merged::from_group(group))
     }
 
     fn validate(&self, _merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {

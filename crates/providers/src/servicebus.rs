@@ -89,8 +89,7 @@ impl ResourceProvider for ServiceBusProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         let mut errors = Vec::new();
         for other in &group[1..] {
             match (&mut merged.config, &other.config) {

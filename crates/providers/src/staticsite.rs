@@ -100,9 +100,7 @@ impl ResourceProvider for StaticSiteProvider {
 
     /// Component keys are unique, so a group holds one requirement.
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
-        Ok(merged)
+        Ok(Merged::from_group(group))
     }
 
     fn validate(&self, merged: &Merged, context: &Context<'_>) -> Vec<Diagnostic> {

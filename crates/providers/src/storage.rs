@@ -33,8 +33,7 @@ impl ResourceProvider for StorageProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         if let RequirementConfig::Storage(storage) = &mut merged.config {
             for other in &group[1..] {
                 if let RequirementConfig::Storage(next) = &other.config {
@@ -43,10 +42,6 @@ impl ResourceProvider for StorageProvider {
             }
         }
         Ok(merged)
-    }
-
-    fn validate(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
-        Vec::new()
     }
 
     fn provision(

@@ -96,8 +96,7 @@ impl ResourceProvider for TemplateProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         let RequirementConfig::Custom(config) = &mut merged.config else {
             return Ok(merged);
         };
@@ -128,10 +127,6 @@ impl ResourceProvider for TemplateProvider {
         } else {
             Err(errors)
         }
-    }
-
-    fn validate(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
-        Vec::new()
     }
 
     fn provision(

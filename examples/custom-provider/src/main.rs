@@ -45,8 +45,7 @@ impl ResourceProvider for RedisProvider {
     }
 
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
-        let mut merged = Merged::single(&group[0]);
-        merged.sources = group.iter().map(|r| r.source.clone()).collect();
+        let mut merged = Merged::from_group(group);
         let (mut sku, mut capacity) = (0, 0);
         for requirement in group {
             if let RequirementConfig::Custom(config) = &requirement.config {
