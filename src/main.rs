@@ -150,32 +150,39 @@ fn usage_error(message: &str) -> u8 {
     USAGE_OR_IO
 }
 
-fn read_source(
-    file: &Path,
-) -> Result<Result<SourceFile, (SourceFile, baas_model::Diagnostic)>, u8> {
+/// FILE, read and decoded. `Err` holds the exit code once the problem is reported: a file
+/// that cannot be read is a usage error, text that is not UTF-8 a definition error.
+fn load(registry: &Registry, file: &Path, format: Format) -> Result<SourceFile, u8> {
     let bytes = std::fs::read(file)
         .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", file.display())))?;
-    Ok(baas_model::decode_source(
-        &file.display().to_string(),
-        &bytes,
-    ))
+    match baas_model::decode_source(&file.display().to_string(), &bytes) {
+        Ok(source) => Ok(source),
+        Err((source, diagnostic)) => {
+            report(registry, &source, &[diagnostic], format);
+            Err(DEFINITION_ERRORS)
+        }
+    }
+}
+
+/// Diagnostics in the chosen format: SARIF on stdout, the others as `render::print` does.
+fn report(
+    registry: &Registry,
+    source: &SourceFile,
+    diagnostics: &[baas_model::Diagnostic],
+    format: Format,
+) {
+    if format == Format::Sarif {
+        let codes = baas_synth::all_codes(registry);
+        println!("{}", render::sarif(source, diagnostics, &codes));
+    } else {
+        render::print(source, diagnostics, format);
+    }
 }
 
 fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
-    let source = match read_source(file) {
+    let source = match load(registry, file, format) {
+        Ok(source) => source,
         Err(code) => return code,
-        Ok(Err((source, diagnostic))) => {
-            if format == Format::Sarif {
-                println!(
-                    "{}",
-                    render::sarif(&source, &[diagnostic], &baas_synth::all_codes(registry))
-                );
-            } else {
-                render::print(&source, &[diagnostic], format);
-            }
-            return DEFINITION_ERRORS;
-        }
-        Ok(Ok(source)) => source,
     };
     let synthesis = baas_synth::synthesize_with(
         &source,
@@ -185,18 +192,7 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
             templates: &FileTemplates::beside(file),
         },
     );
-    if format == Format::Sarif {
-        println!(
-            "{}",
-            render::sarif(
-                &source,
-                &synthesis.diagnostics,
-                &baas_synth::all_codes(registry)
-            )
-        );
-    } else {
-        render::print(&source, &synthesis.diagnostics, format);
-    }
+    report(registry, &source, &synthesis.diagnostics, format);
     if synthesis.has_errors() {
         DEFINITION_ERRORS
     } else {
@@ -205,13 +201,9 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
 }
 
 fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check: bool) -> u8 {
-    let source = match read_source(file) {
+    let source = match load(registry, file, Format::Human) {
+        Ok(source) => source,
         Err(code) => return code,
-        Ok(Err((source, diagnostic))) => {
-            render::print(&source, &[diagnostic], Format::Human);
-            return DEFINITION_ERRORS;
-        }
-        Ok(Ok(source)) => source,
     };
     let synthesis = baas_synth::synthesize_with(
         &source,
@@ -259,13 +251,9 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
 
 /// Prints the graph on stdout; with errors, prints the diagnostics like `validate` and exits 1.
 fn graph(registry: &Registry, file: &Path, format: GraphFormat) -> u8 {
-    let source = match read_source(file) {
+    let source = match load(registry, file, Format::Human) {
+        Ok(source) => source,
         Err(code) => return code,
-        Ok(Err((source, diagnostic))) => {
-            render::print(&source, &[diagnostic], Format::Human);
-            return DEFINITION_ERRORS;
-        }
-        Ok(Ok(source)) => source,
     };
     let plan = match baas_synth::plan_with(
         &source,

@@ -1,21 +1,8 @@
 //! Every `examples/*/backend.yaml` synthesizes, validates, passes `--check` against its own
 //! output, and produces byte-identical files on every run. The generated files are snapshots.
 
-use crate::support::{repo_root, Workspace};
+use crate::support::{examples, repo_root, Workspace};
 use serde_json::Value;
-use std::fs;
-
-/// The example folders that hold a `backend.yaml`, sorted.
-fn examples() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(repo_root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().join("backend.yaml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn there_are_examples_to_check() {

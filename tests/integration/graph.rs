@@ -1,10 +1,9 @@
 //! `baas graph`: the resource graph in DOT, Mermaid and JSON, drawn from the same plan synth
 //! writes, deterministic, and refused (exit 1) when the definition has errors.
 
-use crate::support::{baas_in, backend_with, bad_fixtures_dir, repo_root, Workspace};
+use crate::support::{baas_in, backend_with, bad_fixtures_dir, examples, repo_root, Workspace};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 
 const FORMATS: [&str; 3] = ["dot", "mermaid", "json"];
 
@@ -24,17 +23,6 @@ fn example(name: &str) -> String {
         .to_str()
         .unwrap()
         .to_owned()
-}
-
-fn examples() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(repo_root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().join("backend.yaml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// `baas graph FILE --format json`, parsed.

@@ -14,6 +14,18 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example folders that hold a `backend.yaml`, sorted.
+pub fn examples() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(repo_root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("backend.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// `tests/fixtures/bad`: one bad `backend.yaml` per rule.
 pub fn bad_fixtures_dir() -> PathBuf {
     repo_root().join("tests").join("fixtures").join("bad")
