@@ -78,7 +78,7 @@ impl Provisioned {
     }
 
     /// Describes what was provisioned in `baas.manifest.json`. The entry is built only for
-    /// the stack the manifest describes the backend by (see [`Context::records_manifest`]):
+    /// the stack the manifest describes the backend by (see [`Context::without_manifest`]):
     /// at 1,000 components the function apps' entries alone are tens of thousands of values,
     /// and every other regional copy would build them only to drop them.
     pub fn manifest_entry(
@@ -195,11 +195,6 @@ impl<'a> Context<'a> {
     pub fn without_manifest(mut self) -> Self {
         self.records_manifest = false;
         self
-    }
-
-    /// Whether [`Provisioned::manifest_entry`] keeps entries in this view.
-    pub fn records_manifest(&self) -> bool {
-        self.records_manifest
     }
 }
 
