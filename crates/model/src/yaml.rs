@@ -8,7 +8,10 @@
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::span::{SourceFile, Span};
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use saphyr_parser::{Marker, Parser, ScalarStyle};
+use std::borrow::Cow;
+
+mod quick;
 
 /// Nesting deeper than this is rejected: no real backend.yaml comes close, and it keeps every
 /// later recursive walk far from the stack limit.
@@ -48,26 +51,45 @@ impl Node {
 
 /// Parses one YAML document. Syntax errors, empty input, several documents and too-deep
 /// nesting come back as located diagnostics.
+///
+/// Most backend.yaml files are read by [`quick`], which knows only the plain block-and-flow
+/// YAML they are written in and is several times faster than saphyr. Anything else, and every
+/// document with a problem, is read again by saphyr, whose tree is the same wherever both
+/// read a document (tested against each other) and whose errors are the ones users see.
 pub fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
     if source.text.trim().is_empty() || only_comments(&source.text) {
         return Err(Diagnostic::error(&codes::PARSE_EMPTY, format!("`{}` is empty", source.name))
             .help("start from `baas init`, or write at least `name`, `environment`, `location` and one component"));
     }
+    let lines = LineIndex::new(&source.text);
+    match parse_quick(source, &lines) {
+        Some(root) => Ok(root),
+        None => parse_full(source, lines),
+    }
+}
+
+/// The tree as [`quick`] reads it; `None` when it does not read the document (outside its
+/// subset, or with a problem to report).
+fn parse_quick(source: &SourceFile, lines: &LineIndex) -> Option<Node> {
+    let mut builder = Builder::new(source, lines);
+    quick::read(&source.text, &mut builder).ok()?;
+    builder.root
+}
+
+/// The tree as saphyr reads it.
+fn parse_full(source: &SourceFile, lines: LineIndex) -> Result<Node, Diagnostic> {
     let offsets = CharOffsets::new(&source.text);
-    let mut builder = Builder {
-        source,
-        offsets: &offsets,
-        lines: LineIndex::new(&source.text),
-        stack: Vec::new(),
-        anchors: Vec::new(),
-        root: None,
-        documents: 0,
-        alias_nodes: 0,
-    };
+    let mut builder = Builder::new(source, &lines);
     let mut parser = Parser::new_from_str(&source.text);
     while let Some(event) = parser.next_event() {
         match event {
-            Ok((event, span)) => builder.on_event(event, span)?,
+            Ok((event, span)) => {
+                let start = offsets.byte(span.start.index());
+                let end = offsets.byte(span.end.index());
+                if let Some(event) = Event::from_saphyr(event) {
+                    builder.on_event(event, start, end)?;
+                }
+            }
             Err(error) => return Err(syntax_error(source, &offsets, error.marker(), error.info())),
         }
     }
@@ -77,6 +99,47 @@ pub fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
             format!("`{}` holds no YAML document", source.name),
         )
     })
+}
+
+/// What the tree builder is told, by saphyr or by [`quick`], with byte offsets.
+#[derive(Debug, Clone, PartialEq)]
+enum Event<'t> {
+    DocumentStart,
+    /// `anchor` is 0 for none.
+    Scalar {
+        text: Cow<'t, str>,
+        quoted: bool,
+        anchor: usize,
+    },
+    SequenceStart {
+        anchor: usize,
+    },
+    MappingStart {
+        anchor: usize,
+    },
+    /// The end of the innermost open sequence or mapping.
+    End,
+    Alias(usize),
+}
+
+impl<'t> Event<'t> {
+    /// The event the builder needs, if any (stream and document ends carry nothing).
+    fn from_saphyr(event: saphyr_parser::Event<'t>) -> Option<Self> {
+        use saphyr_parser::Event as E;
+        Some(match event {
+            E::DocumentStart(_) => Event::DocumentStart,
+            E::Scalar(text, style, anchor, _tag) => Event::Scalar {
+                text,
+                quoted: !matches!(style, ScalarStyle::Plain),
+                anchor,
+            },
+            E::SequenceStart(anchor, _) => Event::SequenceStart { anchor },
+            E::MappingStart(anchor, _) => Event::MappingStart { anchor },
+            E::SequenceEnd | E::MappingEnd => Event::End,
+            E::Alias(id) => Event::Alias(id),
+            E::StreamStart | E::StreamEnd | E::DocumentEnd | E::Nothing => return None,
+        })
+    }
 }
 
 fn only_comments(text: &str) -> bool {
@@ -184,8 +247,7 @@ enum Frame {
 
 struct Builder<'a> {
     source: &'a SourceFile,
-    offsets: &'a CharOffsets,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     root: Option<Node>,
@@ -193,10 +255,20 @@ struct Builder<'a> {
     alias_nodes: usize,
 }
 
-impl Builder<'_> {
-    fn span(&self, span: saphyr_parser::Span) -> Span {
-        let start = self.offsets.byte(span.start.index());
-        let end = self.offsets.byte(span.end.index());
+impl<'a> Builder<'a> {
+    fn new(source: &'a SourceFile, lines: &'a LineIndex) -> Self {
+        Builder {
+            source,
+            lines,
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            root: None,
+            documents: 0,
+            alias_nodes: 0,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
         // Line and column from our own index, the same one every renderer uses, rather than
         // the parser's markers.
         let (line, column) = self.lines.line_column(&self.source.text, start);
@@ -208,14 +280,10 @@ impl Builder<'_> {
         }
     }
 
-    fn on_event(
-        &mut self,
-        event: Event<'_>,
-        raw_span: saphyr_parser::Span,
-    ) -> Result<(), Diagnostic> {
-        let span = self.span(raw_span);
+    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), Diagnostic> {
+        let span = self.span(start, end);
         match event {
-            Event::DocumentStart(_) => {
+            Event::DocumentStart => {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(Diagnostic::error(
@@ -229,8 +297,11 @@ impl Builder<'_> {
                     ));
                 }
             }
-            Event::Scalar(text, style, anchor, _tag) => {
-                let quoted = !matches!(style, ScalarStyle::Plain);
+            Event::Scalar {
+                text,
+                quoted,
+                anchor,
+            } => {
                 let value = if !quoted && is_null(&text) {
                     Value::Null
                 } else {
@@ -241,7 +312,7 @@ impl Builder<'_> {
                 };
                 self.push(Node { value, span }, anchor)?;
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart { anchor } => {
                 self.enter(span)?;
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
@@ -249,7 +320,7 @@ impl Builder<'_> {
                     anchor,
                 });
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart { anchor } => {
                 self.enter(span)?;
                 self.stack.push(Frame::Map {
                     entries: Vec::new(),
@@ -258,7 +329,7 @@ impl Builder<'_> {
                     anchor,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => self.leave(span)?,
+            Event::End => self.leave(span)?,
             Event::Alias(id) => {
                 let Some(node) = self
                     .anchors
@@ -285,7 +356,6 @@ impl Builder<'_> {
                 // The copy keeps the anchor's spans: a problem in it points at the original text.
                 self.push(Node { span, ..node }, 0)?;
             }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Ok(())
     }
