@@ -579,35 +579,56 @@ fn manifest_entry(
     version: &str,
     key: &str,
 ) -> Value {
+    // Built from values rather than with `json!`, which would serialize every interpolated
+    // value (a trigger object included) into a copy: this runs for every function.
     let functions: Map<String, Value> = app
         .functions
         .iter()
         .map(|f| {
+            let text = |s: &str| Value::String(s.to_owned());
             let trigger = match &f.trigger {
-                Trigger::Http { route, methods, auth_level } => json!({
-                    "type": "http",
-                    "route": format!("api/{}", route.value),
-                    "methods": methods.iter().map(|m| m.as_str().to_uppercase()).collect::<Vec<_>>(),
-                    "auth_level": auth_level.as_str(),
-                }),
-                Trigger::Timer { schedule } => json!({ "type": "timer", "schedule": schedule.value }),
-                Trigger::Queue { queue } => json!({
-                    "type": "serviceBusQueue",
-                    "queue": queue.value,
-                    "connection": SERVICEBUS_CONNECTION,
-                }),
-                Trigger::Topic { topic, subscription } => json!({
-                    "type": "serviceBusTopic",
-                    "topic": topic.value,
-                    "subscription": subscription.value,
-                    "connection": SERVICEBUS_CONNECTION,
-                }),
+                Trigger::Http {
+                    route,
+                    methods,
+                    auth_level,
+                } => object([
+                    ("type", text("http")),
+                    ("route", Value::String(format!("api/{}", route.value))),
+                    (
+                        "methods",
+                        methods
+                            .iter()
+                            .map(|m| Value::String(m.as_str().to_uppercase()))
+                            .collect(),
+                    ),
+                    ("auth_level", text(auth_level.as_str())),
+                ]),
+                Trigger::Timer { schedule } => {
+                    object([("type", text("timer")), ("schedule", text(&schedule.value))])
+                }
+                Trigger::Queue { queue } => object([
+                    ("type", text("serviceBusQueue")),
+                    ("queue", text(&queue.value)),
+                    ("connection", text(SERVICEBUS_CONNECTION)),
+                ]),
+                Trigger::Topic {
+                    topic,
+                    subscription,
+                } => object([
+                    ("type", text("serviceBusTopic")),
+                    ("topic", text(&topic.value)),
+                    ("subscription", text(&subscription.value)),
+                    ("connection", text(SERVICEBUS_CONNECTION)),
+                ]),
             };
-            let mut entry = json!({ "component": f.component, "trigger": trigger });
+            let mut entry = Map::new();
+            entry.insert("component".to_owned(), text(&f.component));
+            entry.insert("trigger".to_owned(), trigger);
             if !f.sends_to.is_empty() {
-                entry["sends_to"] = json!(f.sends_to.iter().map(|t| t.value.as_str()).collect::<Vec<_>>());
+                let targets = f.sends_to.iter().map(|t| text(&t.value)).collect();
+                entry.insert("sends_to".to_owned(), targets);
             }
-            (f.name.value.clone(), entry)
+            (f.name.value.clone(), Value::Object(entry))
         })
         .collect();
     let mut entry = json!({
@@ -621,4 +642,14 @@ fn manifest_entry(
     // Moved in: `json!` would copy the whole map, one value at a time.
     entry["functions"] = Value::Object(functions);
     entry
+}
+
+/// A JSON object of `entries`, moved in.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
 }

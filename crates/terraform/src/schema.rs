@@ -763,6 +763,10 @@ struct Checker<'s, 'd> {
     lookups: [BTreeMap<String, Lookup<'s>>; 2],
     /// Scratch space for scanning expressions (see [`Scan`]).
     segments: Vec<Segment<'d>>,
+    /// Template strings whose every reference resolved. A reference resolves or not whatever
+    /// block it is in, and a module repeats a few templates hundreds of times
+    /// (`${azurerm_resource_group.main.name}`): each distinct one is scanned once.
+    resolved: BTreeSet<&'d str>,
 }
 
 impl<'s, 'd> Checker<'s, 'd> {
@@ -779,6 +783,7 @@ impl<'s, 'd> Checker<'s, 'd> {
             aliases: BTreeSet::new(),
             lookups: [BTreeMap::new(), BTreeMap::new()],
             segments: Vec::new(),
+            resolved: BTreeSet::new(),
         }
     }
 
@@ -1715,8 +1720,12 @@ impl<'s, 'd> Checker<'s, 'd> {
     fn scan_templates(&mut self, address: &str, path: &str, value: &'d Value) {
         match value {
             Value::String(text) => {
-                if is_template(text) {
+                if is_template(text) && !self.resolved.contains(text.as_str()) {
+                    let problems = self.problems.len();
                     self.resolve_all(address, path, text, scan_template);
+                    if self.problems.len() == problems {
+                        self.resolved.insert(text);
+                    }
                 }
             }
             Value::Array(items) => {

@@ -400,6 +400,31 @@ fn unresolved_reference_to_undeclared_resource() {
 }
 
 #[test]
+fn a_repeated_template_is_reported_wherever_it_fails() {
+    // Templates that resolved are not scanned again; ones that failed must be, so that every
+    // place a broken reference is written gets its own problem.
+    let document = with(json!({"output": {
+        "a": {"value": "${azurerm_storage_account.other.id}"},
+        "b": {"value": "${azurerm_storage_account.other.id}"},
+        "c": {"value": "${azurerm_storage_account.sa.id}"},
+        "d": {"value": "${azurerm_storage_account.sa.id}"}
+    }}));
+    let problems = check(&document);
+    let got: Vec<_> = problems
+        .iter()
+        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ProblemKind::UnresolvedReference, "output.a", "value"),
+            (ProblemKind::UnresolvedReference, "output.b", "value"),
+        ],
+        "{problems:#?}"
+    );
+}
+
+#[test]
 fn unresolved_reference_to_unknown_attribute() {
     let document = with(
         json!({"output": {"x": {"value": "${azurerm_storage_account.sa.primary_blob_endpont}"}}}),
