@@ -237,11 +237,19 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         };
     }
     match output::write_atomically(out, &synthesis.files) {
-        Ok(()) => {
+        Ok(output::Written::Replaced) => {
             eprintln!(
                 "wrote {} files to `{}`",
                 synthesis.files.len(),
                 out.display()
+            );
+            OK
+        }
+        Ok(output::Written::AlreadyUpToDate) => {
+            eprintln!(
+                "`{}` is up to date ({} files, left as they were)",
+                out.display(),
+                synthesis.files.len()
             );
             OK
         }

@@ -6,16 +6,32 @@ use std::path::Path;
 
 const MANIFEST: &str = "baas.manifest.json";
 
+/// What [`write_atomically`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// `out` now holds the new files, and nothing else.
+    Replaced,
+    /// `out` already held exactly these files, as regular files and nothing else: it was left
+    /// alone, which is the state a replacement would have produced.
+    AlreadyUpToDate,
+}
+
 /// Writes `files` into a temporary folder beside `out` and swaps it into place, so a failure
 /// at any point leaves the previous output untouched. `out` is replaced as a whole; to protect
 /// a folder that is not baas output (`-o .`, say), a non-empty `out` without a manifest is refused.
-pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<Written, String> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
     };
     if out.exists() {
         guard_existing(out)?;
+        // Re-running synth on an unchanged input is the common case (editors, watch loops,
+        // CI): replacing a folder with an identical one would only create, rename and
+        // remove directories.
+        if holds_exactly(out, files) {
+            return Ok(Written::AlreadyUpToDate);
+        }
     }
     fs::create_dir_all(&parent)
         .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
@@ -44,7 +60,52 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
         fs::write(&path, contents)
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
-    swap_into_place(staging, out, &parent)
+    swap_into_place(staging, out, &parent)?;
+    Ok(Written::Replaced)
+}
+
+/// Whether `out` holds `files` as regular files with exactly these bytes, and nothing else
+/// (no other file, link or empty folder).
+fn holds_exactly(out: &Path, files: &BTreeMap<String, String>) -> bool {
+    let mut present = Vec::new();
+    regular_files(out, "", &mut present)
+        && present.len() == files.len()
+        && present.iter().all(|relative| {
+            files
+                .get(relative)
+                .is_some_and(|contents| unchanged(&out.join(relative), contents))
+        })
+}
+
+/// Collects the files under `dir` (as `/`-separated relative paths); false if it meets
+/// anything but regular files and non-empty folders, or cannot read a folder.
+fn regular_files(dir: &Path, prefix: &str, found: &mut Vec<String>) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let before = found.len();
+    for entry in entries {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let Ok(kind) = entry.file_type() else {
+            return false;
+        };
+        let Some(name) = entry.file_name().to_str().map(|n| format!("{prefix}{n}")) else {
+            return false;
+        };
+        if kind.is_dir() {
+            if !regular_files(&entry.path(), &format!("{name}/"), found) {
+                return false;
+            }
+        } else if kind.is_file() {
+            found.push(name);
+        } else {
+            return false;
+        }
+    }
+    // An empty folder is not part of any synth's output.
+    found.len() > before
 }
 
 /// Whether `previous` is a regular file (not a link to one elsewhere) with exactly `contents`.

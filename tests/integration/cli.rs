@@ -174,6 +174,54 @@ fn synth_keeps_unchanged_files_and_replaces_changed_ones() {
         .expect_exit(0);
 }
 
+/// Synthesizing an unchanged input again leaves the output folder exactly as it was: same
+/// folder, same files, nothing created or removed beside it.
+#[cfg(unix)]
+#[test]
+fn synth_of_an_unchanged_input_leaves_the_output_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let identity = |path: &str| {
+        let metadata = fs::symlink_metadata(workspace.join(path)).unwrap();
+        (metadata.ino(), metadata.mtime(), metadata.mtime_nsec())
+    };
+    let paths = [
+        "out",
+        "out/main",
+        "out/main/main.tf.json",
+        "out/baas.manifest.json",
+    ];
+    let before: Vec<_> = paths.iter().map(|p| identity(p)).collect();
+
+    let synth = workspace.synth_ok("out");
+    assert_eq!(
+        synth.stderr,
+        "`out` is up to date (2 files, left as they were)\n"
+    );
+    let after: Vec<_> = paths.iter().map(|p| identity(p)).collect();
+    assert_eq!(after, before, "the output was touched");
+    assert_eq!(workspace.entries(), ["backend.yaml", "out"]);
+}
+
+/// Anything a fresh synth would not produce (here an empty folder) makes the output not up to
+/// date: it is replaced, and the extra entry goes.
+#[test]
+fn synth_replaces_an_output_with_an_extra_empty_folder() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let fresh = workspace.tree("out");
+    fs::create_dir(workspace.join("out/blue")).unwrap();
+
+    let synth = workspace.synth_ok("out");
+    assert_eq!(synth.stderr, "wrote 2 files to `out`\n");
+    assert!(
+        !workspace.join("out/blue").exists(),
+        "the extra folder stayed"
+    );
+    assert_eq!(workspace.tree("out"), fresh);
+}
+
 /// A symbolic link in the output is never carried over, even to identical bytes: the new
 /// output holds only regular files that baas wrote or already owned.
 #[cfg(unix)]

@@ -114,14 +114,22 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
     let regional = regional_stacks(context);
     let has_global = !matches!(context.backend.deployment.strategy, Strategy::Single);
     let jobs = regional.len() + usize::from(has_global);
-    let cores = parallel::cores();
-    // Threads for finishing one stack.
-    let threads = if jobs >= cores { 1 } else { cores };
+    // Counting the cores reads cgroup files: one stack needs the count only when it is large.
+    let cores = if jobs > 1 { parallel::cores() } else { 1 };
+    // Whether finishing one stack may use the other cores.
+    let share_cores = jobs == 1 || jobs < cores;
     let results: Vec<StackJob> = parallel::map(jobs, cores, |index| {
         if index < regional.len() {
-            regional_stack(context, registry, &regional[index], index, finish, threads)
+            regional_stack(
+                context,
+                registry,
+                &regional[index],
+                index,
+                finish,
+                share_cores,
+            )
         } else {
-            global_stack(context, &regional, finish, threads)
+            global_stack(context, &regional, finish, share_cores)
         }
     });
     let mut stacks = Vec::with_capacity(jobs);
@@ -150,7 +158,7 @@ fn regional_stack(
     info: &StackInfo,
     index: usize,
     finish: Finish,
-    threads: usize,
+    share_cores: bool,
 ) -> StackJob {
     let primary = index == 0;
     let stack_context = if primary {
@@ -183,7 +191,7 @@ fn regional_stack(
         provisioned,
         entries,
         finish,
-        threads,
+        share_cores,
         &mut diagnostics,
     );
     let addresses = primary.then_some(addresses);
@@ -203,7 +211,7 @@ fn global_stack(
     context: &Context<'_>,
     regional: &[StackInfo],
     finish: Finish,
-    threads: usize,
+    share_cores: bool,
 ) -> StackJob {
     let info = StackInfo {
         name: "global".to_owned(),
@@ -230,7 +238,7 @@ fn global_stack(
         provisioned,
         entries,
         finish,
-        threads,
+        share_cores,
         &mut diagnostics,
     );
     StackJob {
@@ -263,14 +271,14 @@ enum Finished {
 }
 
 /// Assembles the stack's root module from the provisioned blocks, then checks it against the
-/// schema, serializes it and writes its manifest entries on `threads` threads. The module's
+/// schema, serializes it and writes its manifest entries, on every core if `share_cores`. The module's
 /// values are dropped here: only the text is kept.
 fn finish_stack(
     context: &Context<'_>,
     provisioned: Vec<baas_providers::Provisioned>,
     entries: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
     finish: Finish,
-    threads: usize,
+    share_cores: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Stack, manifest::Sections) {
     let stack::Assembled {
@@ -287,10 +295,10 @@ fn finish_stack(
     let entries = std::sync::Mutex::new(Some(entries));
     // A helper thread costs a few hundred microseconds to start on a virtual machine: for a
     // small stack the three tasks are done sooner on this thread alone.
-    let threads = if resource_count < SPLIT_MIN_RESOURCES {
-        1
+    let threads = if share_cores && resource_count >= SPLIT_MIN_RESOURCES {
+        parallel::cores()
     } else {
-        threads
+        1
     };
     // The longest first, so the calling thread starts on it at once.
     let tasks: &[Task] = if complete {
