@@ -710,14 +710,15 @@ mod tests {
 
     /// Random edits of the examples with YAML's significant characters, each read by both
     /// readers: wherever quick reads the result, saphyr must build the same tree.
-    /// `BAAS_YAML_MUTATIONS=N` runs N edits per example instead of 150.
+    /// `BAAS_YAML_MUTATIONS=N` runs N edits per example instead of 600, `BAAS_YAML_SEED=S`
+    /// other edits.
     #[test]
     fn agrees_with_saphyr_on_edited_examples() {
         const ALPHABET: &[u8] = b" \n-:#,[]{}'\"ab1&*!|>?%@`\t\r~.";
         let rounds: usize = std::env::var("BAAS_YAML_MUTATIONS")
             .ok()
             .and_then(|n| n.parse().ok())
-            .unwrap_or(150);
+            .unwrap_or(600);
         let mut state = std::env::var("BAAS_YAML_SEED")
             .ok()
             .and_then(|n| n.parse().ok())
@@ -799,6 +800,24 @@ mod tests {
         reads("key with spaces: value with spaces\n");
         reads("a: é ü\nb: 日本\n");
         reads("-x: 1\n");
+    }
+
+    /// The shape of the benchmark's generated backends (bench/gen.rs), which must not fall
+    /// back to saphyr unnoticed.
+    #[test]
+    fn benchmark_shape() {
+        reads(concat!(
+            "# 2 generated CRUD APIs (bench/gen.rs); do not edit.\n",
+            "name: bench\nenvironment: prod\nlocation: eastus\n",
+            "tags: {project: bench, cost-center: \"4711\"}\n",
+            "cosmos: {consistency: Session, serverless: true}\n",
+            "components:\n",
+            "  user0:\n    type: crud-api\n    entity: User0\n",
+            "    schema: {id: string, name: string, status: string}\n",
+            "    partition_key: /id\n    runtime: node\n    database: shop\n",
+            "  order1:\n    type: crud-api\n    entity: Order1\n",
+            "    operations: [create, read, list]\n",
+        ));
     }
 
     #[test]
