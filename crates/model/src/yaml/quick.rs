@@ -2,9 +2,9 @@
 //! sequences indented with spaces, one-line flow collections, plain and one-line quoted
 //! scalars, comments. It sends the builder the same events, at the same byte offsets, as
 //! saphyr would, and gives up ([`Stop`]) on anything else: anchors, tags, block scalars,
-//! multi-line scalars, escapes, document markers, tabs, unusual line breaks, and every
-//! document it finds a problem in. The caller then reads the whole document again with
-//! saphyr, so a give-up costs time, never correctness.
+//! multi-line scalars, escapes, document markers (but a leading `---`), tabs, unusual line
+//! breaks, and every document it finds a problem in. The caller then reads the whole document
+//! again with saphyr, so a give-up costs time, never correctness.
 //!
 //! Where saphyr puts its events (found by experiment, held by the differential tests below):
 //! a block mapping starts at its first key and a block sequence at its first `-`, except a
@@ -50,14 +50,18 @@ pub(super) fn read(text: &str, builder: &mut Builder<'_>) -> Read<()> {
 
 /// False for text with characters whose handling this reader leaves to saphyr: control
 /// characters (tabs and carriage returns included), byte order marks, Unicode line breaks,
-/// C1 controls and non-characters; and for document markers (`---`, `...`) and directives.
+/// C1 controls and non-characters; and for directives and document markers, except one `---`
+/// alone on its line before any content.
 fn plain_characters(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut line_start = true;
+    let mut before_first_token = true;
+    let mut content_seen = false;
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'\n' => {
                 line_start = true;
+                before_first_token = true;
                 continue;
             }
             0..=0x1f | 0x7f => return false,
@@ -77,17 +81,30 @@ fn plain_characters(text: &str) -> bool {
             {
                 return false
             }
-            b'-' | b'.' | b'%' if line_start => {
-                let rest = &bytes[i..];
-                if b == b'%' || rest.starts_with(b"---") || rest.starts_with(b"...") {
+            b'%' if line_start => return false,
+            b'.' if line_start && bytes[i..].starts_with(b"...") => return false,
+            b'-' if line_start && bytes[i..].starts_with(b"---") => {
+                if content_seen || !marker_alone(&bytes[i + 3..]) {
                     return false;
                 }
             }
             _ => {}
         }
+        // A line whose first token is not a comment holds content.
+        if before_first_token && b != b' ' {
+            before_first_token = false;
+            content_seen |= b != b'#';
+        }
         line_start = false;
     }
     true
+}
+
+/// Whether what follows a `---` on its line is nothing, spaces, or spaces and a comment.
+fn marker_alone(rest: &[u8]) -> bool {
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let trimmed = line.trim_ascii_start();
+    trimmed.is_empty() || (trimmed[0] == b'#' && trimmed.len() < line.len())
 }
 
 /// The next token after some whitespace and comments: its byte offset and column, or `None`
@@ -124,11 +141,19 @@ struct Reader<'t, 'b, 's> {
 
 impl<'t> Reader<'t, '_, '_> {
     fn document(&mut self) -> Read<()> {
-        let token = self.next_token(0);
+        let mut token = self.next_token(0);
         if token.column != Some(0) {
             return Err(Stop::Outside);
         }
         self.emit(Event::DocumentStart, token.at, token.at)?;
+        // An explicit start (`---` alone on its line: see `plain_characters`).
+        if self.bytes[token.at..].starts_with(b"---") {
+            let line = self.rest_of_line(token.at + 3)?;
+            token = self.next_token(line);
+            if token.column != Some(0) {
+                return Err(Stop::Outside);
+            }
+        }
         let after = match self.byte(token.at) {
             b'[' | b'{' => {
                 let end = self.flow(token.at)?;
@@ -695,6 +720,13 @@ mod tests {
         }
     }
 
+    /// The file `baas init` writes, which most backends start from.
+    #[test]
+    fn reads_the_init_starter_as_saphyr_does() {
+        let starter = repository().join("crates/synth/src/starter.yaml");
+        reads(&std::fs::read_to_string(starter).unwrap());
+    }
+
     #[test]
     fn agrees_with_saphyr_on_the_fuzz_corpus() {
         let mut read = 0;
@@ -710,8 +742,8 @@ mod tests {
 
     /// Random edits of the examples with YAML's significant characters, each read by both
     /// readers: wherever quick reads the result, saphyr must build the same tree.
-    /// `BAAS_YAML_MUTATIONS=N` runs N edits per example instead of 600, `BAAS_YAML_SEED=S`
-    /// other edits.
+    /// `BAAS_YAML_MUTATIONS=N` runs N edits per example (half of them with a leading `---`)
+    /// instead of 600, `BAAS_YAML_SEED=S` other edits.
     #[test]
     fn agrees_with_saphyr_on_edited_examples() {
         const ALPHABET: &[u8] = b" \n-:#,[]{}'\"ab1&*!|>?%@`\t\r~.";
@@ -731,8 +763,12 @@ mod tests {
             (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound.max(1)
         };
         let (mut tried, mut read) = (0, 0);
-        for (_, text) in examples() {
-            for _ in 0..rounds {
+        // Each example as it is and with an explicit document start.
+        let bases = examples()
+            .into_iter()
+            .flat_map(|(_, text)| [format!("---\n{text}"), text]);
+        for text in bases {
+            for _ in 0..rounds / 2 {
                 let mut bytes = text.clone().into_bytes();
                 for _ in 0..1 + random(3) {
                     let at = random(bytes.len());
@@ -821,6 +857,19 @@ mod tests {
     }
 
     #[test]
+    fn an_explicit_document_start() {
+        reads("---\na: 1\n");
+        reads("# yaml-language-server: $schema=x\n\n--- # the backend\na:\n  - b\n");
+        reads("---   \n[a, b]\n");
+        leaves("a: 1\n---\nb: 2\n");
+        leaves("---\n---\na: 1\n");
+        leaves("--- {a: 1}\n");
+        leaves("--- a\n");
+        leaves("---#\na: 1\n");
+        leaves("  # c\nx: 1\n---\n");
+    }
+
+    #[test]
     fn flow_shapes() {
         reads("tags: {project: bench, cost-center: \"4711\"}\n");
         reads("l: [a, 'b c', \"d\"]\ne: [ ]\nf: { }\n");
@@ -842,7 +891,6 @@ mod tests {
             "a: one\n  two\n",
             "a: \"x\\ty\"\n",
             "a: \"x\n  y\"\n",
-            "---\na: 1\n",
             "a: 1\n...\n",
             "a:\r\n  b: 1\r\n",
             "a:\n\tb: 1\n",
