@@ -83,10 +83,11 @@ fn plain_characters(text: &str) -> bool {
             }
             b'%' if line_start => return false,
             b'.' if line_start && bytes[i..].starts_with(b"...") => return false,
-            b'-' if line_start && bytes[i..].starts_with(b"---") => {
-                if content_seen || !marker_alone(&bytes[i + 3..]) {
-                    return false;
-                }
+            b'-' if line_start
+                && bytes[i..].starts_with(b"---")
+                && (content_seen || !marker_alone(&bytes[i + 3..])) =>
+            {
+                return false
             }
             _ => {}
         }
