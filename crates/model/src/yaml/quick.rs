@@ -882,6 +882,42 @@ mod tests {
         reads("l: [ \"a\" , 'b' , [c] , {d: \"e\" } ]  # c\n");
     }
 
+    /// Corners of the subset, each either read as saphyr reads it or left to saphyr.
+    #[test]
+    fn corners_agree_with_saphyr() {
+        for text in [
+            "a: b:c\n",
+            "a:b: c\n",
+            "a#: 1\n",
+            "a: b # c: d\n",
+            "a: x #c\nb: 'x' #c\nc: [a, b] #c\n",
+            "a: ''''\nb: \"\"\nc: 'it''s'\n",
+            "a: b\n  # deeper comment\nc: d\n",
+            "a: b\n\n  c\n",
+            "a:\n  b\n",
+            "a: 1\nb: 2\n c: 3\n",
+            "a: -\n",
+            "a: - b\n",
+            "- - a\n",
+            "[a]: b\n",
+            "a: [b, c]d\n",
+            "a:  \n  b: c\n",
+            "a: [ ]\nb: [ a ]\nc: {a: b }\nd: { a: b}\ne: [a , b]\n",
+            "a: [b:]\n",
+            "a: {b: c:d}\n",
+            "a: {b: c: d}\n",
+            "a: {b:c}\n",
+            "a: {b: c, d: [e, {f: g}]}\n",
+            "é: ü\n",
+            "a: 1\n# c\n  \n",
+            "a:\n  - b\n  -\n",
+            "- a:\n  - b\n",
+            "- a:\n    b: c\n  d: e\n- f\n",
+        ] {
+            quick_checked(text);
+        }
+    }
+
     #[test]
     fn leaves_the_rest_to_saphyr() {
         for text in [
