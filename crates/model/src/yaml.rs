@@ -434,7 +434,12 @@ fn trim_trailing_whitespace(text: &str, start: usize, end: usize) -> usize {
     if !text.is_char_boundary(start) || !text.is_char_boundary(end) || start > end {
         return end;
     }
-    start + text[start..end].trim_end().len()
+    // YAML's white space and line breaks only: a value may end in another space character
+    // (U+00A0), and the collection holding it must not end before it does.
+    start
+        + text[start..end]
+            .trim_end_matches([' ', '\t', '\n', '\r'])
+            .len()
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -533,6 +538,21 @@ mod tests {
             parse_str(&text).unwrap_err().code.id,
             codes::PARSE_SYNTAX.id
         );
+    }
+
+    #[test]
+    fn a_collection_ends_after_a_value_ending_in_a_non_yaml_space() {
+        let text = "a:\n  b: c\u{a0}\nd: e\n";
+        let node = parse_str(text).unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
+        let inner = &entries[0].1;
+        let Value::Map(inner_entries) = &inner.value else {
+            panic!("not a map")
+        };
+        assert_eq!(inner.span.end, inner_entries[0].1.span.end);
+        assert_eq!(&text[inner.span.start..inner.span.end], "b: c\u{a0}");
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! sequence at its parent key's indentation, which starts at its first item's content; a block
 //! collection ends where the next token starts (the end of the text at the end); an empty
 //! value is an empty plain scalar at its key's `:`; a flow collection starts at its bracket
-//! and ends after the closing one; scalar spans cover the quotes and no trailing spaces.
+//! and ends after the closing one; a plain scalar's span ends at its last non-space
+//! character, while a quoted scalar's and a closing bracket's span run on over the spaces and
+//! the comment after them to the end of the line.
 
 use super::{Builder, Event, MAX_DEPTH};
 use crate::diagnostic::Diagnostic;
