@@ -81,6 +81,14 @@ fn valid_document() -> Value {
     })
 }
 
+/// Each problem as `(kind, address, path)`, in order.
+fn where_and_what(problems: &[SchemaProblem]) -> Vec<(ProblemKind, &str, &str)> {
+    problems
+        .iter()
+        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
+        .collect()
+}
+
 /// Asserts the document has exactly one problem, of this kind at this address and path.
 #[track_caller]
 fn assert_one(document: &Value, kind: ProblemKind, address: &str, path: &str) -> SchemaProblem {
@@ -410,10 +418,7 @@ fn a_repeated_template_is_reported_wherever_it_fails() {
         "d": {"value": "${azurerm_storage_account.sa.id}"}
     }}));
     let problems = check(&document);
-    let got: Vec<_> = problems
-        .iter()
-        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
-        .collect();
+    let got = where_and_what(&problems);
     assert_eq!(
         got,
         [
@@ -451,10 +456,7 @@ fn unresolved_references_in_bodies_locals_and_depends_on() {
     sa["depends_on"] = json!(["azurerm_resource_group.missing"]);
     document["locals"]["name"] = json!("${format(\"%s-x\", var.prefix)}");
     let problems = check(&document);
-    let got: Vec<_> = problems
-        .iter()
-        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
-        .collect();
+    let got = where_and_what(&problems);
     assert_eq!(
         got,
         [
@@ -529,10 +531,7 @@ fn provider_attributes_are_checked() {
 fn unknown_top_level_and_terraform_keys() {
     let document = with(json!({"resources": {}, "terraform": {"required_provider": {}}}));
     let problems = check(&document);
-    let got: Vec<_> = problems
-        .iter()
-        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
-        .collect();
+    let got = where_and_what(&problems);
     assert_eq!(
         got,
         [
@@ -575,10 +574,7 @@ fn from_json_finds_the_provider() {
         "output": {"id": {"value": "${thing_widget.w.id}"}}
     });
     let problems = schema.check_document(&document);
-    let got: Vec<_> = problems
-        .iter()
-        .map(|p| (p.kind, p.address.as_str(), p.path.as_str()))
-        .collect();
+    let got = where_and_what(&problems);
     assert_eq!(
         got,
         [(ProblemKind::WrongType, "thing_widget.w", "part.b.n")],
