@@ -29,7 +29,7 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
         // Re-running synth on an unchanged input is the common case (editors, watch loops,
         // CI): replacing a folder with an identical one would only create, rename and
         // remove directories.
-        if holds_exactly(out, files) {
+        if stale_files(out, files).is_ok_and(|stale| stale.is_empty()) {
             return Ok(Written::AlreadyUpToDate);
         }
     }
@@ -62,50 +62,6 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
     }
     swap_into_place(staging, out, &parent)?;
     Ok(Written::Replaced)
-}
-
-/// Whether `out` holds `files` as regular files with exactly these bytes, and nothing else
-/// (no other file, link or empty folder).
-fn holds_exactly(out: &Path, files: &BTreeMap<String, String>) -> bool {
-    let mut present = Vec::new();
-    regular_files(out, "", &mut present)
-        && present.len() == files.len()
-        && present.iter().all(|relative| {
-            files
-                .get(relative)
-                .is_some_and(|contents| unchanged(&out.join(relative), contents))
-        })
-}
-
-/// Collects the files under `dir` (as `/`-separated relative paths); false if it meets
-/// anything but regular files and non-empty folders, or cannot read a folder.
-fn regular_files(dir: &Path, prefix: &str, found: &mut Vec<String>) -> bool {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return false;
-    };
-    let before = found.len();
-    for entry in entries {
-        let Ok(entry) = entry else {
-            return false;
-        };
-        let Ok(kind) = entry.file_type() else {
-            return false;
-        };
-        let Some(name) = entry.file_name().to_str().map(|n| format!("{prefix}{n}")) else {
-            return false;
-        };
-        if kind.is_dir() {
-            if !regular_files(&entry.path(), &format!("{name}/"), found) {
-                return false;
-            }
-        } else if kind.is_file() {
-            found.push(name);
-        } else {
-            return false;
-        }
-    }
-    // An empty folder is not part of any synth's output.
-    found.len() > before
 }
 
 /// Whether `previous` is a regular file (not a link to one elsewhere) with exactly `contents`.
@@ -165,41 +121,67 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
     Ok(())
 }
 
-/// Files under `out` that differ from, are missing from, or are not part of a fresh synth
-/// (a synth would remove those, since it replaces `out` as a whole).
+/// Why `out` is not what a synth would leave, one line per file: files that differ, are
+/// missing, are not regular files (a link), or are not part of a fresh synth, and empty
+/// folders. Empty exactly when synth would leave `out` as it is (`Written::AlreadyUpToDate`).
 pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>, String> {
+    let mut present = BTreeMap::new();
+    if out.is_dir() {
+        walk(out, "", &mut present)?;
+    }
     let mut stale = Vec::new();
     for (relative, contents) in files {
-        match fs::read(out.join(relative)) {
-            Ok(existing) if existing == contents.as_bytes() => {}
-            Ok(_) => stale.push(format!("{relative} (differs)")),
-            Err(_) => stale.push(format!("{relative} (missing)")),
+        match present.get(relative) {
+            None => stale.push(format!("{relative} (missing)")),
+            Some(Entry::File) if unchanged(&out.join(relative), contents) => {}
+            Some(Entry::File) => stale.push(format!("{relative} (differs)")),
+            Some(_) => stale.push(format!(
+                "{relative} (not a regular file; synth would write one)"
+            )),
         }
     }
-    let mut present = Vec::new();
-    if out.is_dir() {
-        list_files(out, "", &mut present)?;
+    for (name, entry) in &present {
+        if files.contains_key(name) {
+            continue;
+        }
+        stale.push(match entry {
+            Entry::EmptyFolder => format!("{name}/ (an empty folder; synth would remove it)"),
+            Entry::File | Entry::Other => {
+                format!("{name} (no longer produced; synth would remove it)")
+            }
+        });
     }
-    present.sort();
-    stale.extend(
-        present
-            .into_iter()
-            .filter(|f| !files.contains_key(f))
-            .map(|f| format!("{f} (no longer produced; synth would remove it)")),
-    );
     Ok(stale)
 }
 
-/// Every file under `dir`, as `/`-separated paths relative to the top.
-fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    for entry in entries.filter_map(Result::ok) {
+/// What [`walk`] finds at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    File,
+    EmptyFolder,
+    /// A symbolic link (never followed) or a special file.
+    Other,
+}
+
+/// Every file, link and empty folder under `dir`, by `/`-separated path relative to the top.
+fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, Entry>) -> Result<(), String> {
+    let unreadable = |e: std::io::Error| format!("cannot read `{}`: {e}", dir.display());
+    let mut empty = true;
+    for entry in fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let kind = entry.file_type().map_err(unreadable)?;
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        if entry.path().is_dir() {
-            list_files(&entry.path(), &format!("{name}/"), out)?;
+        empty = false;
+        if kind.is_dir() {
+            walk(&entry.path(), &format!("{name}/"), found)?;
+        } else if kind.is_file() {
+            found.insert(name, Entry::File);
         } else {
-            out.push(name);
+            found.insert(name, Entry::Other);
         }
+    }
+    if empty && !prefix.is_empty() {
+        found.insert(prefix.trim_end_matches('/').to_owned(), Entry::EmptyFolder);
     }
     Ok(())
 }

@@ -320,6 +320,38 @@ fn check_reports_a_stack_that_is_no_longer_produced() {
     assert!(workspace.join("out/blue/main.tf.json").is_file());
 }
 
+/// `--check` passes exactly when synth would leave the folder as it is: a link where synth
+/// writes a file, or an empty folder synth would remove, makes the output stale.
+#[cfg(unix)]
+#[test]
+fn check_reports_what_synth_would_replace_or_remove() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let stack = workspace.join("out/main/main.tf.json");
+    let elsewhere = workspace.join("elsewhere.json");
+    fs::copy(&stack, &elsewhere).unwrap();
+    fs::remove_file(&stack).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &stack).unwrap();
+    fs::create_dir(workspace.join("out/blue")).unwrap();
+
+    let check = workspace.baas(&["synth", "backend.yaml", "-o", "out", "--check"]);
+    check.expect_exit(3);
+    assert!(
+        check
+            .stderr
+            .contains("main/main.tf.json (not a regular file; synth would write one)")
+            && check
+                .stderr
+                .contains("blue/ (an empty folder; synth would remove it)"),
+        "{}",
+        check.stderr
+    );
+    workspace.synth_ok("out");
+    workspace
+        .baas(&["synth", "backend.yaml", "-o", "out", "--check"])
+        .expect_exit(0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The output folder
 // ---------------------------------------------------------------------------------------------
