@@ -102,7 +102,7 @@ fn parse_full(source: &SourceFile, lines: LineIndex) -> Result<Node, Diagnostic>
 }
 
 /// What the tree builder is told, by saphyr or by [`quick`], with byte offsets.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 enum Event<'t> {
     DocumentStart,
     /// `anchor` is 0 for none.

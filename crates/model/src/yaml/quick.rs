@@ -1,7 +1,7 @@
 //! A fast reader for the YAML that backend.yaml files are written in: block mappings and
 //! sequences indented with spaces, one-line flow collections, plain and one-line quoted
 //! scalars, comments. It sends the builder the same events, at the same byte offsets, as
-//! saphyr would, and gives up ([`Stop`]) on anything else: anchors, tags, block scalars,
+//! saphyr would, and gives up ([`GaveUp`]) on anything else: anchors, tags, block scalars,
 //! multi-line scalars, escapes, document markers (but a leading `---`), tabs, unusual line
 //! breaks, and every document it finds a problem in. The caller then reads the whole document
 //! again with saphyr, so a give-up costs time, never correctness.
@@ -19,27 +19,23 @@ use super::{Builder, Event, MAX_DEPTH};
 use crate::diagnostic::Diagnostic;
 use std::borrow::Cow;
 
-/// Why [`read`] stopped.
+/// [`read`] gave up: the text uses YAML this reader does not know, or the builder refused an
+/// event (a problem saphyr will report in its own words).
 #[derive(Debug)]
-pub(super) enum Stop {
-    /// The text uses YAML this reader does not know.
-    Outside,
-    /// The builder refused an event (a problem to report).
-    Refused,
-}
+pub(super) struct GaveUp;
 
-impl From<Diagnostic> for Stop {
+impl From<Diagnostic> for GaveUp {
     fn from(_: Diagnostic) -> Self {
-        Stop::Refused
+        GaveUp
     }
 }
 
-type Read<T> = Result<T, Stop>;
+type Read<T> = Result<T, GaveUp>;
 
 /// Reads `text` into `builder`, or stops without a complete tree.
 pub(super) fn read(text: &str, builder: &mut Builder<'_>) -> Read<()> {
     if !plain_characters(text) {
-        return Err(Stop::Outside);
+        return Err(GaveUp);
     }
     let mut reader = Reader {
         text,
@@ -146,7 +142,7 @@ impl<'t> Reader<'t, '_, '_> {
     fn document(&mut self) -> Read<()> {
         let mut token = self.next_token(0);
         if token.column != Some(0) {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         self.emit(Event::DocumentStart, token.at, token.at)?;
         // An explicit start (`---` alone on its line: see `plain_characters`).
@@ -154,7 +150,7 @@ impl<'t> Reader<'t, '_, '_> {
             let line = self.rest_of_line(token.at + 3)?;
             token = self.next_token(line);
             if token.column != Some(0) {
-                return Err(Stop::Outside);
+                return Err(GaveUp);
             }
         }
         let after = match self.byte(token.at) {
@@ -168,7 +164,7 @@ impl<'t> Reader<'t, '_, '_> {
         };
         // One document, nothing after it.
         if after.column.is_some() {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         Ok(())
     }
@@ -203,7 +199,7 @@ impl<'t> Reader<'t, '_, '_> {
             };
             match next.column {
                 Some(c) if c == column && !self.is_dash(next.at) => at = next.at,
-                Some(c) if c >= column => return Err(Stop::Outside),
+                Some(c) if c >= column => return Err(GaveUp),
                 _ => return self.close(next),
             }
         }
@@ -221,13 +217,13 @@ impl<'t> Reader<'t, '_, '_> {
                     match token.column {
                         Some(c) if c > column => self.nested_block(token)?,
                         // An empty item.
-                        _ => return Err(Stop::Outside),
+                        _ => return Err(GaveUp),
                     }
                 }
             };
             match next.column {
                 Some(c) if c == column && self.is_dash(next.at) => at = next.at,
-                Some(c) if c >= column => return Err(Stop::Outside),
+                Some(c) if c >= column => return Err(GaveUp),
                 _ => return self.close(next),
             }
         }
@@ -238,18 +234,18 @@ impl<'t> Reader<'t, '_, '_> {
     /// first item's content.
     fn indentless_sequence(&mut self, mut at: usize, column: usize) -> Read<Token> {
         let After::Content(first) = self.after_indicator(at + 1)? else {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         };
         self.enter()?;
         self.emit(Event::SequenceStart { anchor: 0 }, first, first)?;
         loop {
             let After::Content(item) = self.after_indicator(at + 1)? else {
-                return Err(Stop::Outside);
+                return Err(GaveUp);
             };
             let next = self.sequence_item(item, column)?;
             match next.column {
                 Some(c) if c == column && self.is_dash(next.at) => at = next.at,
-                Some(c) if c > column => return Err(Stop::Outside),
+                Some(c) if c > column => return Err(GaveUp),
                 _ => return self.close(next),
             }
         }
@@ -263,7 +259,7 @@ impl<'t> Reader<'t, '_, '_> {
                 let end = self.inline_value(at)?;
                 self.token_after_line(end, column)
             }
-            _ if self.is_dash(at) => Err(Stop::Outside),
+            _ if self.is_dash(at) => Err(GaveUp),
             _ => {
                 let (end, stop) = self.plain_block(at)?;
                 if stop == PlainEnd::Colon {
@@ -279,12 +275,12 @@ impl<'t> Reader<'t, '_, '_> {
     /// A block collection on the lines below its key or `-`, at `token`.
     fn nested_block(&mut self, token: Token) -> Read<Token> {
         let Some(column) = token.column else {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         };
         match self.byte(token.at) {
             _ if self.is_dash(token.at) => self.block_sequence(token.at, column),
             // A scalar or flow collection alone on the next line.
-            b'[' | b'{' | b'"' | b'\'' => Err(Stop::Outside),
+            b'[' | b'{' | b'"' | b'\'' => Err(GaveUp),
             _ => self.block_mapping(token.at, column),
         }
     }
@@ -301,7 +297,7 @@ impl<'t> Reader<'t, '_, '_> {
         let (end, stop) = self.plain_block(at)?;
         // saphyr limits implicit keys to 1,024 characters.
         if stop != PlainEnd::Colon || self.byte(end) != b':' || end - at > 1000 {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         self.scalar(Cow::Borrowed(&self.text[at..end]), false, at, end)?;
         Ok(end)
@@ -317,7 +313,7 @@ impl<'t> Reader<'t, '_, '_> {
                 let (end, stop) = self.plain_block(at)?;
                 // `key: a: b` is an error; saphyr words it.
                 if stop == PlainEnd::Colon {
-                    return Err(Stop::Outside);
+                    return Err(GaveUp);
                 }
                 self.scalar(Cow::Borrowed(&self.text[at..end]), false, at, end)?;
                 Ok(end)
@@ -331,7 +327,7 @@ impl<'t> Reader<'t, '_, '_> {
         let line = self.rest_of_line(end)?;
         let token = self.next_token(line);
         match token.column {
-            Some(c) if c > column => Err(Stop::Outside),
+            Some(c) if c > column => Err(GaveUp),
             _ => Ok(token),
         }
     }
@@ -355,7 +351,7 @@ impl<'t> Reader<'t, '_, '_> {
                 if mapping {
                     i = self.flow_node(i, true)?;
                     if self.byte(i) != b':' || self.byte(i + 1) != b' ' {
-                        return Err(Stop::Outside);
+                        return Err(GaveUp);
                     }
                     i = self.skip_spaces(i + 1);
                 }
@@ -366,11 +362,11 @@ impl<'t> Reader<'t, '_, '_> {
                         i = self.skip_spaces(i + 1);
                         // A trailing comma.
                         if self.byte(i) == close {
-                            return Err(Stop::Outside);
+                            return Err(GaveUp);
                         }
                     }
                     b if b == close => break,
-                    _ => return Err(Stop::Outside),
+                    _ => return Err(GaveUp),
                 }
             }
         }
@@ -395,25 +391,25 @@ impl<'t> Reader<'t, '_, '_> {
                         b':' if matches!(self.byte(end + 1), b' ' | b',' | b']' | b'}') => {
                             // Only a key may end at a `:` (`[a: b]` is a pair in a sequence).
                             if !key {
-                                return Err(Stop::Outside);
+                                return Err(GaveUp);
                             }
                             break;
                         }
                         // Nested flow openers, comments, line breaks, the end of the text.
-                        b'[' | b'{' | b'\n' | 0 => return Err(Stop::Outside),
-                        b'#' if self.byte(end - 1) == b' ' => return Err(Stop::Outside),
-                        b'-' if self.dash_word_saphyr_refuses(end) => return Err(Stop::Outside),
+                        b'[' | b'{' | b'\n' | 0 => return Err(GaveUp),
+                        b'#' if self.byte(end - 1) == b' ' => return Err(GaveUp),
+                        b'-' if self.dash_word_saphyr_refuses(end) => return Err(GaveUp),
                         _ => end += 1,
                     }
                 }
                 let trimmed = at + self.text[at..end].trim_end_matches(' ').len();
                 if key && trimmed != end {
-                    return Err(Stop::Outside);
+                    return Err(GaveUp);
                 }
                 self.scalar(Cow::Borrowed(&self.text[at..trimmed]), false, at, trimmed)?;
                 Ok(trimmed)
             }
-            _ => Err(Stop::Outside),
+            _ => Err(GaveUp),
         }
     }
 
@@ -423,7 +419,7 @@ impl<'t> Reader<'t, '_, '_> {
     /// why it ended.
     fn plain_block(&self, at: usize) -> Read<(usize, PlainEnd)> {
         if !starts_plain(self.byte(at), self.byte(at + 1)) {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         let mut end = at;
         let stop = loop {
@@ -431,14 +427,14 @@ impl<'t> Reader<'t, '_, '_> {
                 b'\n' | 0 => break PlainEnd::Line,
                 b':' if matches!(self.byte(end + 1), b' ' | b'\n' | 0) => break PlainEnd::Colon,
                 b'#' if self.byte(end - 1) == b' ' => break PlainEnd::Line,
-                b'-' if self.dash_word_saphyr_refuses(end) => return Err(Stop::Outside),
+                b'-' if self.dash_word_saphyr_refuses(end) => return Err(GaveUp),
                 _ => end += 1,
             }
         };
         let trimmed = at + self.text[at..end].trim_end_matches(' ').len();
         // `key :` is valid YAML but rare; saphyr reads it.
         if stop == PlainEnd::Colon && trimmed != end {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         Ok((trimmed, stop))
     }
@@ -456,7 +452,7 @@ impl<'t> Reader<'t, '_, '_> {
         loop {
             match self.byte(end) {
                 b'"' => break,
-                b'\\' | b'\n' | 0 => return Err(Stop::Outside),
+                b'\\' | b'\n' | 0 => return Err(GaveUp),
                 _ => end += 1,
             }
         }
@@ -476,7 +472,7 @@ impl<'t> Reader<'t, '_, '_> {
                     end += 2;
                 }
                 b'\'' => break,
-                b'\n' | 0 => return Err(Stop::Outside),
+                b'\n' | 0 => return Err(GaveUp),
                 _ => end += 1,
             }
         }
@@ -542,7 +538,7 @@ impl<'t> Reader<'t, '_, '_> {
         let i = self.skip_spaces(at);
         match self.byte(i) {
             b'\n' | 0 | b'#' => Ok(After::LineEnd(self.rest_of_line(at)?)),
-            _ if i == at => Err(Stop::Outside),
+            _ if i == at => Err(GaveUp),
             _ => Ok(After::Content(i)),
         }
     }
@@ -558,7 +554,7 @@ impl<'t> Reader<'t, '_, '_> {
         match self.byte(i) {
             b'\n' => Ok(i + 1),
             0 => Ok(i),
-            _ => Err(Stop::Outside),
+            _ => Err(GaveUp),
         }
     }
 
@@ -595,7 +591,7 @@ impl<'t> Reader<'t, '_, '_> {
     fn enter(&mut self) -> Read<()> {
         self.depth += 1;
         if self.depth >= MAX_DEPTH {
-            return Err(Stop::Outside);
+            return Err(GaveUp);
         }
         Ok(())
     }
