@@ -569,10 +569,16 @@ impl ProbeProtocol {
     }
 }
 
+/// The path of the health function baas generates on every function app that serves HTTP
+/// (`GET api/health`, anonymous), and so the default probe path.
+pub const HEALTH_PROBE_PATH: &str = "/api/health";
+
 /// Traffic Manager endpoint monitoring.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthProbe {
-    pub path: String,
+    /// The default (`/api/health`) is the health function baas generates on every HTTP app;
+    /// its span is the default span unless the path is written.
+    pub path: Spanned<String>,
     pub protocol: ProbeProtocol,
     pub port: u32,
     pub interval_seconds: u32,
@@ -583,7 +589,7 @@ pub struct HealthProbe {
 impl Default for HealthProbe {
     fn default() -> Self {
         HealthProbe {
-            path: "/health".to_owned(),
+            path: Spanned::new(HEALTH_PROBE_PATH.to_owned(), Span::default()),
             protocol: ProbeProtocol::Https,
             port: 443,
             interval_seconds: 30,

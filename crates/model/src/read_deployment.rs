@@ -252,8 +252,8 @@ fn disaster_recovery(
     })
 }
 
-/// The health probe; the defaults are the seed's (HTTPS `/health`, every 30 s, 10 s timeout,
-/// 3 tolerated failures).
+/// The health probe; the defaults are the seed's (HTTPS, every 30 s, 10 s timeout, 3 tolerated
+/// failures), probing the health function baas generates (`/api/health`).
 fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     let mut probe = HealthProbe::default();
     let Some(node) = node else { return probe };
@@ -265,7 +265,7 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
         .and_then(|n| decode::string(n, "`health_probe.path`", sink))
     {
         if path.starts_with('/') {
-            probe.path = path.value;
+            probe.path = path;
         } else {
             sink.push(
                 Diagnostic::error(
@@ -273,7 +273,7 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
                     "the health probe path must start with `/`",
                 )
                 .at(path.span)
-                .help("write e.g. `/health`"),
+                .help("write e.g. `/api/health`, the health function baas generates"),
             );
         }
     }
@@ -308,8 +308,10 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
             None => {}
         }
     }
-    // Timeout: 5..=10 s with a 30 s interval, 5..=9 s with a 10 s interval.
+    // Timeout: 5..=10 s with a 30 s interval, 5..=9 s with a 10 s interval; an unwritten
+    // timeout follows the interval, so `interval_seconds: 10` alone stays valid.
     let max_timeout = if probe.interval_seconds == 10 { 9 } else { 10 };
+    probe.timeout_seconds = probe.timeout_seconds.min(max_timeout as u32);
     if let Some(timeout) = number("timeout_seconds", 5, max_timeout, sink) {
         probe.timeout_seconds = timeout;
     }

@@ -116,14 +116,84 @@ pub struct AppRequirement {
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
+    /// The CRUD APIs the app serves, for the code baas generates.
+    pub crud: Vec<CrudEntity>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionSpec {
     pub name: Spanned<String>,
-    pub component: String,
+    pub origin: FunctionOrigin,
     pub trigger: Trigger,
     pub sends_to: Vec<Spanned<String>>,
+}
+
+impl FunctionSpec {
+    /// The component that declared the function; none for the health function.
+    pub fn component(&self) -> Option<&str> {
+        match &self.origin {
+            FunctionOrigin::User { component } | FunctionOrigin::Crud { component, .. } => {
+                Some(component)
+            }
+            FunctionOrigin::Health => None,
+        }
+    }
+}
+
+/// Where a function's code comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FunctionOrigin {
+    /// A `function-app` component's function: the user writes it.
+    User { component: String },
+    /// One operation of a `crud-api` component: generated for Node and Python apps.
+    Crud {
+        component: String,
+        operation: Operation,
+    },
+    /// `GET api/health`, which every app that serves HTTP gets: generated for Node and Python
+    /// apps, and the default probe path of every topology.
+    Health,
+}
+
+/// The name of the health function and its route (under the `api` prefix).
+pub const HEALTH_FUNCTION: &str = "health";
+
+/// A CRUD API as the generated code serves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrudEntity {
+    pub component: String,
+    pub entity: String,
+    pub plural: String,
+    /// The top-level field the container is partitioned by (the path without its `/`).
+    pub partition_key: String,
+    pub fields: Vec<(String, FieldType)>,
+    /// The declared operations, in the order `operations` lists them.
+    pub operations: Vec<Operation>,
+    /// Where its database and container names are: the names of its Cosmos bindings.
+    pub databases: CrudDatabases,
+    /// The component's `runtime` (or its key, when defaulted): where a runtime without
+    /// generated code is reported.
+    pub runtime_span: Span,
+}
+
+/// Which Cosmos binding (and so which app settings) a request uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrudDatabases {
+    /// One database: the binding named after the component.
+    Shared { binding: String },
+    /// `isolation: database`: tenant id -> its binding, picked per request.
+    PerTenant(Vec<(String, String)>),
+}
+
+/// The prefix of a Cosmos binding's app settings: `users` -> `USERS_DATABASE` and
+/// `USERS_CONTAINER`.
+pub fn setting_prefix(binding: &str) -> String {
+    binding.to_uppercase().replace('-', "_")
+}
+
+/// The function that serves one operation of a CRUD API.
+pub fn crud_function_name(component: &str, operation: Operation) -> String {
+    format!("{component}-{}", operation.as_str())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -309,7 +379,23 @@ fn crud_api(
         }),
     );
     let mut bindings = Vec::new();
-    for (database, binding_name) in tenant_databases(backend, component, api) {
+    let tenant_databases = tenant_databases(backend, component, api);
+    let databases = match &backend.tenancy {
+        Some(tenancy) if tenancy.isolation.value == Isolation::Database => {
+            CrudDatabases::PerTenant(
+                tenancy
+                    .tenants
+                    .iter()
+                    .zip(&tenant_databases)
+                    .map(|(tenant, (_, binding))| (tenant.id.value.clone(), binding.clone()))
+                    .collect(),
+            )
+        }
+        _ => CrudDatabases::Shared {
+            binding: component.key.clone(),
+        },
+    };
+    for (database, binding_name) in tenant_databases {
         push(
             out,
             kinds::COSMOS_DATABASE,
@@ -356,6 +442,20 @@ fn crud_api(
         .iter()
         .map(|op| crud_function(component, api, *op))
         .collect();
+    let entity = CrudEntity {
+        component: component.key.clone(),
+        entity: api.entity.value.clone(),
+        plural: api.plural.clone(),
+        partition_key: api.partition_key.value.trim_start_matches('/').to_owned(),
+        fields: api
+            .schema
+            .iter()
+            .map(|(name, kind)| (name.clone(), kind.value))
+            .collect(),
+        operations: api.operations.clone(),
+        databases,
+        runtime_span: api.runtime.span,
+    };
     push(
         out,
         kinds::FUNCTION_APP,
@@ -367,6 +467,7 @@ fn crud_api(
             plan: backend.functions.plan.clone(),
             functions,
             cosmos_bindings: bindings,
+            crud: vec![entity],
         }),
     );
     host_storage(&app, source, out);
@@ -384,10 +485,13 @@ fn crud_function(component: &Component, api: &CrudApi, operation: Operation) -> 
     };
     FunctionSpec {
         name: Spanned::new(
-            format!("{}-{}", component.key, operation.as_str()),
+            crud_function_name(&component.key, operation),
             component.key_span,
         ),
-        component: component.key.clone(),
+        origin: FunctionOrigin::Crud {
+            component: component.key.clone(),
+            operation,
+        },
         trigger: Trigger::Http {
             route: Spanned::new(route, component.key_span),
             methods: vec![method],
@@ -506,7 +610,9 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
         .values()
         .map(|f| FunctionSpec {
             name: f.name.clone(),
-            component: source.component.clone(),
+            origin: FunctionOrigin::User {
+                component: source.component.clone(),
+            },
             trigger: f.trigger.clone(),
             sends_to: f.sends_to.clone(),
         })
@@ -528,6 +634,7 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .unwrap_or_else(|| backend.functions.plan.clone()),
             functions,
             cosmos_bindings: Vec::new(),
+            crud: Vec::new(),
         }),
     );
     host_storage(&key, source, out);

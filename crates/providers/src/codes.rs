@@ -37,6 +37,12 @@ codes! {
         "Function apps run on Linux plans: `Y1` (Consumption), `FC1` (Flex Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3`, `P0v3`-`P3v3` (Dedicated).";
     RUNTIME_VERSION = "baas::functions::runtime_version", "a runtime version Azure Functions does not support",
         "Each runtime supports a few versions on Linux, and Flex Consumption (`FC1`) supports fewer. The message lists the supported ones; leave `version` out to take baas's default.";
+    HEALTH_RESERVED = "baas::functions::health_reserved", "a function takes the name or route of the generated health function",
+        "Every function app that serves HTTP gets a function named `health` that answers `GET api/health` with 200 `{\"status\": \"ok\"}`, anonymously: it is the default Traffic Manager probe path of every topology, and its code is generated for Node and Python apps. A function of your own may not use that name or serve `GET health`: rename it or change its route.";
+    NO_GENERATED_CODE = "baas::functions::no_generated_code", "a CRUD API on a runtime baas generates no code for",
+        "baas generates the CRUD handlers and the health function for Node and Python apps (`out/apps/node`, `out/apps/python`). On `dotnet-isolated`, `java` and `powershell` a `crud-api` still gets its Cosmos container, data-plane role and app settings, and the manifest lists its routes under `function_apps`, but the code is yours to write. Use `runtime: node` or `runtime: python` to have it generated.";
+    PROBE_PATH = "baas::deployment::probe_path", "Traffic Manager probes a path that no function serves anonymously",
+        "Traffic Manager calls `health_probe.path` on every app behind it and expects a 2xx answer without a key. A path that no anonymous `GET` function serves marks every endpoint degraded, and with every endpoint degraded Traffic Manager routes to all of them: failover never happens. Leave `path` out to probe `/api/health`, the health function baas generates on every app that serves HTTP, or point it at an anonymous `GET` function of your own (function routes start with `/api/`).";
     LIMIT_FUNCTIONS = "baas::limits::functions_per_app", "a function app holds more functions than `limits.max_functions_per_app`",
         "Every component on the same runtime adds its functions to one app (a CRUD API adds one per operation). Raise `limits.max_functions_per_app`, trim `operations`, or move components to another runtime.";
     SERVICEBUS_BASIC_TOPICS = "baas::servicebus::basic_topics", "a Basic Service Bus namespace cannot hold topics",

@@ -10,12 +10,17 @@ use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{
-    self, kinds, AppRequirement, FUNCTIONS_STORAGE, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING,
+    self, kinds, AppRequirement, FunctionOrigin, FunctionSpec, FUNCTIONS_STORAGE,
+    HEALTH_FUNCTION, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING,
 };
-use baas_model::{HttpMethod, Requirement, RequirementConfig, Runtime, Spanned, Trigger};
+use baas_model::{
+    AuthLevel, HttpMethod, Requirement, RequirementConfig, Runtime, Span, Spanned, Trigger,
+};
 use baas_terraform::Address;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+
+mod project;
 
 /// The connection name the code's Service Bus triggers and clients use; the app setting
 /// `SERVICEBUS__fullyQualifiedNamespace` makes it identity-based.
@@ -89,6 +94,8 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::PLAN_RAISED,
     &codes::PLAN,
     &codes::RUNTIME_VERSION,
+    &codes::HEALTH_RESERVED,
+    &codes::NO_GENERATED_CODE,
 ];
 
 #[derive(Debug)]
@@ -145,8 +152,10 @@ impl ResourceProvider for FunctionsProvider {
             app.functions.extend(next.functions.iter().cloned());
             app.cosmos_bindings
                 .extend(next.cosmos_bindings.iter().cloned());
+            app.crud.extend(next.crud.iter().cloned());
         }
         check_unique_functions(&merged.key, app, &mut errors);
+        add_health_function(&merged.key, app, &mut errors);
         app.cosmos_bindings.sort();
         app.cosmos_bindings.dedup();
         if errors.is_empty() {
@@ -208,6 +217,7 @@ impl ResourceProvider for FunctionsProvider {
             }
         }
         plan_raised_warning(merged, app, context, &mut diagnostics);
+        no_generated_code_warning(app, &mut diagnostics);
         diagnostics
     }
 
@@ -259,14 +269,101 @@ impl ResourceProvider for FunctionsProvider {
             address.attr("default_hostname"),
             "Function app host name",
         );
+        let project = project::folder(app.runtime, &merged.key);
         out.manifest_entry(context, "function_apps", &merged.key, || {
-            manifest_entry(&app_name, &address, app, version, &merged.key)
+            manifest_entry(&app_name, &address, app, version, &merged.key, project.as_deref())
         });
+        if let Some(folder) = &project {
+            out.files(context, || project::files(folder, app));
+        }
+        let group = context
+            .name(ResourceKind::ResourceGroup, "", span)
+            .map_err(|e| vec![e])?;
+        out.stack_manifest_entry(
+            "function_apps",
+            &merged.key,
+            json!({ "name": app_name, "resource_group": group, "plan": app.plan.value, "project": project }),
+        );
         Ok(out)
     }
 
     fn codes(&self) -> &'static [&'static Code] {
         FUNCTIONS_CODES
+    }
+}
+
+/// Every app that serves HTTP gets `GET api/health`, anonymous: the default probe path of every
+/// topology. Its code is generated for Node and Python apps; the manifest lists it for others.
+fn add_health_function(key: &str, app: &mut AppRequirement, errors: &mut Vec<Diagnostic>) {
+    if !app
+        .functions
+        .iter()
+        .any(|f| matches!(f.trigger, Trigger::Http { .. }))
+    {
+        return;
+    }
+    for function in &app.functions {
+        let route = match &function.trigger {
+            Trigger::Http { route, methods, .. }
+                if methods.contains(&HttpMethod::Get)
+                    && normalize_route(&route.value) == HEALTH_FUNCTION =>
+            {
+                Some(route)
+            }
+            _ => None,
+        };
+        let (span, what) = match route {
+            Some(route) => (route.span, format!("`GET api/{}`", route.value)),
+            None if function.name.value == HEALTH_FUNCTION => {
+                (function.name.span, "the name `health`".to_owned())
+            }
+            None => continue,
+        };
+        errors.push(
+            Diagnostic::error(
+                &codes::HEALTH_RESERVED,
+                format!(
+                    "function `{}` takes {what}, which the `{key}` app's generated health function serves",
+                    function.name.value
+                ),
+            )
+            .at(span)
+            .label("reserved for the health function")
+            .help("every app that serves HTTP gets `health` (`GET api/health`, anonymous), the probe path of every topology: rename the function or change its route"),
+        );
+    }
+    app.functions.push(FunctionSpec {
+        name: Spanned::new(HEALTH_FUNCTION.to_owned(), Span::default()),
+        origin: FunctionOrigin::Health,
+        trigger: Trigger::Http {
+            route: Spanned::new(HEALTH_FUNCTION.to_owned(), Span::default()),
+            methods: vec![HttpMethod::Get],
+            auth_level: AuthLevel::Anonymous,
+        },
+        sends_to: Vec::new(),
+    });
+}
+
+/// A CRUD API on a runtime baas generates no code for still gets its container, role and
+/// settings, and the manifest lists its routes: the user implements them.
+fn no_generated_code_warning(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
+    if project::generates(app.runtime) {
+        return;
+    }
+    for entity in &app.crud {
+        out.push(
+            Diagnostic::warning(
+                &codes::NO_GENERATED_CODE,
+                format!(
+                    "baas generates no code for {} apps: `{}` gets its container, role and settings, but its routes are yours to implement",
+                    app.runtime.as_str(),
+                    entity.component
+                ),
+            )
+            .at(entity.runtime_span)
+            .label("no generated code on this runtime")
+            .help("use `runtime: node` or `runtime: python` for generated handlers, or implement the routes the manifest lists under `function_apps`"),
+        );
     }
 }
 
@@ -428,7 +525,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         );
     }
     for binding in &app.cosmos_bindings {
-        let prefix = binding.component.to_uppercase().replace('-', "_");
+        let prefix = requirement::setting_prefix(&binding.component);
         settings.insert(format!("{prefix}_DATABASE"), json!(binding.database));
         settings.insert(format!("{prefix}_CONTAINER"), json!(binding.container));
     }
@@ -578,6 +675,7 @@ fn manifest_entry(
     app: &AppRequirement,
     version: &str,
     key: &str,
+    project: Option<&str>,
 ) -> Value {
     // Built from values rather than with `json!`, which would serialize every interpolated
     // value (a trigger object included) into a copy: this runs for every function.
@@ -622,7 +720,11 @@ fn manifest_entry(
                 ]),
             };
             let mut entry = Map::new();
-            entry.insert("component".to_owned(), text(&f.component));
+            if let Some(component) = f.component() {
+                entry.insert("component".to_owned(), text(component));
+            }
+            let generated = project.is_some() && !matches!(f.origin, FunctionOrigin::User { .. });
+            entry.insert("generated".to_owned(), Value::Bool(generated));
             entry.insert("trigger".to_owned(), trigger);
             if !f.sends_to.is_empty() {
                 let targets = f.sends_to.iter().map(|t| text(&t.value)).collect();
@@ -638,6 +740,7 @@ fn manifest_entry(
         "version": version,
         "plan": app.plan.value,
         "deployment_container": requirement::deployment_container(key),
+        "project": project,
     });
     // Moved in: `json!` would copy the whole map, one value at a time.
     entry["functions"] = Value::Object(functions);

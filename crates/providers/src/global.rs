@@ -10,7 +10,9 @@ use crate::context::{Context, Provisioned, StackInfo};
 use crate::naming::ResourceKind;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::{kinds, AppRequirement};
-use baas_model::{Color, HealthProbe, RequirementConfig, Routing, Strategy, Trigger};
+use baas_model::{
+    AuthLevel, Color, HealthProbe, HttpMethod, RequirementConfig, Routing, Strategy, Trigger,
+};
 use baas_terraform::Address;
 use serde_json::{json, Value};
 
@@ -79,8 +81,71 @@ fn serves_http(app: &AppRequirement) -> bool {
         .any(|f| matches!(f.trigger, Trigger::Http { .. }))
 }
 
-/// Warnings about the topology itself.
+/// Problems of the topology itself.
 pub fn validate(context: &Context<'_>) -> Vec<Diagnostic> {
+    let mut found = unserved_probe_path(context);
+    found.extend(stateful_colors(context));
+    found
+}
+
+/// Traffic Manager expects a 2xx answer without a key from every app behind it: a probe path
+/// that no anonymous `GET` function serves marks every endpoint degraded, and then Traffic
+/// Manager routes to all of them, so failover never happens.
+fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
+    let Some((_, probe)) = routing_and_probe(&context.backend.deployment.strategy) else {
+        return Vec::new();
+    };
+    let path = probe.path.value.split('?').next().unwrap_or_default();
+    // Function routes live under the host's `api` prefix.
+    let wanted = path
+        .strip_prefix("/api/")
+        .map(|route| route.trim_end_matches('/').to_ascii_lowercase());
+    let span = if probe.path.span.is_empty() {
+        context.backend.deployment.span
+    } else {
+        probe.path.span
+    };
+    let mut found = Vec::new();
+    for merged in context.all(kinds::FUNCTION_APP) {
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            continue;
+        };
+        if !serves_http(app) {
+            continue;
+        }
+        let served = app.functions.iter().any(|f| match &f.trigger {
+            Trigger::Http {
+                route,
+                methods,
+                auth_level,
+            } => {
+                *auth_level == AuthLevel::Anonymous
+                    && methods.contains(&HttpMethod::Get)
+                    && wanted.as_deref()
+                        == Some(route.value.trim_end_matches('/').to_ascii_lowercase().as_str())
+            }
+            _ => false,
+        });
+        if !served {
+            found.push(
+                Diagnostic::error(
+                    &codes::PROBE_PATH,
+                    format!(
+                        "Traffic Manager probes `{}`, which no anonymous `GET` function of the `{}` app serves",
+                        probe.path.value, merged.key
+                    ),
+                )
+                .at(span)
+                .label("probe path")
+                .help("leave `health_probe.path` out to probe `/api/health`, the health function baas generates, or name an anonymous `GET` function's route (routes start with `/api/`)"),
+            );
+        }
+    }
+    found
+}
+
+/// Each blue-green color owns its own data.
+fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
     let Strategy::BlueGreen { .. } = &context.backend.deployment.strategy else {
         return Vec::new();
     };
@@ -189,7 +254,7 @@ fn provision_profiles(
                 "monitor_config": {
                     "protocol": probe.protocol.as_str(),
                     "port": probe.port,
-                    "path": probe.path,
+                    "path": probe.path.value,
                     "interval_in_seconds": probe.interval_seconds,
                     "timeout_in_seconds": probe.timeout_seconds,
                     "tolerated_number_of_failures": probe.tolerated_failures,

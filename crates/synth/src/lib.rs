@@ -82,6 +82,8 @@ pub struct Plan {
     /// In deploy order.
     stacks: Vec<topology::BuiltStack>,
     sections: manifest::Sections,
+    /// The output's other files: the function apps' generated projects.
+    files: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -105,6 +107,7 @@ impl Plan {
             );
         }
         files.insert("baas.manifest.json".to_owned(), manifest);
+        files.extend(self.files);
         Synthesis {
             files,
             diagnostics: self.diagnostics,
@@ -305,6 +308,7 @@ fn run(
         diagnostics,
         stacks: built.stacks,
         sections: built.sections,
+        files: built.files,
     })
 }
 

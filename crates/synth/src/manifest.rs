@@ -64,6 +64,9 @@ pub fn build(
         if !built.reads.is_empty() {
             entry["reads"] = json!(built.reads);
         }
+        for (section, entries) in &built.deploys {
+            entry[section.as_str()] = json!(entries);
+        }
         described.insert(built.stack.name.clone(), entry);
     }
     let order: Vec<&str> = stacks.iter().map(|b| b.stack.name.as_str()).collect();

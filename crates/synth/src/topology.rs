@@ -18,6 +18,8 @@ pub struct BuiltStack {
     pub stack: Stack,
     /// Stacks this one reads through data sources.
     pub reads: Vec<String>,
+    /// What the stack deploys to, for its manifest entry: section -> key -> entry.
+    pub deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
 
 #[derive(Debug)]
@@ -28,6 +30,8 @@ pub struct Built {
     pub addresses: Vec<Vec<Address>>,
     /// The manifest's provider sections, written.
     pub sections: manifest::Sections,
+    /// The other files of the output folder (the generated projects), of the first stack.
+    pub files: Vec<(String, String)>,
     /// What building the stacks found, in stack order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -104,6 +108,7 @@ struct StackJob {
     /// the global stack's manifest section.
     addresses: Option<Vec<Vec<Address>>>,
     sections: manifest::Sections,
+    files: Vec<(String, String)>,
 }
 
 /// Builds every stack: the regional ones, then `global` when the strategy has one. Stacks do
@@ -135,9 +140,11 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
     let mut stacks = Vec::with_capacity(jobs);
     let mut addresses = Vec::new();
     let mut sections = manifest::Sections::new();
+    let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     for job in results {
         stacks.push(job.built);
+        files.extend(job.files);
         diagnostics.extend(job.diagnostics);
         if let Some(found) = job.addresses {
             addresses = found;
@@ -148,6 +155,7 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
         stacks: deploy_order(stacks),
         addresses,
         sections,
+        files,
         diagnostics,
     }
 }
@@ -167,11 +175,21 @@ fn regional_stack(
         context.with_stack(info.clone()).without_manifest()
     };
     let (mut provisioned, mut diagnostics) = registry.provision(&stack_context);
-    // Empty unless primary: the other stacks record no manifest entries.
+    // Empty unless primary: the other stacks record no manifest entries and no files.
     let entries: Vec<_> = provisioned
         .iter_mut()
         .map(|p| std::mem::take(&mut p.manifest))
         .collect();
+    let files: Vec<(String, String)> = provisioned
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.files))
+        .collect();
+    let mut deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
+    for p in &mut provisioned {
+        for (section, entries) in std::mem::take(&mut p.stack_manifest) {
+            deploys.entry(section).or_default().extend(entries);
+        }
+    }
     let addresses: Vec<Vec<Address>> = if primary {
         provisioned
             .iter()
@@ -200,10 +218,12 @@ fn regional_stack(
             info: info.clone(),
             stack,
             reads,
+            deploys,
         },
         diagnostics,
         addresses,
         sections,
+        files,
     }
 }
 
@@ -246,10 +266,12 @@ fn global_stack(
             info,
             stack,
             reads: regional.iter().map(|s| s.name.clone()).collect(),
+            deploys: BTreeMap::new(),
         },
         diagnostics,
         addresses: None,
         sections,
+        files: Vec::new(),
     }
 }
 

@@ -1,0 +1,108 @@
+//! The Azure Functions project baas writes for each Node and Python app (`apps/<runtime>/`).
+//!
+//! Every file is static — the same for every backend, embedded by `build.rs` from
+//! `crates/providers/apps/<runtime>/` — except one generated table, `api.json`, which the
+//! shared handler module reads at start-up: the CRUD APIs the app serves (fields, partition
+//! key, declared operations, the app settings that hold database and container names) and
+//! whether it serves the health function. One reviewed handler module driven by a table, rather
+//! than code generated per entity, keeps the output small and its behaviour the same for every
+//! entity; the same project deploys to the app in every stack, because everything
+//! stack-specific is an app setting.
+
+use baas_model::requirement::{
+    setting_prefix, AppRequirement, CrudDatabases, CrudEntity, FunctionOrigin, HEALTH_FUNCTION,
+};
+use baas_model::Runtime;
+use serde_json::{json, Map, Value};
+
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+/// The request header that names the tenant under `isolation: database`.
+const TENANT_HEADER: &str = "x-tenant-id";
+
+/// Whether baas generates code for apps on `runtime`.
+pub fn generates(runtime: Runtime) -> bool {
+    matches!(runtime, Runtime::Node | Runtime::Python)
+}
+
+/// The project's folder in the output, for runtimes baas generates code for.
+pub fn folder(runtime: Runtime, key: &str) -> Option<String> {
+    generates(runtime).then(|| format!("apps/{key}"))
+}
+
+/// The project's files (path in the output folder, contents).
+pub fn files(folder: &str, app: &AppRequirement) -> Vec<(String, String)> {
+    let (assets, table_path): (&[(&str, &str)], &str) = match app.runtime {
+        Runtime::Node => (NODE, "src/baas/api.json"),
+        Runtime::Python => (PYTHON, "baas/api.json"),
+        _ => return Vec::new(),
+    };
+    let mut files: Vec<(String, String)> = assets
+        .iter()
+        .map(|(path, text)| (format!("{folder}/{path}"), (*text).to_owned()))
+        .collect();
+    files.push((format!("{folder}/{table_path}"), table(app)));
+    files
+}
+
+/// `api.json`: what the handler module registers and how it reaches the data.
+fn table(app: &AppRequirement) -> String {
+    let serves_health = app
+        .functions
+        .iter()
+        .any(|f| f.origin == FunctionOrigin::Health);
+    let health = if serves_health {
+        json!({ "function": HEALTH_FUNCTION, "route": HEALTH_FUNCTION })
+    } else {
+        Value::Null
+    };
+    let mut table = Map::new();
+    table.insert(
+        "entities".to_owned(),
+        app.crud.iter().map(entity).collect::<Vec<_>>().into(),
+    );
+    table.insert("health".to_owned(), health);
+    table.insert("tenant_header".to_owned(), json!(TENANT_HEADER));
+    baas_terraform::document::to_json(&Value::Object(table))
+}
+
+fn entity(entity: &CrudEntity) -> Value {
+    let fields: Map<String, Value> = entity
+        .fields
+        .iter()
+        .map(|(name, kind)| (name.clone(), json!(kind.as_str())))
+        .collect();
+    let operations: Map<String, Value> = entity
+        .operations
+        .iter()
+        .map(|op| {
+            let name = baas_model::requirement::crud_function_name(&entity.component, *op);
+            (op.as_str().to_owned(), json!(name))
+        })
+        .collect();
+    let mut out = json!({
+        "component": entity.component,
+        "entity": entity.entity,
+        "fields": fields,
+        "operations": operations,
+        "partition_key": entity.partition_key,
+        "plural": entity.plural,
+    });
+    match &entity.databases {
+        CrudDatabases::Shared { binding } => out["settings"] = settings(binding),
+        CrudDatabases::PerTenant(tenants) => {
+            let tenants: Map<String, Value> = tenants
+                .iter()
+                .map(|(tenant, binding)| (tenant.clone(), settings(binding)))
+                .collect();
+            out["tenants"] = Value::Object(tenants);
+        }
+    }
+    out
+}
+
+/// The app settings a binding's database and container names are in.
+fn settings(binding: &str) -> Value {
+    let prefix = setting_prefix(binding);
+    json!({ "database": format!("{prefix}_DATABASE"), "container": format!("{prefix}_CONTAINER") })
+}
