@@ -194,10 +194,11 @@ fn synth_of_an_unchanged_input_leaves_the_output_alone() {
     ];
     let before: Vec<_> = paths.iter().map(|p| identity(p)).collect();
 
+    let files = workspace.tree("out").len();
     let synth = workspace.synth_ok("out");
     assert_eq!(
         synth.stderr,
-        "`out` is up to date (2 files, left as they were)\n"
+        format!("`out` is up to date ({files} files, left as they were)\n")
     );
     let after: Vec<_> = paths.iter().map(|p| identity(p)).collect();
     assert_eq!(after, before, "the output was touched");
@@ -214,7 +215,7 @@ fn synth_replaces_an_output_with_an_extra_empty_folder() {
     fs::create_dir(workspace.join("out/blue")).unwrap();
 
     let synth = workspace.synth_ok("out");
-    assert_eq!(synth.stderr, "wrote 2 files to `out`\n");
+    assert_eq!(synth.stderr, format!("wrote {} files to `out`\n", fresh.len()));
     assert!(
         !workspace.join("out/blue").exists(),
         "the extra folder stayed"
@@ -400,7 +401,7 @@ fn resynth_replaces_the_previous_output_and_removes_old_stacks() {
     workspace.write("out/main/main.tf.json", "{}\n");
 
     let synth = workspace.synth_ok("out");
-    assert_eq!(synth.stderr, "wrote 2 files to `out`\n");
+    assert_eq!(synth.stderr, format!("wrote {} files to `out`\n", first.len()));
     assert_eq!(
         workspace.tree("out"),
         first,

@@ -38,6 +38,8 @@ bad_fixtures! {
     deployment_zero_weights => ("deployment-zero-weights.yaml", ["baas::deployment::invalid"]),
     deployment_probe_interval => ("deployment-probe-interval.yaml", ["baas::deployment::invalid", "baas::deployment::stateful_colors"]),
     deployment_serverless_dr => ("deployment-serverless-dr.yaml", ["baas::deployment::serverless_dr"]),
+    deployment_probe_path_unserved => ("deployment-probe-path-unserved.yaml", ["baas::deployment::probe_path"]),
+    function_takes_health_route => ("function-takes-health-route.yaml", ["baas::functions::health_reserved"]),
     state_key_without_stack => ("state-key-without-stack.yaml", ["baas::state::invalid"]),
     state_bad_storage_account => ("state-bad-storage-account.yaml", ["baas::state::invalid"]),
     environments_overlay_not_a_mapping => ("environments-overlay-not-a-mapping.yaml", ["baas::environments::unknown"]),

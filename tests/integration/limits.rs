@@ -137,9 +137,9 @@ fn max_storage_accounts_at_the_limit() {
 
 #[test]
 fn max_functions_per_app_exceeded() {
-    // Two CRUD APIs on the node app: 5 + 5 functions.
+    // Two CRUD APIs on the node app: 5 + 5 functions and the generated health function.
     let message = exceeds(
-        "max_functions_per_app: 9",
+        "max_functions_per_app: 10",
         TWO_APIS_AND_A_PYTHON_APP,
         "baas::limits::functions_per_app",
         "max_functions_per_app",
@@ -148,9 +148,9 @@ fn max_functions_per_app_exceeded() {
         &message,
         &[
             "`limits.max_functions_per_app`",
-            "is 9",
+            "is 10",
             "`node`",
-            "holds 10",
+            "holds 11",
             "`users`",
             "`orders`",
         ],
@@ -163,7 +163,7 @@ fn max_functions_per_app_exceeded() {
 
 #[test]
 fn max_functions_per_app_at_the_limit() {
-    within("max_functions_per_app: 10", TWO_APIS_AND_A_PYTHON_APP);
+    within("max_functions_per_app: 11", TWO_APIS_AND_A_PYTHON_APP);
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn max_containers_per_storage_at_the_limit() {
 #[test]
 fn every_limit_exceeded_at_once_is_reported_in_one_run() {
     let workspace = Workspace::with_backend(&backend(
-        "{max_cosmos_accounts: 0, max_function_apps: 1, max_storage_accounts: 0, max_functions_per_app: 9, max_containers_per_storage: 1}",
+        "{max_cosmos_accounts: 0, max_function_apps: 1, max_storage_accounts: 0, max_functions_per_app: 10, max_containers_per_storage: 1}",
         TWO_APIS_AND_A_PYTHON_APP,
     ));
     let validate = workspace.baas(&["validate", "backend.yaml"]);

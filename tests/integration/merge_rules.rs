@@ -238,10 +238,11 @@ fn one_function_app_per_runtime() {
         .collect();
     assert_eq!(
         node_functions.len(),
-        11,
-        "five CRUD functions for each API plus `ping`: {node_functions:?}"
+        12,
+        "five CRUD functions for each API plus `ping` and the generated `health`: {node_functions:?}"
     );
     assert!(node_functions.iter().any(|f| *f == "ping"));
+    assert!(node_functions.iter().any(|f| *f == "health"));
     assert!(node_functions.iter().any(|f| *f == "users-create"));
     assert!(node_functions.iter().any(|f| *f == "orders-list"));
 }

@@ -93,6 +93,13 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::functions::no_generated_code",
+            backend(
+                "",
+                "  users: {type: crud-api, entity: User, runtime: dotnet-isolated}\n",
+            ),
+        ),
+        (
             "baas::merge::cosmos_settings",
             backend(
                 "",

@@ -46,7 +46,10 @@ fn multi_region_has_a_stack_per_region_and_a_global_one_applied_last() {
     let global = read(&workspace, "out/global/main.tf.json");
     let profile = resource(&global, "azurerm_traffic_manager_profile", "node");
     assert_eq!(profile["traffic_routing_method"], "Performance");
-    assert_eq!(profile["monitor_config"]["path"], "/health");
+    assert_eq!(
+        profile["monitor_config"]["path"], "/api/health",
+        "the default probe path is the generated health function"
+    );
     assert_eq!(
         resource_names(&global, "azurerm_traffic_manager_external_endpoint"),
         ["node-eastus", "node-westeurope"]

@@ -88,7 +88,7 @@ fn top_level_properties() -> Value {
                 "rpo": { "type": "string", "description": "disaster-recovery: recovery point objective, written into tags.", "examples": ["15m"] },
                 "automatic_failover": { "type": "boolean", "default": true },
                 "health_probe": object("Traffic Manager endpoint monitoring.", &[
-                    ("path", json!({ "type": "string", "default": "/health" })),
+                    ("path", json!({ "type": "string", "default": "/api/health", "description": "An anonymous GET function's path; the default is the health function baas generates on every app that serves HTTP." })),
                     ("protocol", json!({ "enum": strings(ProbeProtocol::NAMES), "default": "HTTPS" })),
                     ("port", json!({ "type": "integer", "default": 443 })),
                     ("interval_seconds", json!({ "enum": [10, 30], "default": 30 })),

@@ -78,6 +78,11 @@ impl ResourceProvider for StorageProvider {
                 &merged.sources,
             );
         }
+        out.stack_manifest_entry(
+            "storage_accounts",
+            &merged.key,
+            json!({ "name": name, "containers": storage.containers }),
+        );
         out.manifest_entry(context, "storage_accounts", &merged.key, || json!({ "address": address.to_string(), "name": name, "containers": storage.containers }));
         Ok(out)
     }
