@@ -304,7 +304,7 @@ fn explain(registry: &Registry, code: &str) -> u8 {
         }
         None => {
             let ids: Vec<&str> = codes.iter().map(|c| c.id).collect();
-            match baas_model::diagnostic::did_you_mean(code, ids.iter().copied()) {
+            match baas_model::suggest::did_you_mean(code, ids.iter().copied()) {
                 Some(s) => usage_error(&format!(
                     "unknown diagnostic code `{code}`; did you mean `{s}`?"
                 )),

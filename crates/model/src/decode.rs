@@ -2,8 +2,9 @@
 //! problem instead of stopping at the first.
 
 use crate::codes;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
+use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Value};
 
 /// Collects diagnostics while a document is decoded.

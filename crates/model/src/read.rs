@@ -742,7 +742,7 @@ fn partition_key(
     }
     if !schema.is_empty() && !schema.contains_key(segments[0]) {
         let fields: Vec<&str> = schema.keys().map(String::as_str).collect();
-        let help = match crate::diagnostic::did_you_mean(segments[0], fields.iter().copied()) {
+        let help = match crate::suggest::did_you_mean(segments[0], fields.iter().copied()) {
             Some(s) => format!("did you mean `/{s}`? or add `{}` to `schema`", segments[0]),
             None => format!(
                 "use one of the schema's fields ({}) or add `{}` to `schema`",

@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use baas_model::suggest::{suggestions, Closeness, Measure};
 use handlebars::{Handlebars, RenderErrorReason};
 use sha2::{Digest, Sha256};
 
@@ -975,60 +976,20 @@ fn append_suffix(human: &str, separator: &str, hash: &str, max: usize) -> String
 // Suggestions
 // ---------------------------------------------------------------------------------------------
 
-/// The candidate `input` most likely meant: an exact match after normalising case and
-/// separators, an alias, a unique prefix, or the nearest by edit distance within a third of
-/// the input's length (at least 2).
+/// The candidate `input` most likely meant, ignoring case and separators, by its aliases or by
+/// edit distance ([`Measure::Edits`]).
 fn suggest<'a>(
     input: &str,
-    candidates: impl Iterator<Item = &'a str> + Clone,
-    aliases: &[(&str, &'a str)],
+    candidates: impl IntoIterator<Item = &'a str>,
+    aliases: &[(&str, &str)],
 ) -> Option<&'a str> {
-    let normalised: String = input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '-' | ' ' | '.' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect();
-    let compact = |s: &str| s.replace('_', "");
-    if let Some(c) = candidates
-        .clone()
-        .find(|c| *c == normalised || compact(c) == compact(&normalised))
-    {
-        return Some(c);
-    }
-    if let Some((_, target)) = aliases.iter().find(|(alias, _)| *alias == normalised) {
-        return Some(*target);
-    }
-    if normalised.len() >= 3 {
-        let mut prefixed = candidates.clone().filter(|c| c.starts_with(&normalised));
-        if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
-            return Some(only);
-        }
-    }
-    let limit = (normalised.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (levenshtein(&normalised, c), c))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
-/// Edit distance (insertions, deletions, substitutions) between `a` and `b`, by characters.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
+    let closeness = Closeness {
+        measure: Measure::Edits,
+        aliases,
+    };
+    suggestions(input, candidates, &closeness)
+        .into_iter()
+        .next()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1725,13 +1686,5 @@ mod tests {
             };
             assert_eq!(name, expected, "{kind:?}");
         }
-    }
-
-    #[test]
-    fn levenshtein_basics() {
-        assert_eq!(levenshtein("", ""), 0);
-        assert_eq!(levenshtein("abc", ""), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("flaw", "lawn"), 2);
     }
 }

@@ -1,0 +1,181 @@
+//! "did you mean": the candidates closest to a word that matched none of them.
+//!
+//! Every suggestion baas makes goes through [`suggestions`] (keys, values, diagnostic codes,
+//! regions, naming keys and template variables), measured with `strsim`. What differs between
+//! callers is how close "close" is, given as a [`Closeness`].
+
+/// How close a candidate must be to be suggested.
+#[derive(Debug, Clone, Copy)]
+pub struct Closeness<'a> {
+    pub measure: Measure,
+    /// Other names for a candidate, `(alias, candidate)`: a region's short code, a naming
+    /// kind's abbreviation. Only [`Measure::Edits`] reads them.
+    pub aliases: &'a [(&'a str, &'a str)],
+}
+
+/// The two ways baas measures closeness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Jaro-Winkler similarity above 0.8 on the text as written, most similar first. Suits
+    /// keys and values, which are long and rarely miss their first letters.
+    Similar,
+    /// Case and separators (spaces, `-`, `_`, `.`) ignored. An equal candidate comes first,
+    /// then one with an equal alias, then candidates within an edit distance of a third of
+    /// the input (at least 2) or starting with the input (3 characters or more); fewest edits
+    /// first, then the nearest length, then the most similar. Suits short names and codes that
+    /// people write from memory (`East US`, `WEU`, `stroage_account`).
+    Edits,
+}
+
+impl Closeness<'static> {
+    /// [`Measure::Similar`], the measure of [`did_you_mean`].
+    pub const SIMILAR: Closeness<'static> = Closeness {
+        measure: Measure::Similar,
+        aliases: &[],
+    };
+}
+
+/// The closest candidate by [`Measure::Similar`], for a "did you mean `x`?" help line.
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    suggestions(input, candidates, &Closeness::SIMILAR)
+        .into_iter()
+        .next()
+}
+
+/// Every candidate close enough to `input`, best first; ties keep the candidates' order.
+pub fn suggestions<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    closeness: &Closeness<'_>,
+) -> Vec<&'a str> {
+    let mut ranked: Vec<(Rank, &'a str)> = match closeness.measure {
+        Measure::Similar => candidates
+            .into_iter()
+            .filter_map(|candidate| {
+                let similarity = strsim::jaro_winkler(input, candidate);
+                let rank = Rank {
+                    tier: Tier::Close,
+                    distance: 0,
+                    length_difference: 0,
+                    similarity,
+                };
+                (similarity > 0.8).then_some((rank, candidate))
+            })
+            .collect(),
+        Measure::Edits => {
+            let wanted = fold(input);
+            if wanted.is_empty() {
+                return Vec::new();
+            }
+            candidates
+                .into_iter()
+                .filter_map(|candidate| {
+                    let rank = edit_rank(&wanted, candidate, closeness.aliases)?;
+                    Some((rank, candidate))
+                })
+                .collect()
+        }
+    };
+    // A stable sort: on equal rank, the candidates' own order decides.
+    ranked.sort_by(|(a, _), (b, _)| a.cmp_best_first(b));
+    ranked.into_iter().map(|(_, candidate)| candidate).collect()
+}
+
+/// Where `candidate` ranks for the folded input `wanted` by [`Measure::Edits`], or `None` when
+/// it is not close.
+fn edit_rank(wanted: &str, candidate: &str, aliases: &[(&str, &str)]) -> Option<Rank> {
+    let folded = fold(candidate);
+    let wanted_length = wanted.chars().count();
+    let distance = strsim::levenshtein(wanted, &folded);
+    let tier = if folded == wanted {
+        Tier::Equal
+    } else if aliases
+        .iter()
+        .any(|(alias, target)| *target == candidate && fold(alias) == wanted)
+    {
+        Tier::Alias
+    } else if distance <= (wanted_length / 3).max(2)
+        || (wanted_length >= 3 && folded.starts_with(wanted))
+    {
+        Tier::Close
+    } else {
+        return None;
+    };
+    Some(Rank {
+        tier,
+        distance,
+        length_difference: folded.chars().count().abs_diff(wanted_length),
+        similarity: strsim::jaro_winkler(wanted, &folded),
+    })
+}
+
+/// Lowercase, without spaces, `-`, `_` and `.`: `East US` and `east-us` are both `eastus`.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Equal,
+    Alias,
+    Close,
+}
+
+#[derive(Debug)]
+struct Rank {
+    tier: Tier,
+    distance: usize,
+    /// On equal distance, `eastus3` is more likely `eastus2` than `eastus`.
+    length_difference: usize,
+    similarity: f64,
+}
+
+impl Rank {
+    fn cmp_best_first(&self, other: &Self) -> std::cmp::Ordering {
+        self.tier
+            .cmp(&other.tier)
+            .then(self.distance.cmp(&other.distance))
+            .then(self.length_difference.cmp(&other.length_difference))
+            .then(other.similarity.total_cmp(&self.similarity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EDITS: Closeness<'static> = Closeness {
+        measure: Measure::Edits,
+        aliases: &[("weu", "westeurope")],
+    };
+
+    #[test]
+    fn similar_picks_the_most_similar_and_the_first_on_ties() {
+        assert_eq!(
+            did_you_mean("partitionkey", ["name", "partition_key", "throughput"]),
+            Some("partition_key")
+        );
+        assert_eq!(did_you_mean("ab", ["abc", "abd"]), Some("abc"));
+        assert_eq!(did_you_mean("narnia", ["eastus", "westus"]), None);
+    }
+
+    #[test]
+    fn edits_rank_equal_then_alias_then_closest() {
+        let regions = ["eastus", "eastus2", "westeurope", "westus3"];
+        assert_eq!(
+            suggestions("eastus3", regions, &EDITS),
+            ["eastus2", "eastus", "westus3"]
+        );
+        assert_eq!(suggestions("East US", regions, &EDITS)[0], "eastus");
+        assert_eq!(suggestions("WEU", regions, &EDITS), ["westeurope"]);
+        assert_eq!(suggestions("westeu", regions, &EDITS), ["westeurope"]);
+        assert!(suggestions("narnia", regions, &EDITS).is_empty());
+        assert!(suggestions(" - ", regions, &EDITS).is_empty());
+    }
+}
