@@ -17,7 +17,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit codes (DESIGN §1).
+/// Exit codes, part of the command-line contract (README): warnings alone still exit `OK`.
 const OK: u8 = 0;
 const DEFINITION_ERRORS: u8 = 1;
 const USAGE_OR_IO: u8 = 2;
