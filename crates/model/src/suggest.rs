@@ -1,8 +1,9 @@
 //! "did you mean": the candidates closest to a word that matched none of them.
 //!
 //! Every suggestion baas makes goes through [`suggestions`] (keys, values, diagnostic codes,
-//! regions, naming keys and template variables), measured with `strsim`. What differs between
-//! callers is how close "close" is, given as a [`Closeness`].
+//! regions, naming keys and template variables, Terraform names in the schema check), measured
+//! with `strsim`. What differs between callers is how close "close" is, given as a
+//! [`Closeness`].
 
 /// How close a candidate must be to be suggested.
 #[derive(Debug, Clone, Copy)]
@@ -25,12 +26,21 @@ pub enum Measure {
     /// first, then the nearest length, then the most similar. Suits short names and codes that
     /// people write from memory (`East US`, `WEU`, `stroage_account`).
     Edits,
+    /// Case ignored, within an edit distance of a third of the shorter word (at least 1),
+    /// fewest edits first. Suits names a program wrote and must spell exactly (Terraform types,
+    /// attributes and blocks), where a prefix or a dropped `_` is no evidence.
+    Typos,
 }
 
 impl Closeness<'static> {
     /// [`Measure::Similar`], the measure of [`did_you_mean`].
     pub const SIMILAR: Closeness<'static> = Closeness {
         measure: Measure::Similar,
+        aliases: &[],
+    };
+    /// [`Measure::Typos`].
+    pub const TYPOS: Closeness<'static> = Closeness {
+        measure: Measure::Typos,
         aliases: &[],
     };
 }
@@ -78,6 +88,13 @@ pub fn suggestions<'a>(
                 })
                 .collect()
         }
+        Measure::Typos => {
+            let wanted = input.to_lowercase();
+            candidates
+                .into_iter()
+                .filter_map(|candidate| Some((typo_rank(&wanted, candidate)?, candidate)))
+                .collect()
+        }
     };
     // A stable sort: on equal rank, the candidates' own order decides.
     ranked.sort_by(|(a, _), (b, _)| a.cmp_best_first(b));
@@ -109,6 +126,25 @@ fn edit_rank(wanted: &str, candidate: &str, aliases: &[(&str, &str)]) -> Option<
         distance,
         length_difference: folded.chars().count().abs_diff(wanted_length),
         similarity: strsim::jaro_winkler(wanted, &folded),
+    })
+}
+
+/// Where `candidate` ranks for the lowercased input `wanted` by [`Measure::Typos`], or `None`
+/// when it is not close.
+fn typo_rank(wanted: &str, candidate: &str) -> Option<Rank> {
+    let wanted_length = wanted.chars().count();
+    let candidate_length = candidate.chars().count();
+    let limit = (wanted_length.min(candidate_length) / 3).max(1);
+    // The distance is at least the difference in length: skip the work when that is too much.
+    if wanted_length.abs_diff(candidate_length) > limit {
+        return None;
+    }
+    let distance = strsim::levenshtein(wanted, &candidate.to_lowercase());
+    (distance <= limit).then_some(Rank {
+        tier: Tier::Close,
+        distance,
+        length_difference: 0,
+        similarity: 0.0,
     })
 }
 
@@ -177,5 +213,28 @@ mod tests {
         assert_eq!(suggestions("westeu", regions, &EDITS), ["westeurope"]);
         assert!(suggestions("narnia", regions, &EDITS).is_empty());
         assert!(suggestions(" - ", regions, &EDITS).is_empty());
+    }
+
+    #[test]
+    fn typos_allow_a_third_of_the_shorter_word_and_keep_the_first_on_ties() {
+        let attributes = ["account_kind", "account_tier", "id"];
+        assert_eq!(
+            suggestions("acount_tier", attributes, &Closeness::TYPOS),
+            ["account_tier"]
+        );
+        assert_eq!(
+            suggestions("Account_Tier", attributes, &Closeness::TYPOS),
+            ["account_tier", "account_kind"]
+        );
+        assert!(suggestions("x", attributes, &Closeness::TYPOS).is_empty());
+        assert_eq!(
+            suggestions("accounttier", ["account_tier"], &Closeness::TYPOS),
+            ["account_tier"]
+        );
+        assert!(suggestions("acc", ["account_tier"], &Closeness::TYPOS).is_empty());
+        assert_eq!(
+            suggestions("ab", ["ax", "ay"], &Closeness::TYPOS),
+            ["ax", "ay"]
+        );
     }
 }

@@ -16,6 +16,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use baas_model::suggest::{self, Closeness};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -1984,42 +1985,12 @@ fn did_you_mean<S: AsRef<str>>(suggestion: Option<S>) -> String {
     }
 }
 
-/// The closest candidate within a third of the name's length (at least 1 edit), case-insensitively.
+/// The closest candidate ([`Measure::Typos`](baas_model::suggest::Measure::Typos)): within a
+/// third of the shorter name's length (at least 1 edit), case-insensitively.
 fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let name = name.to_lowercase();
-    let name_len = name.chars().count();
-    let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
-        let candidate_len = candidate.chars().count();
-        let limit = (name_len.min(candidate_len) / 3).max(1);
-        if name_len.abs_diff(candidate_len) > limit {
-            continue;
-        }
-        let distance = levenshtein(&name, &candidate.to_lowercase());
-        if distance <= limit && best.is_none_or(|(best_distance, _)| distance < best_distance) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, candidate)| candidate)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = i;
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    suggest::suggestions(name, candidates, &Closeness::TYPOS)
+        .into_iter()
+        .next()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2286,10 +2257,7 @@ mod tests {
     }
 
     #[test]
-    fn levenshtein_distances() {
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("acount_tier", "account_tier"), 1);
+    fn suggestions_allow_a_third_of_the_name() {
         assert_eq!(
             suggest("acount_tier", ["account_kind", "account_tier"]),
             Some("account_tier")
