@@ -11,7 +11,7 @@
 //! follows the codes in common use (`eus`, `weu`, `sea`, ...); since it ends
 //! up in resource names, an existing code must never change.
 
-use crate::suggest::{self, Closeness, Measure};
+use crate::suggest::{self, Closeness, Measure, Separators};
 
 /// An Azure region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,7 +199,7 @@ pub fn lookup(name: &str) -> Option<&'static Region> {
 pub fn suggestions(name: &str) -> Vec<&'static str> {
     let short_codes: Vec<(&str, &str)> = REGIONS.iter().map(|r| (r.short, r.name)).collect();
     let closeness = Closeness {
-        measure: Measure::Edits,
+        measure: Measure::Edits(Separators::Drop),
         aliases: &short_codes,
     };
     let mut names = suggest::suggestions(name, REGIONS.iter().map(|r| r.name), &closeness);

@@ -14,7 +14,7 @@ pub struct Closeness<'a> {
     pub aliases: &'a [(&'a str, &'a str)],
 }
 
-/// The two ways baas measures closeness.
+/// The ways baas measures closeness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
     /// Jaro-Winkler similarity above 0.8 on the text as written, most similar first. Suits
@@ -23,13 +23,25 @@ pub enum Measure {
     /// Case and separators (spaces, `-`, `_`, `.`) ignored. An equal candidate comes first,
     /// then one with an equal alias, then candidates within an edit distance of a third of
     /// the input (at least 2) or starting with the input (3 characters or more); fewest edits
-    /// first, then the nearest length, then the most similar. Suits short names and codes that
-    /// people write from memory (`East US`, `WEU`, `stroage_account`).
-    Edits,
+    /// first, then the nearest length, then the most similar. Edits are counted with the
+    /// separators as [`Separators`] says. Suits short names and codes that people write from
+    /// memory (`East US`, `WEU`, `stroage_account`).
+    Edits(Separators),
     /// Case ignored, within an edit distance of a third of the shorter word (at least 1),
     /// fewest edits first. Suits names a program wrote and must spell exactly (Terraform types,
     /// attributes and blocks), where a prefix or a dropped `_` is no evidence.
     Typos,
+}
+
+/// How [`Measure::Edits`] counts separators (spaces, `-`, `_`, `.`) in edit distances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separators {
+    /// Dropped, for candidates written without them (regions: `east us 3` is one edit from
+    /// `eastus2`).
+    Drop,
+    /// All made `_`, for snake_case candidates (naming keys: the input's length, separators
+    /// included, sets how many edits are close).
+    Underscore,
 }
 
 impl Closeness<'static> {
@@ -75,11 +87,16 @@ pub fn suggestions<'a>(
                 (similarity > 0.8).then_some((rank, candidate))
             })
             .collect(),
-        Measure::Edits => {
-            let wanted = fold(input);
-            if wanted.is_empty() {
+        Measure::Edits(separators) => {
+            let equal = fold(input, Separators::Drop);
+            if equal.is_empty() {
                 return Vec::new();
             }
+            let wanted = Wanted {
+                equal,
+                edited: fold(input, separators),
+                separators,
+            };
             candidates
                 .into_iter()
                 .filter_map(|candidate| {
@@ -101,21 +118,26 @@ pub fn suggestions<'a>(
     ranked.into_iter().map(|(_, candidate)| candidate).collect()
 }
 
-/// Where `candidate` ranks for the folded input `wanted` by [`Measure::Edits`], or `None` when
-/// it is not close.
-fn edit_rank(wanted: &str, candidate: &str, aliases: &[(&str, &str)]) -> Option<Rank> {
-    let folded = fold(candidate);
-    let wanted_length = wanted.chars().count();
-    let distance = strsim::levenshtein(wanted, &folded);
-    let tier = if folded == wanted {
+/// The input of [`Measure::Edits`], folded for comparing (`equal`) and for counting edits.
+struct Wanted {
+    equal: String,
+    edited: String,
+    separators: Separators,
+}
+
+/// Where `candidate` ranks for `wanted` by [`Measure::Edits`], or `None` when it is not close.
+fn edit_rank(wanted: &Wanted, candidate: &str, aliases: &[(&str, &str)]) -> Option<Rank> {
+    let edited = fold(candidate, wanted.separators);
+    let wanted_length = wanted.edited.chars().count();
+    let distance = strsim::levenshtein(&wanted.edited, &edited);
+    let tier = if fold(candidate, Separators::Drop) == wanted.equal {
         Tier::Equal
-    } else if aliases
-        .iter()
-        .any(|(alias, target)| *target == candidate && fold(alias) == wanted)
-    {
+    } else if aliases.iter().any(|(alias, target)| {
+        *target == candidate && fold(alias, Separators::Drop) == wanted.equal
+    }) {
         Tier::Alias
     } else if distance <= (wanted_length / 3).max(2)
-        || (wanted_length >= 3 && folded.starts_with(wanted))
+        || (wanted_length >= 3 && edited.starts_with(&wanted.edited))
     {
         Tier::Close
     } else {
@@ -124,8 +146,8 @@ fn edit_rank(wanted: &str, candidate: &str, aliases: &[(&str, &str)]) -> Option<
     Some(Rank {
         tier,
         distance,
-        length_difference: folded.chars().count().abs_diff(wanted_length),
-        similarity: strsim::jaro_winkler(wanted, &folded),
+        length_difference: edited.chars().count().abs_diff(wanted_length),
+        similarity: strsim::jaro_winkler(&wanted.edited, &edited),
     })
 }
 
@@ -148,12 +170,20 @@ fn typo_rank(wanted: &str, candidate: &str) -> Option<Rank> {
     })
 }
 
-/// Lowercase, without spaces, `-`, `_` and `.`: `East US` and `east-us` are both `eastus`.
-fn fold(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Lowercase, with the separators dropped (`East US` and `east-us` are both `eastus`) or made
+/// `_` (`front-door profile` is `front_door_profile`).
+fn fold(text: &str, separators: Separators) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_whitespace() || matches!(c, '-' | '_' | '.') {
+            if separators == Separators::Underscore {
+                folded.push('_');
+            }
+        } else {
+            folded.extend(c.to_lowercase());
+        }
+    }
+    folded
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -187,7 +217,7 @@ mod tests {
     use super::*;
 
     const EDITS: Closeness<'static> = Closeness {
-        measure: Measure::Edits,
+        measure: Measure::Edits(Separators::Drop),
         aliases: &[("weu", "westeurope")],
     };
 
@@ -213,6 +243,28 @@ mod tests {
         assert_eq!(suggestions("westeu", regions, &EDITS), ["westeurope"]);
         assert!(suggestions("narnia", regions, &EDITS).is_empty());
         assert!(suggestions(" - ", regions, &EDITS).is_empty());
+    }
+
+    #[test]
+    fn edits_count_separators_as_underscores_for_snake_case() {
+        let keys = [
+            "front_door_profile",
+            "front_door_endpoint",
+            "storage_account",
+        ];
+        let snake = Closeness {
+            measure: Measure::Edits(Separators::Underscore),
+            aliases: &[],
+        };
+        // Five edits, within a third of 16 characters (not of the 14 without separators).
+        assert_eq!(
+            suggestions("front_door_plate", keys, &snake)[0],
+            "front_door_profile"
+        );
+        assert_eq!(
+            suggestions("Storage-Account", keys, &snake),
+            ["storage_account"]
+        );
     }
 
     #[test]

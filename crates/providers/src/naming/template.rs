@@ -1,7 +1,7 @@
 //! `naming.template`: compiling and checking it, turning its render errors into messages, and
 //! tidying a rendered name (separators collapsed, normalised for the kind's charset).
 
-use baas_model::suggest::{suggestions, Closeness, Measure};
+use baas_model::suggest::{suggestions, Closeness, Measure, Separators};
 use handlebars::{Handlebars, RenderErrorReason};
 
 use super::rules::Charset;
@@ -133,7 +133,7 @@ fn suggest<'a>(
     aliases: &[(&str, &str)],
 ) -> Option<&'a str> {
     let closeness = Closeness {
-        measure: Measure::Edits,
+        measure: Measure::Edits(Separators::Underscore),
         aliases,
     };
     suggestions(input, candidates, &closeness)
