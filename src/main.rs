@@ -17,7 +17,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit codes (DESIGN §1).
+/// Exit codes, part of the command-line contract (README): warnings alone still exit `OK`.
 const OK: u8 = 0;
 const DEFINITION_ERRORS: u8 = 1;
 const USAGE_OR_IO: u8 = 2;
@@ -304,7 +304,7 @@ fn explain(registry: &Registry, code: &str) -> u8 {
         }
         None => {
             let ids: Vec<&str> = codes.iter().map(|c| c.id).collect();
-            match baas_model::diagnostic::did_you_mean(code, ids.iter().copied()) {
+            match baas_model::suggest::did_you_mean(code, ids.iter().copied()) {
                 Some(s) => usage_error(&format!(
                     "unknown diagnostic code `{code}`; did you mean `{s}`?"
                 )),

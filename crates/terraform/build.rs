@@ -10,8 +10,8 @@
 //!   never reads (descriptions, deprecation and sensitivity flags);
 //! - `azurerm.index.rs`: the byte range of each entry in that text, by type name, sorted.
 //!
-//! `schema.rs` includes both; a type's entry is parsed the first time a document uses it. A
-//! unit test checks that every type parses to the same schema from this form as from the
+//! `src/schema/load.rs` includes both; a type's entry is parsed the first time a document uses
+//! it. A unit test checks that every type parses to the same schema from this form as from the
 //! original file.
 
 use serde_json::{Map, Value};

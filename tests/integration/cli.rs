@@ -1,4 +1,4 @@
-//! The command line contract (DESIGN §1): exit codes, `explain`, `--check`, the output folder,
+//! The command line contract: exit codes, `explain`, `--check`, the output folder,
 //! `--format json`, JSON input, and what a failed write leaves behind.
 
 use crate::support::{baas_bin, outcome, Workspace};

@@ -1,4 +1,4 @@
-//! Custom components and template providers (DESIGN §6): the template renders the Terraform
+//! Custom components and template providers (`providers`): the template renders the Terraform
 //! resource of one merged requirement; template problems point into the template file.
 
 use crate::support::{resource, Workspace};

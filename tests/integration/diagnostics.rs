@@ -223,7 +223,7 @@ fn every_fixture_file_has_a_test() {
     );
 }
 
-/// DESIGN §3: every diagnostic carries the file, line and column of the offending key. The
+/// Every diagnostic carries the file, line and column of the offending key. The
 /// human report shows them in miette's header (`╭─[file:line:col]`), and they must be the same
 /// line and column that `--format json` reports.
 #[test]

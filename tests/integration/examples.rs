@@ -132,7 +132,7 @@ fn every_example_synthesizes_validates_and_is_reproducible() {
     }
 }
 
-/// DESIGN §1: sorted keys, two-space indent, trailing newline.
+/// Generated JSON is canonical: sorted keys, two-space indent, trailing newline.
 fn assert_canonical_json(example: &str, path: &str, contents: &str) {
     let value: Value = serde_json::from_str(contents)
         .unwrap_or_else(|e| panic!("{example}: {path} is not JSON: {e}"));

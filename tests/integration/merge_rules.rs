@@ -1,5 +1,6 @@
-//! DESIGN §5 merge rules, one test each: what the merged Terraform looks like, or which
-//! diagnostic code a conflict raises (with its rendered report as a snapshot).
+//! Merge rules (requirements that share a type and key become one resource), one test each:
+//! what the merged Terraform looks like, or which diagnostic code a conflict raises (with its
+//! rendered report as a snapshot).
 
 use crate::support::{backend_with, resource, resource_names, Workspace};
 

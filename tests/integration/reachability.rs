@@ -13,17 +13,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Codes no backend.yaml can trigger with the built-in registry, and why.
-const UNREACHABLE: &[(&str, &str)] = &[
-    (
-        "baas::terraform::schema",
-        "fires only when baas (or a custom provider) generates Terraform that does not match \
+const UNREACHABLE: &[(&str, &str)] = &[(
+    "baas::terraform::schema",
+    "fires only when baas (or a custom provider) generates Terraform that does not match \
          the azurerm schema: a bug, never a user error",
-    ),
-    (
-        "baas::schema::not_supported_yet",
-        "no documented key or component type is pending today; the code stays for the next one",
-    ),
-];
+)];
 
 /// A backend with the required keys, the given top-level `extra` lines and these components.
 fn backend(extra: &str, components: &str) -> String {

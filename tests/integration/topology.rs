@@ -1,5 +1,5 @@
-//! Topologies (DESIGN §2, §8): which stacks exist, what each holds, the deploy order, remote
-//! state, and environment overlays.
+//! Topologies (`deployment.strategy`): which stacks exist, what each holds, the deploy order,
+//! remote state, and environment overlays.
 
 use crate::support::{resource, resource_names, Workspace};
 use serde_json::Value;

@@ -28,8 +28,6 @@ codes! {
         "The mapping lacks a key that has no default. Add it; the message names it.";
     SCHEMA_VALUE = "baas::schema::invalid_value", "a value outside the allowed set or range",
         "The value has the right type but is not one baas accepts: an unknown runtime, a retention outside Azure's range, a malformed partition key path. The message lists what is allowed.";
-    NOT_SUPPORTED = "baas::schema::not_supported_yet", "a documented feature that this version of baas does not implement yet",
-        "DESIGN.md describes keys and component types that later versions implement (networking, deployment strategies, tenancy, environments, remote state, custom providers, Service Bus, static sites, queue and topic triggers). This version refuses them instead of ignoring them, so nothing you wrote is silently dropped from the generated Terraform. Remove the key, or use a baas version that supports it.";
     NAME_PATTERN = "baas::model::name", "the application name does not match `[a-z][a-z0-9]{1,11}`",
         "`name` goes into every Azure resource name, some of which allow only lowercase letters and digits and few characters (storage accounts: 24). It must start with a lowercase letter and have 2 to 12 lowercase letters or digits.";
     ENVIRONMENT_PATTERN = "baas::model::environment", "the environment does not match `[a-z0-9]{1,8}`",

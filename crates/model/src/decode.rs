@@ -2,8 +2,9 @@
 //! problem instead of stopping at the first.
 
 use crate::codes;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
+use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Value};
 
 /// Collects diagnostics while a document is decoded.
@@ -18,16 +19,12 @@ impl Sink {
     }
 }
 
-/// The entries of one mapping. Creating it reports unknown and duplicate keys; keys listed as
-/// not supported yet get their own diagnostic instead of "unknown".
+/// The entries of one mapping. Creating it reports unknown and duplicate keys.
 #[derive(Debug)]
 pub struct MapReader<'n> {
     pub span: Span,
     entries: &'n [(Node, Node)],
 }
-
-/// A key that DESIGN.md documents but this version does not implement, and why.
-pub type NotYet<'a> = (&'a str, &'a str);
 
 impl<'n> MapReader<'n> {
     /// `what` names the mapping in messages ("`cosmos`", "component `users`").
@@ -35,7 +32,6 @@ impl<'n> MapReader<'n> {
         node: &'n Node,
         what: &str,
         known: &[&str],
-        not_yet: &[NotYet<'_>],
         sink: &mut Sink,
     ) -> Option<MapReader<'n>> {
         let entries: &[(Node, Node)] = match &node.value {
@@ -60,17 +56,6 @@ impl<'n> MapReader<'n> {
                     .label("second")
                     .related(first.span, "first")
                     .help("remove one of them"),
-                );
-            } else if let Some((_, why)) = not_yet.iter().find(|(k, _)| *k == name) {
-                sink.push(
-                    Diagnostic::error(
-                        &codes::NOT_SUPPORTED,
-                        format!("`{name}` is not supported yet: {why}"),
-                    )
-                    .at(key.span)
-                    .help(format!(
-                        "remove `{name}`; this version of baas would otherwise ignore it"
-                    )),
                 );
             } else if !known.contains(&name) {
                 sink.push(unknown_key(key, name, what, known));

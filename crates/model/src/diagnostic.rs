@@ -120,17 +120,5 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
-/// "did you mean `x`?" for the closest candidate within a small edit distance.
-pub fn did_you_mean<'a>(
-    input: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(input, candidate);
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+/// "did you mean `x`?" for the closest candidate; [`crate::suggest`] has the other measure.
+pub use crate::suggest::did_you_mean;

@@ -20,6 +20,7 @@ pub mod regions;
 pub mod requirement;
 pub mod schema;
 pub mod span;
+pub mod suggest;
 pub mod yaml;
 
 pub use backend::*;

@@ -64,7 +64,7 @@ pub fn apply(root: Node, env: Option<&str>) -> Result<Node, Diagnostic> {
         )
         .at(key.span)
         .label("defined here");
-        diagnostic = match crate::diagnostic::did_you_mean(name, known.iter().copied()) {
+        diagnostic = match crate::suggest::did_you_mean(name, known.iter().copied()) {
             Some(s) => {
                 diagnostic.help(format!("did you mean `{s}`? known: {}", backticked(&known)))
             }

@@ -3,7 +3,7 @@
 
 use crate::backend::*;
 use crate::codes;
-use crate::decode::{self, backticked, MapReader, NotYet, Sink};
+use crate::decode::{self, backticked, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::ncrontab;
 use crate::regions;
@@ -42,7 +42,6 @@ pub const TOP_LEVEL: &[&str] = &[
     "state",
     "tenancy",
 ];
-const TOP_LEVEL_NOT_YET: &[NotYet<'_>] = &[];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
     "function-app",
@@ -50,14 +49,13 @@ pub const COMPONENT_TYPES: &[&str] = &[
     "static-site",
     "custom",
 ];
-const COMPONENT_TYPES_NOT_YET: &[NotYet<'_>] = &[];
 
 /// Reads the document into a [`Backend`]. Returns `None` only when the document is not a
 /// mapping. When `name`, `environment` or `location` is missing or invalid, the backend gets
 /// a stand-in value so that later stages can still check merges and limits; the sink holds
 /// the error, and synth never generates Terraform from a backend with model errors.
 pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
-    let top = MapReader::new(root, "the document", TOP_LEVEL, TOP_LEVEL_NOT_YET, sink)?;
+    let top = MapReader::new(root, "the document", TOP_LEVEL, sink)?;
     let name = top
         .require("name", "the document", sink)
         .and_then(|n| app_name(n, sink));
@@ -296,7 +294,7 @@ impl Naming {
 fn naming(node: &Node, sink: &mut Sink) -> Naming {
     let mut naming = Naming::defaults();
     naming.span = node.span;
-    let Some(map) = MapReader::new(node, "`naming`", keys::NAMING, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`naming`", keys::NAMING, sink) else {
         return naming;
     };
     naming.template = map
@@ -315,7 +313,6 @@ fn naming(node: &Node, sink: &mut Sink) -> Naming {
         if let Some(inner) = MapReader::new(
             abbreviations,
             "`naming.abbreviations`",
-            &[],
             &[],
             &mut Sink::default(),
         ) {
@@ -340,7 +337,7 @@ fn naming(node: &Node, sink: &mut Sink) -> Naming {
 
 fn limits(node: &Node, sink: &mut Sink) -> Limits {
     let mut limits = Limits::default();
-    let Some(map) = MapReader::new(node, "`limits`", Limits::KEYS, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`limits`", Limits::KEYS, sink) else {
         return limits;
     };
     let read = |key: &str, sink: &mut Sink| {
@@ -366,7 +363,7 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
         span,
     };
     let Some(node) = node else { return monitoring };
-    let Some(map) = MapReader::new(node, "`monitoring`", keys::MONITORING, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`monitoring`", keys::MONITORING, sink) else {
         return monitoring;
     };
     if let Some(enabled) = map
@@ -407,7 +404,7 @@ fn cosmos_settings(
         public_network_access: Spanned::new(true, span),
     });
     let Some(node) = node else { return settings };
-    let Some(map) = MapReader::new(node, what, keys::COSMOS, &[], sink) else {
+    let Some(map) = MapReader::new(node, what, keys::COSMOS, sink) else {
         return settings;
     };
     if let Some(c) = map
@@ -436,7 +433,7 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
         plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
     };
     let Some(node) = node else { return default };
-    let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, sink) else {
         return default;
     };
     match map
@@ -549,24 +546,6 @@ fn component(
         );
         return None;
     };
-    let type_text = decode::scalar_text(type_node);
-    if let Some((_, why)) = COMPONENT_TYPES_NOT_YET
-        .iter()
-        .find(|(t, _)| *t == type_text)
-    {
-        sink.push(
-            Diagnostic::error(
-                &codes::NOT_SUPPORTED,
-                format!("component type `{type_text}` is not supported yet: {why}"),
-            )
-            .at(type_node.span)
-            .help(format!(
-                "this version supports {}",
-                backticked(COMPONENT_TYPES)
-            )),
-        );
-        return None;
-    }
     let kind = decode::one_of(type_node, "component type", COMPONENT_TYPES, sink)?;
     let known = match kind.value {
         0 => CRUD_API_KEYS,
@@ -575,7 +554,7 @@ fn component(
         3 => crate::read_staticsite::KEYS,
         _ => crate::read_custom::KEYS,
     };
-    let map = MapReader::new(node, &what, known, &[], sink)?;
+    let map = MapReader::new(node, &what, known, sink)?;
     if let Some(enabled) = map
         .get("enabled")
         .and_then(|n| decode::boolean(n, "`enabled`", sink))
@@ -742,7 +721,7 @@ fn partition_key(
     }
     if !schema.is_empty() && !schema.contains_key(segments[0]) {
         let fields: Vec<&str> = schema.keys().map(String::as_str).collect();
-        let help = match crate::diagnostic::did_you_mean(segments[0], fields.iter().copied()) {
+        let help = match crate::suggest::did_you_mean(segments[0], fields.iter().copied()) {
             Some(s) => format!("did you mean `/{s}`? or add `{}` to `schema`", segments[0]),
             None => format!(
                 "use one of the schema's fields ({}) or add `{}` to `schema`",
@@ -944,7 +923,6 @@ fn valid_function_name(name: &str) -> bool {
 }
 
 pub const TRIGGERS: &[&str] = &["http", "timer", "queue", "topic"];
-const TRIGGERS_NOT_YET: &[NotYet<'_>] = &[];
 
 /// A function: its trigger, and the Service Bus entities it sends to.
 fn function(name: &str, node: &Node, sink: &mut Sink) -> Option<(Trigger, Vec<Spanned<String>>)> {
@@ -977,38 +955,26 @@ fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
         return None;
     };
     let trigger_node = probe.require("trigger", &what, sink)?;
-    let text = decode::scalar_text(trigger_node);
-    if let Some((_, why)) = TRIGGERS_NOT_YET.iter().find(|(t, _)| *t == text) {
-        sink.push(
-            Diagnostic::error(
-                &codes::NOT_SUPPORTED,
-                format!("trigger `{text}` is not supported yet: {why}"),
-            )
-            .at(trigger_node.span)
-            .help(format!("this version supports {}", backticked(TRIGGERS))),
-        );
-        return None;
-    }
     let kind = decode::one_of(trigger_node, "trigger", TRIGGERS, sink)?;
     if kind.value == 0 {
-        let map = MapReader::new(node, &what, keys::HTTP_TRIGGER, &[], sink)?;
+        let map = MapReader::new(node, &what, keys::HTTP_TRIGGER, sink)?;
         return http_trigger(name, &map, sink);
     }
     if kind.value == 1 {
-        let map = MapReader::new(node, &what, keys::TIMER_TRIGGER, &[], sink)?;
+        let map = MapReader::new(node, &what, keys::TIMER_TRIGGER, sink)?;
         let schedule = map
             .require("schedule", &what, sink)
             .and_then(|n| schedule(n, sink))?;
         return Some(Trigger::Timer { schedule });
     }
     if kind.value == 2 {
-        let map = MapReader::new(node, &what, keys::QUEUE_TRIGGER, &[], sink)?;
+        let map = MapReader::new(node, &what, keys::QUEUE_TRIGGER, sink)?;
         let queue = map
             .require("queue", &what, sink)
             .and_then(|n| decode::string(n, "`queue`", sink))?;
         return Some(Trigger::Queue { queue });
     }
-    let map = MapReader::new(node, &what, keys::TOPIC_TRIGGER, &[], sink)?;
+    let map = MapReader::new(node, &what, keys::TOPIC_TRIGGER, sink)?;
     let topic = map
         .require("topic", &what, sink)
         .and_then(|n| decode::string(n, "`topic`", sink));

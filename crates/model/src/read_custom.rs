@@ -49,7 +49,7 @@ pub fn custom(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Custom
 }
 
 fn requirement(node: &Node, sink: &mut Sink) -> Option<CustomRequirement> {
-    let map = MapReader::new(node, "a requirement", REQUIREMENT_KEYS, &[], sink)?;
+    let map = MapReader::new(node, "a requirement", REQUIREMENT_KEYS, sink)?;
     let kind = map
         .require("type", "a requirement", sink)
         .and_then(|n| identifier(n, "requirement type", sink));
@@ -126,7 +126,7 @@ pub fn providers(node: &Node, sink: &mut Sink) -> BTreeMap<String, TemplateProvi
             continue;
         }
         let what = format!("provider `{}`", kind.value);
-        let Some(spec) = MapReader::new(value, &what, PROVIDER_KEYS, &[], sink) else {
+        let Some(spec) = MapReader::new(value, &what, PROVIDER_KEYS, sink) else {
             continue;
         };
         let Some(template) = spec

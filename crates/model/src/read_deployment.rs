@@ -89,7 +89,7 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
         .filter(|k| !own.contains(k))
         .collect();
     let known: Vec<&str> = own.iter().chain(foreign.iter()).copied().collect();
-    let Some(map) = MapReader::new(node, "`deployment`", &known, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`deployment`", &known, sink) else {
         return single;
     };
     let strategy = match name {
@@ -185,7 +185,7 @@ fn blue_green(map: &MapReader<'_>, sink: &mut Sink) -> Option<Strategy> {
 
 /// Traffic Manager weights are 1-1000: a color that should get nothing is disabled instead.
 fn weights(node: &Node, sink: &mut Sink) -> Option<[Spanned<u32>; 2]> {
-    let map = MapReader::new(node, "`weights`", Color::NAMES, &[], sink)?;
+    let map = MapReader::new(node, "`weights`", Color::NAMES, sink)?;
     let read = |key: &str, sink: &mut Sink| {
         let value = map.require(key, "`weights`", sink)?;
         decode::integer(value, &format!("`weights.{key}`"), 0, 1000, sink)
@@ -257,7 +257,7 @@ fn disaster_recovery(
 fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     let mut probe = HealthProbe::default();
     let Some(node) = node else { return probe };
-    let Some(map) = MapReader::new(node, "`health_probe`", PROBE_KEYS, &[], sink) else {
+    let Some(map) = MapReader::new(node, "`health_probe`", PROBE_KEYS, sink) else {
         return probe;
     };
     if let Some(path) = map
@@ -322,7 +322,7 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
 }
 
 pub fn state(node: &Node, sink: &mut Sink) -> Option<State> {
-    let map = MapReader::new(node, "`state`", STATE_KEYS, &[], sink)?;
+    let map = MapReader::new(node, "`state`", STATE_KEYS, sink)?;
     let text = |key: &str, sink: &mut Sink| {
         map.require(key, "`state`", sink)
             .and_then(|n| decode::string(n, &format!("`state.{key}`"), sink))
@@ -417,7 +417,7 @@ pub const TENANT_KEYS: &[&str] = &["id", "name", "tier"];
 pub const TENANT_PARTITION_KEY: &str = "/tenantId";
 
 pub fn tenancy(node: &Node, sink: &mut Sink) -> Option<Tenancy> {
-    let map = MapReader::new(node, "`tenancy`", TENANCY_KEYS, &[], sink)?;
+    let map = MapReader::new(node, "`tenancy`", TENANCY_KEYS, sink)?;
     let isolation = map
         .require("isolation", "`tenancy`", sink)
         .and_then(|n| decode::one_of(n, "isolation", Isolation::NAMES, sink))
@@ -459,7 +459,7 @@ pub fn tenancy(node: &Node, sink: &mut Sink) -> Option<Tenancy> {
 }
 
 fn tenant(node: &Node, sink: &mut Sink) -> Option<Tenant> {
-    let map = MapReader::new(node, "a tenant", TENANT_KEYS, &[], sink)?;
+    let map = MapReader::new(node, "a tenant", TENANT_KEYS, sink)?;
     let id = map
         .require("id", "a tenant", sink)
         .and_then(|n| decode::string(n, "`id`", sink))?;

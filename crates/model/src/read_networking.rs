@@ -22,13 +22,8 @@ pub fn networking(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Netwo
     let Some(node) = node else {
         return networking;
     };
-    let Some(map) = MapReader::new(
-        node,
-        "`networking`",
-        crate::read::keys::NETWORKING,
-        &[],
-        sink,
-    ) else {
+    let Some(map) = MapReader::new(node, "`networking`", crate::read::keys::NETWORKING, sink)
+    else {
         return networking;
     };
     if let Some(mode) = map

@@ -63,7 +63,7 @@ fn named<'n>(
     let mut known = vec!["name"];
     known.extend_from_slice(SETTINGS);
     known.extend_from_slice(extra);
-    let map = MapReader::new(node, what, &known, &[], sink)?;
+    let map = MapReader::new(node, what, &known, sink)?;
     let name = map
         .require("name", what, sink)
         .and_then(|n| decode::string(n, "`name`", sink))?;

@@ -11,7 +11,7 @@
 //! follows the codes in common use (`eus`, `weu`, `sea`, ...); since it ends
 //! up in resource names, an existing code must never change.
 
-use std::cmp::Ordering;
+use crate::suggest::{self, Closeness, Measure, Separators};
 
 /// An Azure region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,76 +190,21 @@ pub fn lookup(name: &str) -> Option<&'static Region> {
 }
 
 /// Closest known region names for a "did you mean" (e.g. "eastus3" -> "eastus2";
-/// "East US" -> "eastus" by normalising case and spaces). At most 3, best first.
+/// "East US" -> "eastus" by ignoring case and spaces). At most 3, best first.
 ///
-/// The input is lowercased and stripped of spaces, hyphens and underscores.
-/// A region whose name is then equal comes first, then one whose short code
-/// is equal (`weu` -> `westeurope`), then regions within a small edit
-/// distance or that start with the input (`germanywest` ->
-/// `germanywestcentral`), closest first.
+/// A region whose name is equal (ignoring case, spaces, hyphens and underscores) comes first,
+/// then one whose short code is equal (`weu` -> `westeurope`), then regions within a small
+/// edit distance or that start with the input (`germanywest` -> `germanywestcentral`), closest
+/// first ([`Measure::Edits`]).
 pub fn suggestions(name: &str) -> Vec<&'static str> {
-    let wanted: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect();
-    if wanted.is_empty() {
-        return Vec::new();
-    }
-    let wanted_len = wanted.chars().count();
-    let max_distance = (wanted_len / 3).max(2);
-
-    let mut candidates: Vec<Candidate> = REGIONS
-        .iter()
-        .filter_map(|r| {
-            let distance = strsim::levenshtein(&wanted, r.name);
-            let tier = if r.name == wanted {
-                0
-            } else if r.short == wanted {
-                1
-            } else if distance <= max_distance || (wanted_len >= 4 && r.name.starts_with(&wanted)) {
-                2
-            } else {
-                return None;
-            };
-            Some(Candidate {
-                name: r.name,
-                tier,
-                distance,
-                length_difference: r.name.len().abs_diff(wanted.len()),
-                similarity: strsim::jaro_winkler(&wanted, r.name),
-            })
-        })
-        .collect();
-    candidates.sort_by(Candidate::cmp_best_first);
-    candidates
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|c| c.name)
-        .collect()
-}
-
-#[derive(Debug)]
-struct Candidate {
-    name: &'static str,
-    /// 0: same name, 1: same short code, 2: close.
-    tier: u8,
-    distance: usize,
-    /// Prefer the same length on equal distance: `eastus3` is more likely
-    /// `eastus2` than `eastus`.
-    length_difference: usize,
-    similarity: f64,
-}
-
-impl Candidate {
-    fn cmp_best_first(a: &Self, b: &Self) -> Ordering {
-        a.tier
-            .cmp(&b.tier)
-            .then(a.distance.cmp(&b.distance))
-            .then(a.length_difference.cmp(&b.length_difference))
-            .then(b.similarity.total_cmp(&a.similarity))
-            .then(a.name.cmp(b.name))
-    }
+    let short_codes: Vec<(&str, &str)> = REGIONS.iter().map(|r| (r.short, r.name)).collect();
+    let closeness = Closeness {
+        measure: Measure::Edits(Separators::Drop),
+        aliases: &short_codes,
+    };
+    let mut names = suggest::suggestions(name, REGIONS.iter().map(|r| r.name), &closeness);
+    names.truncate(MAX_SUGGESTIONS);
+    names
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
-use baas_model::diagnostic::{did_you_mean, Code, Diagnostic};
+use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{kinds, ServiceBusAccessRequirement, SHARED_SERVICEBUS};
+use baas_model::suggest::did_you_mean;
 use baas_model::{
     EntitySettings, Requirement, RequirementConfig, ServiceBusSku, Span, Spanned, SubscriptionSpec,
 };

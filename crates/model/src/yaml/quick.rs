@@ -13,7 +13,8 @@
 //! value is an empty plain scalar at its key's `:`; a flow collection starts at its bracket
 //! and ends after the closing one; a plain scalar's span ends at its last non-space
 //! character, while a quoted scalar's and a closing bracket's span run on over the spaces and
-//! the comment after them to the end of the line.
+//! the comment after them to the end of the line. These are saphyr-parser 0.3.3's placements,
+//! which is why the workspace Cargo.toml pins that exact version.
 
 use super::{Builder, Event, MAX_DEPTH};
 use crate::diagnostic::Diagnostic;
