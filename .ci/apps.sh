@@ -33,7 +33,7 @@ done
 echo "== Node projects: npm ci && npm test"
 for project in "$work"/*/apps/node; do
   echo "-- $project"
-  (cd "$project" && npm ci --no-audit --no-fund --loglevel=error && npm test)
+  (cd "$project" && npm ci --no-audit --no-fund --loglevel=error && npm test --silent -- --test-reporter=dot)
 done
 
 echo "== Python projects: pytest against the Node project's Cosmos DB server"

@@ -32,7 +32,8 @@ function isTimestamp(v) {
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
   const [oh, om] = [m[8], m[9]].map((x) => Number(x || 0)); // offset, absent for 'Z'
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate(); // day 0 of next month
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && s <= 59 && oh <= 23 && om <= 59;
+  // Second 60 is a leap second, which RFC 3339 allows.
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && s <= 60 && oh <= 23 && om <= 59;
 }
 
 // Declared field types: check + wording of the validation message.
