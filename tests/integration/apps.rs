@@ -212,3 +212,20 @@ fn a_probe_path_served_by_an_anonymous_get_function_is_accepted() {
     let synth = workspace.synth_ok("out");
     assert!(synth.codes().is_empty(), "{}", synth.stderr);
 }
+
+#[test]
+fn one_warning_per_app_names_every_api_without_generated_code() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  users: {type: crud-api, entity: User, runtime: java}\n  \
+         orders: {type: crud-api, entity: Order, runtime: java}\n  \
+         notes: {type: crud-api, entity: Note}\n",
+    ));
+    let synth = workspace.synth_ok("out");
+    assert_eq!(synth.codes(), ["baas::functions::no_generated_code"]);
+    let block = synth.block("baas::functions::no_generated_code");
+    assert!(block.contains("`users`, `orders` get their"), "{block}");
+    assert!(!block.contains("`notes`"), "{block}");
+    assert!(workspace
+        .tree("out")
+        .contains_key("apps/node/src/baas/api.json"));
+}

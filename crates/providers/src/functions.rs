@@ -351,27 +351,45 @@ fn add_health_function(key: &str, app: &mut AppRequirement, errors: &mut Vec<Dia
     });
 }
 
-/// A CRUD API on a runtime baas generates no code for still gets its container, role and
-/// settings, and the manifest lists its routes: the user implements them.
+/// CRUD APIs on a runtime baas generates no code for still get their containers, roles and
+/// settings, and the manifest lists their routes: the user implements them. One warning per
+/// app, at the first such API, names them all: a backend with hundreds of them would otherwise
+/// print hundreds of the same warning.
 fn no_generated_code_warning(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
+    let Some(first) = app.crud.first() else {
+        return;
+    };
     if project::generates(app.runtime) {
         return;
     }
-    for entity in &app.crud {
-        out.push(
-            Diagnostic::warning(
-                &codes::NO_GENERATED_CODE,
-                format!(
-                    "baas generates no code for {} apps: `{}` gets its container, role and settings, but its routes are yours to implement",
-                    app.runtime.as_str(),
-                    entity.component
-                ),
-            )
-            .at(entity.runtime_span)
-            .label("no generated code on this runtime")
-            .help("use `runtime: node` or `runtime: python` for generated handlers, or implement the routes the manifest lists under `function_apps`"),
-        );
+    const NAMED: usize = 5;
+    let mut names: Vec<String> = app
+        .crud
+        .iter()
+        .take(NAMED)
+        .map(|e| format!("`{}`", e.component))
+        .collect();
+    if app.crud.len() > NAMED {
+        names.push(format!("{} more", app.crud.len() - NAMED));
     }
+    let (subject, verb) = if app.crud.len() == 1 {
+        ("its", "gets")
+    } else {
+        ("their", "get")
+    };
+    out.push(
+        Diagnostic::warning(
+            &codes::NO_GENERATED_CODE,
+            format!(
+                "baas generates no code for {} apps: {} {verb} {subject} containers, roles and settings, but {subject} routes are yours to implement",
+                app.runtime.as_str(),
+                names.join(", ")
+            ),
+        )
+        .at(first.runtime_span)
+        .label("no generated code on this runtime")
+        .help("use `runtime: node` or `runtime: python` for generated handlers, or implement the routes the manifest lists under `function_apps`"),
+    );
 }
 
 fn backtick_list(items: &[&str]) -> String {
