@@ -316,3 +316,33 @@ fn account_isolation_composes_with_multi_region() {
     assert!(group["name"].as_str().unwrap().contains("acme"));
     assert_eq!(group["tags"]["tenant"], "acme");
 }
+
+/// A tenant whose id is `secondary` (or `primary`) must not confuse which stack reads which:
+/// a secondary reads the primary of its own tenant, found by role, not by editing names.
+#[test]
+fn a_tenant_named_secondary_reads_its_own_primary() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: disaster-recovery, secondary: westus2}\n\
+         tenancy: {isolation: account, tenants: [{id: secondary}, {id: primary}]}",
+    ));
+    workspace.synth_ok("out");
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    let stacks = &manifest["stacks"];
+    assert_eq!(
+        stacks["tenant-secondary-secondary"]["reads"],
+        serde_json::json!(["tenant-secondary-primary"])
+    );
+    assert_eq!(
+        stacks["tenant-primary-secondary"]["reads"],
+        serde_json::json!(["tenant-primary-primary"])
+    );
+    let order: Vec<&str> = manifest["deploy_order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let position = |name: &str| order.iter().position(|s| *s == name).unwrap();
+    assert!(position("tenant-secondary-primary") < position("tenant-secondary-secondary"));
+    assert!(position("tenant-primary-primary") < position("tenant-primary-secondary"));
+}

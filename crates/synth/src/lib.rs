@@ -219,23 +219,15 @@ fn with_templates(
     registry
 }
 
-/// A type whose template failed already has its error: "no provider serves it" would only
-/// repeat it.
-fn drop_unserved_for_broken_templates(
-    backend: &Backend,
-    registry: &Registry,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let broken: Vec<String> = backend
+/// Requirement types whose template failed to load or compile: their error is reported, and
+/// merging their requirements would only add "no provider serves it" for each.
+fn broken_template_kinds(backend: &Backend, registry: &Registry) -> Vec<String> {
+    backend
         .providers
         .keys()
         .filter(|kind| registry.provider_for(kind).is_none())
-        .map(|kind| format!("no provider serves requirement type `{kind}`"))
-        .collect();
-    diagnostics.retain(|d| {
-        d.code.id != baas_providers::codes::UNSERVED.id
-            || !broken.iter().any(|prefix| d.message.starts_with(prefix))
-    });
+        .cloned()
+        .collect()
 }
 
 /// `plan` with templates for custom providers.
@@ -270,7 +262,11 @@ fn run(
     // With model errors, names may rest on stand-in values: check merges and limits, but
     // generate nothing.
     let model_is_valid = !diagnostic::has_errors(&diagnostics);
-    let requirements = requirement::expand(&backend);
+    let mut requirements = requirement::expand(&backend);
+    let broken = broken_template_kinds(&backend, registry);
+    if !broken.is_empty() {
+        requirements.retain(|r| !broken.contains(&r.kind));
+    }
     // Only `baas graph` draws the unmerged requirements; `synthesize` moves them into the
     // merge instead of holding megabytes of copies through the stacks.
     let (mut resolution, requirements) = if keep_modules {
@@ -278,7 +274,6 @@ fn run(
     } else {
         (registry.merge_owned(requirements), Vec::new())
     };
-    drop_unserved_for_broken_templates(&backend, registry, &mut resolution.diagnostics);
     diagnostics.extend(resolution.diagnostics);
     let merged = resolution.merged;
     let context = Context::new(&backend, &namer, &merged);

@@ -125,14 +125,7 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
     let share_cores = jobs == 1 || jobs < cores;
     let results: Vec<StackJob> = parallel::map(jobs, cores, |index| {
         if index < regional.len() {
-            regional_stack(
-                context,
-                registry,
-                &regional[index],
-                index,
-                finish,
-                share_cores,
-            )
+            regional_stack(context, registry, &regional, index, finish, share_cores)
         } else {
             global_stack(context, &regional, finish, share_cores)
         }
@@ -163,11 +156,12 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
 fn regional_stack(
     context: &Context<'_>,
     registry: &Registry,
-    info: &StackInfo,
+    regional: &[StackInfo],
     index: usize,
     finish: Finish,
     share_cores: bool,
 ) -> StackJob {
+    let info = &regional[index];
     let primary = index == 0;
     let stack_context = if primary {
         context.with_stack(info.clone())
@@ -198,10 +192,15 @@ fn regional_stack(
     } else {
         Vec::new()
     };
-    let reads = if info.role == StackRole::Secondary {
-        vec![info.name.replace("secondary", "primary")]
-    } else {
-        Vec::new()
+    // A disaster-recovery secondary reads the Cosmos account of its own primary: the primary
+    // stack of the same tenant (found by role and tenant, never by editing a stack name).
+    let reads = match info.role {
+        StackRole::Secondary => regional
+            .iter()
+            .filter(|s| s.role == StackRole::Primary && s.tenant == info.tenant)
+            .map(|s| s.name.clone())
+            .collect(),
+        _ => Vec::new(),
     };
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
