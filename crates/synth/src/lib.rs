@@ -269,7 +269,7 @@ fn run(
     }
     // Only `baas graph` draws the unmerged requirements; `synthesize` moves them into the
     // merge instead of holding megabytes of copies through the stacks.
-    let (mut resolution, requirements) = if keep_modules {
+    let (resolution, requirements) = if keep_modules {
         (registry.merge(&requirements), requirements)
     } else {
         (registry.merge_owned(requirements), Vec::new())
