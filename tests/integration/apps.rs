@@ -118,7 +118,10 @@ fn database_per_tenant_tables_name_each_tenants_settings() {
     // The app settings the table names are the ones the app gets.
     let stack = workspace.stack("out");
     let settings = &stack["resource"]["azurerm_linux_function_app"]["node"]["app_settings"];
-    assert!(settings.get("PROJECTS_ACME_DATABASE").is_some(), "{settings}");
+    assert!(
+        settings.get("PROJECTS_ACME_DATABASE").is_some(),
+        "{settings}"
+    );
 }
 
 #[test]
@@ -131,7 +134,10 @@ fn runtimes_without_generated_code_warn_and_get_no_project() {
     let block = synth.block("baas::functions::no_generated_code");
     assert!(block.contains("runtime: dotnet-isolated"), "{block}");
     let tree = workspace.tree("out");
-    assert!(tree.keys().all(|path| !path.starts_with("apps/")), "{tree:?}");
+    assert!(
+        tree.keys().all(|path| !path.starts_with("apps/")),
+        "{tree:?}"
+    );
     let manifest = json(&workspace, "baas.manifest.json");
     let app = &manifest["function_apps"]["dotnet-isolated"];
     assert_eq!(app["project"], Value::Null);
@@ -156,7 +162,8 @@ fn every_stack_lists_the_apps_to_deploy_to() {
     }
     assert_ne!(names[0], names[1], "each region has its own app");
     // The names are the apps' names in the stacks.
-    let east: Value = serde_json::from_slice(&workspace.tree("out")["eastus/main.tf.json"]).unwrap();
+    let east: Value =
+        serde_json::from_slice(&workspace.tree("out")["eastus/main.tf.json"]).unwrap();
     assert_eq!(
         east["resource"]["azurerm_linux_function_app"]["node"]["name"],
         names[0]
@@ -171,7 +178,11 @@ fn check_names_an_edited_generated_file() {
     workspace.write("out/apps/node/src/baas/api.json", "{}\n");
     let check = workspace.baas(&["synth", "backend.yaml", "-o", "out", "--check"]);
     check.expect_exit(3);
-    assert!(check.stderr.contains("apps/node/src/baas/api.json"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("apps/node/src/baas/api.json"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
@@ -182,7 +193,8 @@ fn the_default_probe_is_served_and_an_interval_of_ten_seconds_alone_is_valid() {
          components:\n  users: {type: crud-api, entity: User}\n",
     );
     workspace.synth_ok("out");
-    let global: Value = serde_json::from_slice(&workspace.tree("out")["global/main.tf.json"]).unwrap();
+    let global: Value =
+        serde_json::from_slice(&workspace.tree("out")["global/main.tf.json"]).unwrap();
     let monitor = &global["resource"]["azurerm_traffic_manager_profile"]["node"]["monitor_config"];
     assert_eq!(monitor["path"], "/api/health");
     assert_eq!(monitor["interval_in_seconds"], 10);

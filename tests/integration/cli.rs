@@ -215,7 +215,10 @@ fn synth_replaces_an_output_with_an_extra_empty_folder() {
     fs::create_dir(workspace.join("out/blue")).unwrap();
 
     let synth = workspace.synth_ok("out");
-    assert_eq!(synth.stderr, format!("wrote {} files to `out`\n", fresh.len()));
+    assert_eq!(
+        synth.stderr,
+        format!("wrote {} files to `out`\n", fresh.len())
+    );
     assert!(
         !workspace.join("out/blue").exists(),
         "the extra folder stayed"
@@ -401,7 +404,10 @@ fn resynth_replaces_the_previous_output_and_removes_old_stacks() {
     workspace.write("out/main/main.tf.json", "{}\n");
 
     let synth = workspace.synth_ok("out");
-    assert_eq!(synth.stderr, format!("wrote {} files to `out`\n", first.len()));
+    assert_eq!(
+        synth.stderr,
+        format!("wrote {} files to `out`\n", first.len())
+    );
     assert_eq!(
         workspace.tree("out"),
         first,

@@ -74,7 +74,10 @@ fn every_example_synthesizes_validates_and_is_reproducible() {
             if let Some(asset) = static_asset(path) {
                 let source = std::fs::read(&asset)
                     .unwrap_or_else(|_| panic!("{example}: `{path}` is not an asset ({asset:?})"));
-                assert!(source == *bytes, "{example}: `{path}` differs from {asset:?}");
+                assert!(
+                    source == *bytes,
+                    "{example}: `{path}` differs from {asset:?}"
+                );
                 continue;
             }
             if path.ends_with(".json") {

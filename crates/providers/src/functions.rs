@@ -10,8 +10,8 @@ use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{
-    self, kinds, AppRequirement, FunctionOrigin, FunctionSpec, FUNCTIONS_STORAGE,
-    HEALTH_FUNCTION, SHARED_COSMOS_ACCOUNT, SHARED_MONITORING,
+    self, kinds, AppRequirement, FunctionOrigin, FunctionSpec, FUNCTIONS_STORAGE, HEALTH_FUNCTION,
+    SHARED_COSMOS_ACCOUNT, SHARED_MONITORING,
 };
 use baas_model::{
     AuthLevel, HttpMethod, Requirement, RequirementConfig, Runtime, Span, Spanned, Trigger,
@@ -271,7 +271,14 @@ impl ResourceProvider for FunctionsProvider {
         );
         let project = project::folder(app.runtime, &merged.key);
         out.manifest_entry(context, "function_apps", &merged.key, || {
-            manifest_entry(&app_name, &address, app, version, &merged.key, project.as_deref())
+            manifest_entry(
+                &app_name,
+                &address,
+                app,
+                version,
+                &merged.key,
+                project.as_deref(),
+            )
         });
         if let Some(folder) = &project {
             out.files(context, || project::files(folder, app));

@@ -122,7 +122,13 @@ fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
                 *auth_level == AuthLevel::Anonymous
                     && methods.contains(&HttpMethod::Get)
                     && wanted.as_deref()
-                        == Some(route.value.trim_end_matches('/').to_ascii_lowercase().as_str())
+                        == Some(
+                            route
+                                .value
+                                .trim_end_matches('/')
+                                .to_ascii_lowercase()
+                                .as_str(),
+                        )
             }
             _ => false,
         });
