@@ -32,3 +32,58 @@ fn cosmos_role_assignment_waits_for_its_container() {
         "${azurerm_cosmosdb_account.shared.id}/dbs/${azurerm_cosmosdb_sql_container.sales-orders.database_name}/colls/${azurerm_cosmosdb_sql_container.sales-orders.name}"
     );
 }
+
+/// A Dedicated plan has no scale controller to wake an idle host, so timer and Service Bus
+/// triggers stopped firing after a few minutes: apps on B, S and Pv3 plans get
+/// `site_config.always_on = true`. Consumption and Elastic Premium must not have it, and
+/// Flex Consumption has no such setting.
+#[test]
+fn dedicated_plans_keep_the_host_always_on() {
+    for (plan, always_on) in [
+        ("B1", Some(true)),
+        ("B3", Some(true)),
+        ("S1", Some(true)),
+        ("S3", Some(true)),
+        ("P0v3", Some(true)),
+        ("P3v3", Some(true)),
+        ("Y1", None),
+        ("EP1", None),
+        ("EP3", None),
+    ] {
+        let workspace = Workspace::with_backend(&format!(
+            "name: shop
+environment: prod
+location: eastus
+functions: {{plan: {plan}}}
+components:
+  jobs:
+    type: function-app
+    runtime: node
+    functions:
+      nightly: {{trigger: timer, schedule: \"0 0 2 * * *\"}}
+"
+        ));
+        workspace.synth_ok("out");
+        let stack = workspace.stack("out");
+        let app = resource(&stack, "azurerm_linux_function_app", "node");
+        assert_eq!(
+            app["site_config"]["always_on"].as_bool(),
+            always_on,
+            "{plan}: {}",
+            app["site_config"]
+        );
+    }
+    let workspace = Workspace::with_backend(&backend_with(
+        "  jobs:
+    type: function-app
+    runtime: node
+    plan: FC1
+    functions:
+      nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    let app = resource(&stack, "azurerm_function_app_flex_consumption", "node");
+    assert!(app["site_config"].get("always_on").is_none(), "{app}");
+}

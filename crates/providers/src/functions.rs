@@ -570,6 +570,15 @@ fn linux_app_body(
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
     }
+    if family(&app.plan.value) == PlanFamily::Dedicated {
+        // A Dedicated (App Service) plan has no scale controller to wake the host: without
+        // Always On it idles after a few minutes and timer and Service Bus triggers stop
+        // firing. Consumption and Elastic Premium must not set it (the platform wakes or
+        // pre-warms them; on Premium it causes needless scale-out). The provider passes the
+        // value as given (`helpers/function_app_schema.go:74-79` and `:1853` in v4.55.0)
+        // and checks no plan, so baas decides here. Flex Consumption has no such setting.
+        site_config["always_on"] = json!(true);
+    }
     let mut body = json!({
         "name": name,
         "location": context.location(),
