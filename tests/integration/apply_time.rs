@@ -87,3 +87,39 @@ components:
     let app = resource(&stack, "azurerm_function_app_flex_consumption", "node");
     assert!(app["site_config"].get("always_on").is_none(), "{app}");
 }
+
+/// Azure creates a "Failure Anomalies" smart detector rule beside every Application Insights
+/// component, outside Terraform, and `terraform destroy` then fails on the resource group that
+/// still holds it. The provider feature `application_insights.disable_generated_rule` makes
+/// the provider disable that rule and delete it with the component.
+#[test]
+fn destroy_is_not_blocked_by_the_generated_failure_anomalies_rule() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  users: {type: crud-api, entity: User}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert!(!crate::support::resource_names(&stack, "azurerm_application_insights").is_empty());
+    assert_eq!(
+        stack["provider"]["azurerm"]["features"]["application_insights"],
+        serde_json::json!({ "disable_generated_rule": true })
+    );
+
+    // Without Application Insights there is nothing to disable: the features block is empty.
+    let workspace = Workspace::with_backend(
+        "name: shop
+environment: prod
+location: eastus
+monitoring: {enabled: false}
+components:
+  users: {type: crud-api, entity: User}
+",
+    );
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        stack["provider"]["azurerm"]["features"],
+        serde_json::json!({})
+    );
+}
