@@ -123,3 +123,56 @@ components:
         serde_json::json!({})
     );
 }
+
+/// Where the platform scales an app by a Service Bus backlog (Consumption, Flex Consumption,
+/// Elastic Premium), the scale monitor reads the entity's message count, which needs Manage
+/// rights: with Data Receiver alone it sees at most one message and scales as if one were
+/// waiting. Those apps get Data Owner on the entity they consume (still scoped to it);
+/// Dedicated plans do not scale on events and keep Data Receiver. Sending is unchanged.
+#[test]
+fn servicebus_triggers_that_scale_on_backlog_get_data_owner() {
+    for (plan, role) in [
+        ("Y1", "Azure Service Bus Data Owner"),
+        ("FC1", "Azure Service Bus Data Owner"),
+        ("EP1", "Azure Service Bus Data Owner"),
+        ("B1", "Azure Service Bus Data Receiver"),
+        ("S1", "Azure Service Bus Data Receiver"),
+        ("P1v3", "Azure Service Bus Data Receiver"),
+    ] {
+        let workspace = Workspace::with_backend(&backend_with(&format!(
+            "  bus:
+    type: service-bus
+    queues: [orders, shipments]
+    topics: [{{name: events, subscriptions: [audit]}}]
+  worker:
+    type: function-app
+    runtime: node
+    plan: {plan}
+    functions:
+      on-order: {{trigger: queue, queue: orders, sends_to: [shipments]}}
+      on-event: {{trigger: topic, topic: events, subscription: audit}}
+"
+        )));
+        workspace.synth_ok("out");
+        let stack = workspace.stack("out");
+        for (name, scope) in [
+            (
+                "node-sb-orders-receive",
+                "${azurerm_servicebus_queue.orders.id}",
+            ),
+            (
+                "node-sb-events-receive",
+                "${azurerm_servicebus_topic.events.id}",
+            ),
+        ] {
+            let grant = resource(&stack, "azurerm_role_assignment", name);
+            assert_eq!(grant["role_definition_name"], role, "{plan}: {name}");
+            assert_eq!(grant["scope"], scope, "{plan}: {name}");
+        }
+        let send = resource(&stack, "azurerm_role_assignment", "node-sb-shipments-send");
+        assert_eq!(
+            send["role_definition_name"], "Azure Service Bus Data Sender",
+            "{plan}"
+        );
+    }
+}

@@ -559,9 +559,11 @@ fn servicebus_sender_and_receiver_grants_are_scoped_to_the_entity() {
     workspace.synth_ok("out");
     let stack = workspace.stack("out");
     let receive = resource(&stack, "azurerm_role_assignment", "python-sb-in-receive");
+    // Owner rather than Receiver on Consumption: the scale controller reads the queue's
+    // length (apply_time::servicebus_triggers_that_scale_on_backlog_get_data_owner).
     assert_eq!(
         receive["role_definition_name"],
-        "Azure Service Bus Data Receiver"
+        "Azure Service Bus Data Owner"
     );
     assert_eq!(receive["scope"], "${azurerm_servicebus_queue.in.id}");
     let send = resource(&stack, "azurerm_role_assignment", "python-sb-out-send");

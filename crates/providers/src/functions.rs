@@ -70,6 +70,22 @@ pub fn is_elastic_premium(plan: &str) -> bool {
     family(plan) == PlanFamily::ElasticPremium
 }
 
+/// Whether the platform scales an app on `plan` by its triggers' backlog: target-based
+/// scaling is on for Consumption, Flex Consumption and Elastic Premium, and event-driven
+/// scaling does not exist on Dedicated plans (learn.microsoft.com, Azure Functions
+/// "Target-based scaling", Considerations).
+pub fn scales_on_event_backlog(plan: &str) -> bool {
+    family(plan) != PlanFamily::Dedicated
+}
+
+/// The plan the app `key` runs on, once merged.
+pub fn plan_of<'c>(context: &'c Context<'_>, key: &str) -> Option<&'c str> {
+    match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
+        Some(RequirementConfig::FunctionApp(app)) => Some(app.plan.value.as_str()),
+        _ => None,
+    }
+}
+
 fn rank(plan: &str) -> usize {
     PLANS.iter().position(|p| *p == plan).unwrap_or(0)
 }
