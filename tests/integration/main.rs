@@ -4,6 +4,7 @@
 // too, and a panic with the failing call's location is what a test should do.
 #![allow(clippy::unwrap_used)]
 
+mod apply_time;
 mod apps;
 mod cli;
 mod custom;

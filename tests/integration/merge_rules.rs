@@ -560,9 +560,11 @@ fn servicebus_sender_and_receiver_grants_are_scoped_to_the_entity() {
     workspace.synth_ok("out");
     let stack = workspace.stack("out");
     let receive = resource(&stack, "azurerm_role_assignment", "python-sb-in-receive");
+    // Owner rather than Receiver on Consumption: the scale controller reads the queue's
+    // length (apply_time::servicebus_triggers_that_scale_on_backlog_get_data_owner).
     assert_eq!(
         receive["role_definition_name"],
-        "Azure Service Bus Data Receiver"
+        "Azure Service Bus Data Owner"
     );
     assert_eq!(receive["scope"], "${azurerm_servicebus_queue.in.id}");
     let send = resource(&stack, "azurerm_role_assignment", "python-sb-out-send");
@@ -590,5 +592,95 @@ fn servicebus_dead_lettering_on_expiration_is_on_by_default() {
     assert_eq!(
         resource(&stack, "azurerm_servicebus_queue", "b")["dead_lettering_on_message_expiration"],
         false
+    );
+}
+
+/// A trigger may consume the dead-letter sub-queue of a queue (`orders/$deadletterqueue`) or
+/// of a subscription (`subscription: audit/$deadletterqueue`, any case). The sub-queue is part
+/// of its parent: the parent is the entity that exists and the scope of the grant, shared with
+/// a trigger on the parent itself; the manifest keeps the path the binding names.
+#[test]
+fn servicebus_dead_letter_sub_queues_are_consumed_through_their_parent() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  bus:
+    type: service-bus
+    queues: [orders]
+    topics: [{name: events, subscriptions: [audit]}]
+  worker:
+    type: function-app
+    runtime: node
+    functions:
+      on-order: {trigger: queue, queue: orders}
+      on-dead-order: {trigger: queue, queue: orders/$deadletterqueue}
+      on-dead-event: {trigger: topic, topic: events, subscription: audit/$DeadLetterQueue}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_queue"),
+        ["orders"]
+    );
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_subscription"),
+        ["events-audit"]
+    );
+    assert_eq!(
+        resource_names(&stack, "azurerm_role_assignment")
+            .into_iter()
+            .filter(|name| name.contains("-sb-"))
+            .collect::<Vec<_>>(),
+        ["node-sb-events-receive", "node-sb-orders-receive"]
+    );
+    assert_eq!(
+        resource(&stack, "azurerm_role_assignment", "node-sb-orders-receive")["scope"],
+        "${azurerm_servicebus_queue.orders.id}"
+    );
+    assert_eq!(
+        resource(&stack, "azurerm_role_assignment", "node-sb-events-receive")["scope"],
+        "${azurerm_servicebus_topic.events.id}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&workspace.tree("out")["baas.manifest.json"]).unwrap();
+    let functions = &manifest["function_apps"]["node"]["functions"];
+    assert_eq!(
+        functions["on-dead-order"]["trigger"]["queue"],
+        "orders/$deadletterqueue"
+    );
+    assert_eq!(
+        functions["on-dead-event"]["trigger"]["subscription"],
+        "audit/$DeadLetterQueue"
+    );
+}
+
+/// Without a declaration the parent exists all the same, as for any trigger; a dead-letter
+/// sub-queue is never a `sends_to` target (nothing sends to one).
+#[test]
+fn servicebus_dead_letter_trigger_declares_its_parent_and_is_no_send_target() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  worker:
+    type: function-app
+    runtime: node
+    functions:
+      on-dead-order: {trigger: queue, queue: orders/$DEADLETTERQUEUE}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        resource_names(&stack, "azurerm_servicebus_queue"),
+        ["orders"]
+    );
+    synth_fails_with(
+        "  bus:
+    type: service-bus
+    queues: [orders]
+  worker:
+    type: function-app
+    runtime: node
+    functions:
+      relay: {trigger: queue, queue: orders, sends_to: [orders/$deadletterqueue]}
+",
+        "baas::servicebus::unknown_entity",
     );
 }

@@ -108,6 +108,41 @@ fn blue_green_disables_the_inactive_color_instead_of_weight_zero() {
     assert_eq!(group["tags"]["color"], "blue");
 }
 
+/// The warning names what each color duplicates, as English: "its own Cosmos DB account"
+/// (it once read "its own a Cosmos DB account"), and a list ends with "and".
+#[test]
+fn blue_green_stateful_colors_warning_names_the_services() {
+    let blue_green = backend("deployment: {strategy: blue-green, active: blue}");
+    let with_queue = format!(
+        "{blue_green}  jobs:
+    type: function-app
+    runtime: node
+    functions:
+      on-order: {{trigger: queue, queue: orders}}
+"
+    );
+    for (yaml, services) in [
+        (blue_green.clone(), "Cosmos DB account"),
+        (with_queue, "Cosmos DB account and Service Bus namespace"),
+    ] {
+        let workspace = Workspace::with_backend(&yaml);
+        let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+        validate.expect_exit(0);
+        let messages: Vec<String> = validate
+            .json_diagnostics()
+            .iter()
+            .filter(|d| d["code"] == "baas::deployment::stateful_colors")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            messages,
+            [format!(
+                "each color gets its own {services}: data does not follow a switch-over"
+            )]
+        );
+    }
+}
+
 #[test]
 fn blue_green_weights_shift_traffic_gradually() {
     let workspace = Workspace::with_backend(&backend(

@@ -554,11 +554,34 @@ fn access(
     );
 }
 
+/// The suffix that names the dead-letter sub-queue of a queue or subscription, as a trigger's
+/// `queue` (`orders/$deadletterqueue`) or `subscription` (`audit/$deadletterqueue`) gives it.
+/// Service Bus and the Functions extension compare it without regard to case.
+pub const DEAD_LETTER_SUFFIX: &str = "/$deadletterqueue";
+
+/// The queue or subscription whose dead-letter sub-queue `name` is, if it names one. The
+/// sub-queue is part of its parent: the parent is what must exist and what access is granted
+/// on; the trigger keeps the full path, which is what its binding names.
+pub fn dead_letter_parent(name: &Spanned<String>) -> Option<Spanned<String>> {
+    let text = &name.value;
+    let split = text.len().checked_sub(DEAD_LETTER_SUFFIX.len())?;
+    let suffix = text.get(split..)?;
+    suffix
+        .eq_ignore_ascii_case(DEAD_LETTER_SUFFIX)
+        .then(|| Spanned::new(text[..split].to_owned(), name.span))
+}
+
+/// The entity a trigger names, with a dead-letter sub-queue resolved to its parent.
+fn consumed(name: &Spanned<String>) -> Spanned<String> {
+    dead_letter_parent(name).unwrap_or_else(|| name.clone())
+}
+
 /// A queue or topic trigger consumes an entity: the namespace and the entity (with its
 /// subscription) exist, and the app may receive from it. `sends_to` grants send rights.
 fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requirement>) {
     match &function.trigger {
         Trigger::Queue { queue } => {
+            let queue = &consumed(queue);
             namespace(None, source, out);
             let spec = QueueSpec {
                 name: queue.clone(),
@@ -582,7 +605,7 @@ fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requ
                 name: topic.clone(),
                 settings: EntitySettings::default(),
                 subscriptions: vec![SubscriptionSpec {
-                    name: subscription.clone(),
+                    name: consumed(subscription),
                     settings: EntitySettings::default(),
                 }],
             };

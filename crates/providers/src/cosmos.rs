@@ -429,6 +429,36 @@ fn provision_account(
     Ok(())
 }
 
+/// The data-plane scope `<account id>/dbs/<database>/colls/<container>`. `scope` is a plain
+/// string to the provider (`cosmosdb_sql_role_assignment_resource.go:70-75` in v4.55.0:
+/// `TypeString`, `ForceNew`, only `StringIsNotEmpty`), so a scope spelled from names alone
+/// gives Terraform no edge to the container, and the first apply can create the assignment
+/// before the container exists. Reading the database and container names from the container
+/// resource makes the assignment wait for it; the value is the same string. A DR secondary
+/// provisions no containers (the primary stack, deployed first, holds them), so it keeps
+/// the names.
+fn access_scope(
+    context: &Context<'_>,
+    account: &Address,
+    access: &DataAccessRequirement,
+) -> String {
+    if context.stack.role == StackRole::Secondary {
+        return format!(
+            "{}/dbs/{}/colls/{}",
+            account.id(),
+            access.database,
+            access.container
+        );
+    }
+    let container = container_address(context, &access.database, &access.container);
+    format!(
+        "{}/dbs/{}/colls/{}",
+        account.id(),
+        container.attr("database_name"),
+        container.attr("name")
+    )
+}
+
 fn provision_access(
     merged: &Merged,
     access: &DataAccessRequirement,
@@ -443,7 +473,7 @@ fn provision_access(
         "account_name": account.attr("name"),
         "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
         "principal_id": crate::functions::principal_id(context, &access.app),
-        "scope": format!("{}/dbs/{}/colls/{}", account.id(), access.database, access.container),
+        "scope": access_scope(context, &account, access),
     });
     let address = Address::resource(
         "azurerm_cosmosdb_sql_role_assignment",

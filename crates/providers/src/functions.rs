@@ -70,6 +70,22 @@ pub fn is_elastic_premium(plan: &str) -> bool {
     family(plan) == PlanFamily::ElasticPremium
 }
 
+/// Whether the platform scales an app on `plan` by its triggers' backlog: target-based
+/// scaling is on for Consumption, Flex Consumption and Elastic Premium, and event-driven
+/// scaling does not exist on Dedicated plans (learn.microsoft.com, Azure Functions
+/// "Target-based scaling", Considerations).
+pub fn scales_on_event_backlog(plan: &str) -> bool {
+    family(plan) != PlanFamily::Dedicated
+}
+
+/// The plan the app `key` runs on, once merged.
+pub fn plan_of<'c>(context: &'c Context<'_>, key: &str) -> Option<&'c str> {
+    match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
+        Some(RequirementConfig::FunctionApp(app)) => Some(app.plan.value.as_str()),
+        _ => None,
+    }
+}
+
 fn rank(plan: &str) -> usize {
     PLANS.iter().position(|p| *p == plan).unwrap_or(0)
 }
@@ -587,6 +603,15 @@ fn linux_app_body(
     });
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
+    }
+    if family(&app.plan.value) == PlanFamily::Dedicated {
+        // A Dedicated (App Service) plan has no scale controller to wake the host: without
+        // Always On it idles after a few minutes and timer and Service Bus triggers stop
+        // firing. Consumption and Elastic Premium must not set it (the platform wakes or
+        // pre-warms them; on Premium it causes needless scale-out). The provider passes the
+        // value as given (`helpers/function_app_schema.go:74-79` and `:1853` in v4.55.0)
+        // and checks no plan, so baas decides here. Flex Consumption has no such setting.
+        site_config["always_on"] = json!(true);
     }
     let mut body = json!({
         "name": name,

@@ -163,20 +163,23 @@ fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
     .iter()
     .filter(|kind| context.all(kind).next().is_some())
     .map(|kind| match *kind {
-        kinds::COSMOS_ACCOUNT => "a Cosmos DB account",
-        kinds::SERVICEBUS_NAMESPACE => "a Service Bus namespace",
+        kinds::COSMOS_ACCOUNT => "Cosmos DB account",
+        kinds::SERVICEBUS_NAMESPACE => "Service Bus namespace",
         _ => "static site storage",
     })
     .collect();
-    if stateful.is_empty() {
+    let Some((last, rest)) = stateful.split_last() else {
         return Vec::new();
-    }
+    };
+    // "its own Cosmos DB account", "its own Cosmos DB account and Service Bus namespace".
+    let services = if rest.is_empty() {
+        (*last).to_owned()
+    } else {
+        format!("{} and {last}", rest.join(", "))
+    };
     vec![Diagnostic::warning(
         &codes::STATEFUL_COLORS,
-        format!(
-            "each color gets its own {}: data does not follow a switch-over",
-            stateful.join(", ")
-        ),
+        format!("each color gets its own {services}: data does not follow a switch-over"),
     )
     .at(context.backend.deployment.span)
     .label("blue-green")

@@ -27,6 +27,13 @@ pub use registry::{Registry, Resolution};
 use baas_model::diagnostic::Code;
 use baas_model::{Diagnostic, Requirement};
 
+/// The azurerm provider's `features` block for one stack: what each provider needs of it.
+pub fn provider_features(context: &Context<'_>) -> serde_json::Value {
+    let mut features = network::provider_features(context.backend);
+    monitoring::add_provider_features(context, &mut features);
+    features
+}
+
 /// One kind of Azure resource family that baas can provision.
 pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
     /// A short name for diagnostics and the manifest (`cosmos`).

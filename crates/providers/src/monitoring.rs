@@ -3,11 +3,11 @@
 //! Merge rule: one workspace per key; requirements carry the same settings (they all come
 //! from the top-level `monitoring` block).
 
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Context, Merged, Provisioned, StackRole};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::kinds;
+use baas_model::requirement::{kinds, SHARED_MONITORING};
 use baas_model::{Requirement, RequirementConfig};
 use baas_terraform::Address;
 use serde_json::json;
@@ -21,6 +21,22 @@ pub fn workspace_address() -> Address {
 
 pub fn insights_address() -> Address {
     Address::resource("azurerm_application_insights", "shared")
+}
+
+/// What Application Insights needs of the provider's `features` block, in stacks that hold it.
+///
+/// Azure creates a "Failure Anomalies - <name>" smart detector alert rule (and an action
+/// group) beside every Application Insights component, outside Terraform, so `destroy` fails
+/// on a resource group that still holds them. With `disable_generated_rule` the provider
+/// disables the rule after create and deletes it when it deletes the component
+/// (`internal/services/applicationinsights/application_insights_resource.go:288-320` and
+/// `:553-561`, feature declared at `internal/provider/features.go:61-73`, v4.55.0).
+pub fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
+    let has_insights = context.find(kinds::MONITORING, SHARED_MONITORING).is_some()
+        && context.stack.role != StackRole::Global;
+    if has_insights {
+        features["application_insights"] = json!({ "disable_generated_rule": true });
+    }
 }
 
 impl ResourceProvider for MonitoringProvider {

@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 
 const DATA_RECEIVER: &str = "Azure Service Bus Data Receiver";
 const DATA_SENDER: &str = "Azure Service Bus Data Sender";
+const DATA_OWNER: &str = "Azure Service Bus Data Owner";
 /// Azure's defaults, written out so the plan shows them.
 const DEFAULT_MAX_SIZE_MB: u32 = 1024;
 const DEFAULT_MAX_DELIVERY_COUNT: u32 = 10;
@@ -686,6 +687,24 @@ fn validate_access(
     );
 }
 
+/// The role a trigger's app needs on the entity it consumes. Receiving needs Data Receiver.
+/// Where the platform scales the app by the entity's backlog (Consumption, Flex Consumption,
+/// Elastic Premium, and Elastic Premium's runtime scale monitoring in isolated mode), the
+/// scale monitor reads the message count through the administration client, which needs
+/// Manage rights; with Listen only it falls back to peeking one message and scales as if
+/// one were waiting (Azure/azure-sdk-for-net, Microsoft.Azure.WebJobs.Extensions.ServiceBus
+/// `Listeners/ServiceBusMetricsProvider.cs`: "does not have Manage claim … Falling back to
+/// using first message enqueued time"). Azure Functions lists Data Receiver and Data Owner
+/// for triggers (`includes/functions-service-bus-permissions.md`): such apps get Data
+/// Owner, still scoped to the one queue or topic; Dedicated plans, which do not scale on
+/// events, keep Data Receiver.
+fn receiver_role(context: &Context<'_>, app: &str) -> &'static str {
+    match crate::functions::plan_of(context, app) {
+        Some(plan) if crate::functions::scales_on_event_backlog(plan) => DATA_OWNER,
+        _ => DATA_RECEIVER,
+    }
+}
+
 fn provision_access(
     access: &ServiceBusAccessRequirement,
     context: &Context<'_>,
@@ -700,7 +719,11 @@ fn provision_access(
     let principal = crate::functions::principal_id(context, &access.app);
     let entity = address_name(&access.entity.value);
     for (wanted, role, suffix) in [
-        (access.receive, DATA_RECEIVER, "receive"),
+        (
+            access.receive,
+            receiver_role(context, &access.app),
+            "receive",
+        ),
         (access.send, DATA_SENDER, "send"),
     ] {
         if !wanted {

@@ -52,8 +52,8 @@ pub fn assemble(
     document.providers.insert(
         "azurerm".to_owned(),
         // Storage keys are off, so the provider must use Entra ID for the data plane too.
-        // Isolated backends keep the provider off the unreachable storage data plane.
-        json!({ "features": baas_providers::network::provider_features(context.backend), "storage_use_azuread": true }),
+        // The features block is the providers' business (storage, Application Insights).
+        json!({ "features": baas_providers::provider_features(context), "storage_use_azuread": true }),
     );
     let mut outputs = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
