@@ -237,6 +237,28 @@ pub fn object_of_texts<'a>(
     out
 }
 
+/// The array `[text, ...]` as [`to_json`] writes it `depth` levels deep, from items already
+/// written by [`to_json_at`] one level deeper: a long array is written without holding every
+/// item's value at once.
+pub fn array_of_texts(items: impl Iterator<Item = String>, depth: usize) -> String {
+    let mut out = String::new();
+    let mut empty = true;
+    for item in items {
+        out.push_str(if empty { "[\n" } else { ",\n" });
+        empty = false;
+        indent(depth + 1, &mut out);
+        out.push_str(&item);
+    }
+    if empty {
+        out.push_str("[]");
+    } else {
+        out.push('\n');
+        indent(depth, &mut out);
+        out.push(']');
+    }
+    out
+}
+
 fn write_value(value: &Value, depth: usize, out: &mut String) {
     match value {
         // serde_json's map is already sorted unless a dependency turns on `preserve_order`;
@@ -400,6 +422,16 @@ mod tests {
         let pieced = object_of_texts(sections.iter().map(|(k, t)| (*k, t.as_str())), 0) + "\n";
         assert_eq!(pieced, to_json(&whole));
         assert_eq!(object_of_texts(std::iter::empty(), 3), "{}");
+    }
+
+    #[test]
+    fn an_array_put_together_from_pieces_is_written_as_a_whole() {
+        let items = [json!({ "b": [1, 2], "a": "x" }), json!([]), json!(null)];
+        let whole = json!({ "list": items.clone() });
+        let list = array_of_texts(items.iter().map(|item| to_json_at(item, 2)), 1);
+        let pieced = object_of_texts([("list", list.as_str())].into_iter(), 0) + "\n";
+        assert_eq!(pieced, to_json(&whole));
+        assert_eq!(array_of_texts(std::iter::empty(), 2), "[]");
     }
 
     #[test]

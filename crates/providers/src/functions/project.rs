@@ -13,6 +13,7 @@ use baas_model::requirement::{
     setting_prefix, AppRequirement, CrudDatabases, CrudEntity, FunctionOrigin, HEALTH_FUNCTION,
 };
 use baas_model::Runtime;
+use baas_terraform::document::{array_of_texts, object_of_texts, to_json_at};
 use serde_json::{json, Map, Value};
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
@@ -45,7 +46,8 @@ pub fn files(folder: &str, app: &AppRequirement) -> Vec<(String, String)> {
     files
 }
 
-/// `api.json`: what the handler module registers and how it reaches the data.
+/// `api.json`: what the handler module registers and how it reaches the data. Each entity is
+/// written as soon as it is built, so a table of a thousand APIs never exists as values.
 fn table(app: &AppRequirement) -> String {
     let serves_health = app
         .functions
@@ -56,14 +58,16 @@ fn table(app: &AppRequirement) -> String {
     } else {
         Value::Null
     };
-    let mut table = Map::new();
-    table.insert(
-        "entities".to_owned(),
-        app.crud.iter().map(entity).collect::<Vec<_>>().into(),
-    );
-    table.insert("health".to_owned(), health);
-    table.insert("tenant_header".to_owned(), json!(TENANT_HEADER));
-    baas_terraform::document::to_json(&Value::Object(table))
+    // table -> entities -> entity: two levels deep.
+    let entities = array_of_texts(app.crud.iter().map(|e| to_json_at(&entity(e), 2)), 1);
+    let health = to_json_at(&health, 1);
+    let tenant_header = to_json_at(&json!(TENANT_HEADER), 1);
+    let members = [
+        ("entities", entities.as_str()),
+        ("health", health.as_str()),
+        ("tenant_header", tenant_header.as_str()),
+    ];
+    object_of_texts(members.into_iter(), 0) + "\n"
 }
 
 fn entity(entity: &CrudEntity) -> Value {
