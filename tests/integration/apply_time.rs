@@ -6,8 +6,8 @@ use crate::support::{backend_with, resource, Workspace};
 
 /// The Cosmos data-plane role assignment's `scope` is a plain string to the provider, so a
 /// scope spelled from names gave Terraform no edge to the container: the first apply could
-/// create the assignment first and fail ("collection … could not be found"). The scope now
-/// reads the container's own attributes, which orders the two.
+/// create the assignment first and fail ("collection … could not be found"). `depends_on` on
+/// the container orders the two.
 #[test]
 fn cosmos_role_assignment_waits_for_its_container() {
     let workspace = Workspace::with_backend(&backend_with(
@@ -20,7 +20,11 @@ fn cosmos_role_assignment_waits_for_its_container() {
     let users = resource(&stack, "azurerm_cosmosdb_sql_role_assignment", "node-users");
     assert_eq!(
         users["scope"],
-        "${azurerm_cosmosdb_account.shared.id}/dbs/${azurerm_cosmosdb_sql_container.users.database_name}/colls/${azurerm_cosmosdb_sql_container.users.name}"
+        "${azurerm_cosmosdb_account.shared.id}/dbs/shop/colls/users"
+    );
+    assert_eq!(
+        users["depends_on"],
+        serde_json::json!(["azurerm_cosmosdb_sql_container.users"])
     );
     let orders = resource(
         &stack,
@@ -29,7 +33,11 @@ fn cosmos_role_assignment_waits_for_its_container() {
     );
     assert_eq!(
         orders["scope"],
-        "${azurerm_cosmosdb_account.shared.id}/dbs/${azurerm_cosmosdb_sql_container.sales-orders.database_name}/colls/${azurerm_cosmosdb_sql_container.sales-orders.name}"
+        "${azurerm_cosmosdb_account.shared.id}/dbs/sales/colls/orders"
+    );
+    assert_eq!(
+        orders["depends_on"],
+        serde_json::json!(["azurerm_cosmosdb_sql_container.sales-orders"])
     );
 }
 

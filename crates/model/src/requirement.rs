@@ -116,8 +116,6 @@ pub struct AppRequirement {
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
-    /// The CRUD APIs the app serves, for the code baas generates.
-    pub crud: Vec<CrudEntity>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,9 +169,6 @@ pub struct CrudEntity {
     pub operations: Vec<Operation>,
     /// Where its database and container names are: the names of its Cosmos bindings.
     pub databases: CrudDatabases,
-    /// The component's `runtime` (or its key, when defaulted): where a runtime without
-    /// generated code is reported.
-    pub runtime_span: Span,
 }
 
 /// Which Cosmos binding (and so which app settings) a request uses.
@@ -380,21 +375,6 @@ fn crud_api(
     );
     let mut bindings = Vec::new();
     let tenant_databases = tenant_databases(backend, component, api);
-    let databases = match &backend.tenancy {
-        Some(tenancy) if tenancy.isolation.value == Isolation::Database => {
-            CrudDatabases::PerTenant(
-                tenancy
-                    .tenants
-                    .iter()
-                    .zip(&tenant_databases)
-                    .map(|(tenant, (_, binding))| (tenant.id.value.clone(), binding.clone()))
-                    .collect(),
-            )
-        }
-        _ => CrudDatabases::Shared {
-            binding: component.key.clone(),
-        },
-    };
     for (database, binding_name) in tenant_databases {
         push(
             out,
@@ -442,20 +422,6 @@ fn crud_api(
         .iter()
         .map(|op| crud_function(component, api, *op))
         .collect();
-    let entity = CrudEntity {
-        component: component.key.clone(),
-        entity: api.entity.value.clone(),
-        plural: api.plural.clone(),
-        partition_key: api.partition_key.value.trim_start_matches('/').to_owned(),
-        fields: api
-            .schema
-            .iter()
-            .map(|(name, kind)| (name.clone(), kind.value))
-            .collect(),
-        operations: api.operations.clone(),
-        databases,
-        runtime_span: api.runtime.span,
-    };
     push(
         out,
         kinds::FUNCTION_APP,
@@ -467,10 +433,57 @@ fn crud_api(
             plan: backend.functions.plan.clone(),
             functions,
             cosmos_bindings: bindings,
-            crud: vec![entity],
         }),
     );
     host_storage(&app, source, out);
+}
+
+/// The CRUD APIs that the app of `runtime` serves, in component order.
+pub fn crud_apis(
+    backend: &Backend,
+    runtime: Runtime,
+) -> impl Iterator<Item = (&Component, &CrudApi)> + '_ {
+    backend
+        .components
+        .values()
+        .filter_map(move |component| match &component.kind {
+            ComponentKind::CrudApi(api) if api.runtime.value == runtime => Some((component, api)),
+            _ => None,
+        })
+}
+
+/// A CRUD API as the generated code serves it. Built when the code is written rather than
+/// carried through the merge: a thousand APIs' schemas need not sit in memory while the stacks
+/// are built.
+pub fn crud_entity(backend: &Backend, component: &Component, api: &CrudApi) -> CrudEntity {
+    let databases = match &backend.tenancy {
+        Some(tenancy) if tenancy.isolation.value == Isolation::Database => {
+            CrudDatabases::PerTenant(
+                tenancy
+                    .tenants
+                    .iter()
+                    .zip(tenant_databases(backend, component, api))
+                    .map(|(tenant, (_, binding))| (tenant.id.value.clone(), binding))
+                    .collect(),
+            )
+        }
+        _ => CrudDatabases::Shared {
+            binding: component.key.clone(),
+        },
+    };
+    CrudEntity {
+        component: component.key.clone(),
+        entity: api.entity.value.clone(),
+        plural: api.plural.clone(),
+        partition_key: api.partition_key.value.trim_start_matches('/').to_owned(),
+        fields: api
+            .schema
+            .iter()
+            .map(|(name, kind)| (name.clone(), kind.value))
+            .collect(),
+        operations: api.operations.clone(),
+        databases,
+    }
 }
 
 /// One HTTP function per CRUD operation, REST-shaped routes on the plural.
@@ -657,7 +670,6 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .unwrap_or_else(|| backend.functions.plan.clone()),
             functions,
             cosmos_bindings: Vec::new(),
-            crud: Vec::new(),
         }),
     );
     host_storage(&key, source, out);

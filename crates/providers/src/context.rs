@@ -64,10 +64,6 @@ pub struct Provisioned {
     /// What this stack deploys to, for its own entry under the manifest's `stacks`: section ->
     /// entry key -> entry. Every stack records these (they are small: one per function app).
     pub stack_manifest: BTreeMap<String, BTreeMap<String, Value>>,
-    /// Files of the output folder besides the stacks (path -> contents), such as the function
-    /// apps' generated projects. They are the same for every stack, so like manifest entries
-    /// only the stack the manifest describes makes them.
-    pub files: Vec<(String, String)>,
 }
 
 impl Provisioned {
@@ -109,13 +105,6 @@ impl Provisioned {
             .entry(section.to_owned())
             .or_default()
             .insert(key.to_owned(), entry);
-    }
-
-    /// Adds files to the output folder, built only for the stack the manifest describes.
-    pub fn files(&mut self, context: &Context<'_>, files: impl FnOnce() -> Vec<(String, String)>) {
-        if context.records_manifest {
-            self.files.extend(files());
-        }
     }
 }
 

@@ -168,7 +168,6 @@ impl ResourceProvider for FunctionsProvider {
             app.functions.extend(next.functions.iter().cloned());
             app.cosmos_bindings
                 .extend(next.cosmos_bindings.iter().cloned());
-            app.crud.extend(next.crud.iter().cloned());
         }
         check_unique_functions(&merged.key, app, &mut errors);
         add_health_function(&merged.key, app, &mut errors);
@@ -233,7 +232,7 @@ impl ResourceProvider for FunctionsProvider {
             }
         }
         plan_raised_warning(merged, app, context, &mut diagnostics);
-        no_generated_code_warning(app, &mut diagnostics);
+        no_generated_code_warning(app, context, &mut diagnostics);
         diagnostics
     }
 
@@ -296,9 +295,6 @@ impl ResourceProvider for FunctionsProvider {
                 project.as_deref(),
             )
         });
-        if let Some(folder) = &project {
-            out.files(context, || project::files(folder, app));
-        }
         let group = context
             .name(ResourceKind::ResourceGroup, "", span)
             .map_err(|e| vec![e])?;
@@ -308,6 +304,17 @@ impl ResourceProvider for FunctionsProvider {
             json!({ "name": app_name, "resource_group": group, "plan": app.plan.value, "project": project }),
         );
         Ok(out)
+    }
+
+    /// The Azure Functions project of a Node or Python app (`apps/<app>/`).
+    fn files(&self, merged: &Merged, context: &Context<'_>) -> Vec<(String, String)> {
+        let RequirementConfig::FunctionApp(app) = &merged.config else {
+            return Vec::new();
+        };
+        match project::folder(app.runtime, &merged.key) {
+            Some(folder) => project::files(&folder, app, context.backend),
+            None => Vec::new(),
+        }
     }
 
     fn codes(&self) -> &'static [&'static Code] {
@@ -371,24 +378,28 @@ fn add_health_function(key: &str, app: &mut AppRequirement, errors: &mut Vec<Dia
 /// settings, and the manifest lists their routes: the user implements them. One warning per
 /// app, at the first such API, names them all: a backend with hundreds of them would otherwise
 /// print hundreds of the same warning.
-fn no_generated_code_warning(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
-    let Some(first) = app.crud.first() else {
-        return;
-    };
+fn no_generated_code_warning(
+    app: &AppRequirement,
+    context: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     if project::generates(app.runtime) {
         return;
     }
+    let apis: Vec<_> = requirement::crud_apis(context.backend, app.runtime).collect();
+    let Some((_, first)) = apis.first() else {
+        return;
+    };
     const NAMED: usize = 5;
-    let mut names: Vec<String> = app
-        .crud
+    let mut names: Vec<String> = apis
         .iter()
         .take(NAMED)
-        .map(|e| format!("`{}`", e.component))
+        .map(|(component, _)| format!("`{}`", component.key))
         .collect();
-    if app.crud.len() > NAMED {
-        names.push(format!("{} more", app.crud.len() - NAMED));
+    if apis.len() > NAMED {
+        names.push(format!("{} more", apis.len() - NAMED));
     }
-    let (subject, verb) = if app.crud.len() == 1 {
+    let (subject, verb) = if apis.len() == 1 {
         ("its", "gets")
     } else {
         ("their", "get")
@@ -402,7 +413,7 @@ fn no_generated_code_warning(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
                 names.join(", ")
             ),
         )
-        .at(first.runtime_span)
+        .at(first.runtime.span)
         .label("no generated code on this runtime")
         .help("use `runtime: node` or `runtime: python` for generated handlers, or implement the routes the manifest lists under `function_apps`"),
     );

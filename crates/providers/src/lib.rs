@@ -59,6 +59,13 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>>;
 
+    /// Files for the output folder besides the stacks (path, contents), such as generated
+    /// application code, for one merged requirement. They are the same for every stack, so they
+    /// are asked for once, after the stacks are built. None by default.
+    fn files(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
     /// Every diagnostic code this provider can emit, for `baas explain`.
     fn codes(&self) -> &'static [&'static Code];
 }

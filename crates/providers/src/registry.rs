@@ -179,6 +179,16 @@ impl Registry {
         }
         (provisioned, diagnostics)
     }
+
+    /// Every provider's files for the output folder besides the stacks, in merged order.
+    pub fn files(&self, context: &Context<'_>) -> Vec<(String, String)> {
+        context
+            .merged
+            .iter()
+            .filter_map(|merged| Some((self.provider_for(&merged.kind)?, merged)))
+            .flat_map(|(provider, merged)| provider.files(merged, context))
+            .collect()
+    }
 }
 
 /// Puts `items[order[i]]` at position `i`, in place: each cycle of the permutation is followed

@@ -293,6 +293,9 @@ fn run(
     if diagnostic::has_errors(&diagnostics) {
         return Err(diagnostics);
     }
+    // After the stacks: the projects do not sit in memory while the stacks are built.
+    let files = registry.files(&context);
+    drop(context);
     // `provision` yields one `Provisioned` per merged requirement unless one fails.
     debug_assert_eq!(built.addresses.len(), merged.len());
     Ok(Plan {
@@ -303,7 +306,7 @@ fn run(
         diagnostics,
         stacks: built.stacks,
         sections: built.sections,
-        files: built.files,
+        files,
     })
 }
 

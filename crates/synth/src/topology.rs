@@ -30,8 +30,6 @@ pub struct Built {
     pub addresses: Vec<Vec<Address>>,
     /// The manifest's provider sections, written.
     pub sections: manifest::Sections,
-    /// The other files of the output folder (the generated projects), of the first stack.
-    pub files: Vec<(String, String)>,
     /// What building the stacks found, in stack order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -108,7 +106,6 @@ struct StackJob {
     /// the global stack's manifest section.
     addresses: Option<Vec<Vec<Address>>>,
     sections: manifest::Sections,
-    files: Vec<(String, String)>,
 }
 
 /// Builds every stack: the regional ones, then `global` when the strategy has one. Stacks do
@@ -133,11 +130,9 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
     let mut stacks = Vec::with_capacity(jobs);
     let mut addresses = Vec::new();
     let mut sections = manifest::Sections::new();
-    let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     for job in results {
         stacks.push(job.built);
-        files.extend(job.files);
         diagnostics.extend(job.diagnostics);
         if let Some(found) = job.addresses {
             addresses = found;
@@ -148,7 +143,6 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
         stacks: deploy_order(stacks),
         addresses,
         sections,
-        files,
         diagnostics,
     }
 }
@@ -169,14 +163,10 @@ fn regional_stack(
         context.with_stack(info.clone()).without_manifest()
     };
     let (mut provisioned, mut diagnostics) = registry.provision(&stack_context);
-    // Empty unless primary: the other stacks record no manifest entries and no files.
+    // Empty unless primary: the other stacks record no manifest entries.
     let entries: Vec<_> = provisioned
         .iter_mut()
         .map(|p| std::mem::take(&mut p.manifest))
-        .collect();
-    let files: Vec<(String, String)> = provisioned
-        .iter_mut()
-        .flat_map(|p| std::mem::take(&mut p.files))
         .collect();
     let mut deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
     for p in &mut provisioned {
@@ -222,7 +212,6 @@ fn regional_stack(
         diagnostics,
         addresses,
         sections,
-        files,
     }
 }
 
@@ -270,7 +259,6 @@ fn global_stack(
         diagnostics,
         addresses: None,
         sections,
-        files: Vec::new(),
     }
 }
 

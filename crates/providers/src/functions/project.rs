@@ -10,9 +10,10 @@
 //! stack-specific is an app setting.
 
 use baas_model::requirement::{
-    setting_prefix, AppRequirement, CrudDatabases, CrudEntity, FunctionOrigin, HEALTH_FUNCTION,
+    self, setting_prefix, AppRequirement, CrudDatabases, CrudEntity, FunctionOrigin,
+    HEALTH_FUNCTION,
 };
-use baas_model::Runtime;
+use baas_model::{Backend, Runtime};
 use baas_terraform::document::{array_of_texts, object_of_texts, to_json_at};
 use serde_json::{json, Map, Value};
 
@@ -32,7 +33,7 @@ pub fn folder(runtime: Runtime, key: &str) -> Option<String> {
 }
 
 /// The project's files (path in the output folder, contents).
-pub fn files(folder: &str, app: &AppRequirement) -> Vec<(String, String)> {
+pub fn files(folder: &str, app: &AppRequirement, backend: &Backend) -> Vec<(String, String)> {
     let (assets, table_path): (&[(&str, &str)], &str) = match app.runtime {
         Runtime::Node => (NODE, "src/baas/api.json"),
         Runtime::Python => (PYTHON, "baas/api.json"),
@@ -42,13 +43,14 @@ pub fn files(folder: &str, app: &AppRequirement) -> Vec<(String, String)> {
         .iter()
         .map(|(path, text)| (format!("{folder}/{path}"), (*text).to_owned()))
         .collect();
-    files.push((format!("{folder}/{table_path}"), table(app)));
+    files.push((format!("{folder}/{table_path}"), table(app, backend)));
     files
 }
 
 /// `api.json`: what the handler module registers and how it reaches the data. Each entity is
-/// written as soon as it is built, so a table of a thousand APIs never exists as values.
-fn table(app: &AppRequirement) -> String {
+/// built from its component and written at once, so a table of a thousand APIs never exists as
+/// values.
+fn table(app: &AppRequirement, backend: &Backend) -> String {
     let serves_health = app
         .functions
         .iter()
@@ -59,7 +61,10 @@ fn table(app: &AppRequirement) -> String {
         Value::Null
     };
     // table -> entities -> entity: two levels deep.
-    let entities = array_of_texts(app.crud.iter().map(|e| to_json_at(&entity(e), 2)), 1);
+    let entities = requirement::crud_apis(backend, app.runtime)
+        .map(|(component, api)| requirement::crud_entity(backend, component, api))
+        .map(|e| to_json_at(&entity(&e), 2));
+    let entities = array_of_texts(entities, 1);
     let health = to_json_at(&health, 1);
     let tenant_header = to_json_at(&json!(TENANT_HEADER), 1);
     let members = [
