@@ -214,10 +214,16 @@ pub fn to_json_at(value: &Value, depth: usize) -> String {
 /// The object `{key: text}` as [`to_json`] writes it `depth` levels deep, from members already
 /// written by [`to_json_at`] one level deeper. `members` must be sorted by key.
 pub fn object_of_texts<'a>(
-    members: impl Iterator<Item = (&'a str, &'a str)>,
+    members: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     depth: usize,
 ) -> String {
-    let mut out = String::new();
+    // Sized up front: the manifest is put together from pieces of a megabyte and more, and a
+    // string that grows by doubling leaves the allocator pages it touched once.
+    let size: usize = members
+        .clone()
+        .map(|(key, text)| key.len() + text.len() + 2 * depth + 8)
+        .sum();
+    let mut out = String::with_capacity(size + 2 * depth + 4);
     let mut empty = true;
     for (key, text) in members {
         out.push_str(if empty { "{\n" } else { ",\n" });
