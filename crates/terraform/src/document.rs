@@ -193,7 +193,14 @@ fn nested(map: &BTreeMap<String, BTreeMap<String, Value>>) -> Value {
 
 /// Pretty JSON with sorted keys, two-space indent and a trailing newline.
 pub fn to_json(value: &Value) -> String {
-    let mut out = String::new();
+    to_json_with_capacity(value, 0)
+}
+
+/// [`to_json`] into a string that starts with room for `capacity` bytes: a root module of
+/// a thousand resources is a megabyte of text, and growing it by doubling leaves the allocator
+/// pages it touched once.
+pub fn to_json_with_capacity(value: &Value, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     write_value(value, 0, &mut out);
     out.push('\n');
     // The text grew by doubling; a stack's text is kept until every stack is written, and at
