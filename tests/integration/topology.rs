@@ -168,6 +168,52 @@ fn blue_green_weights_shift_traffic_gradually() {
     );
 }
 
+/// The profile's DNS TTL is 60 seconds unless `health_probe.ttl_seconds` says otherwise.
+#[test]
+fn the_profile_ttl_is_60_seconds_unless_ttl_seconds_is_written() {
+    let ttl = |probe: &str| {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: multi-region, regions: [eastus, westeurope]{probe}}}"
+        )));
+        workspace.synth_ok("out");
+        let global = read(&workspace, "out/global/main.tf.json");
+        resource(&global, "azurerm_traffic_manager_profile", "node")["dns_config"]["ttl"].clone()
+    };
+    assert_eq!(ttl(""), 60);
+    assert_eq!(ttl(", health_probe: {ttl_seconds: 30}"), 30);
+    assert_eq!(ttl(", health_probe: {ttl_seconds: 0}"), 0);
+    assert_eq!(
+        ttl(", health_probe: {ttl_seconds: 2147483647}"),
+        2_147_483_647
+    );
+}
+
+/// azurerm accepts a TTL from 0 to 2,147,483,647 seconds; anything else is reported at the value.
+#[test]
+fn a_ttl_outside_what_azure_accepts_is_an_error_at_the_value() {
+    for ttl in ["-1", "2147483648"] {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: multi-region, regions: [eastus, westeurope], health_probe: {{ttl_seconds: {ttl}}}}}"
+        )));
+        let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+        validate.expect_exit(1);
+        let diagnostics = validate.json_diagnostics();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0]["code"], "baas::schema::invalid_value");
+        assert!(
+            diagnostics[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("`health_probe.ttl_seconds`"),
+            "{diagnostics:?}"
+        );
+        // `deployment:` is on line 5 of `backend`; the value is the only `ttl` on it.
+        let line = "deployment: {strategy: multi-region, regions: [eastus, westeurope], health_probe: {ttl_seconds: ";
+        assert_eq!(diagnostics[0]["line"], 5);
+        assert_eq!(diagnostics[0]["column"], line.chars().count() + 1);
+    }
+}
+
 #[test]
 fn disaster_recovery_replicates_one_account_and_the_secondary_reads_it() {
     let workspace = Workspace::with_backend(&backend(

@@ -36,6 +36,7 @@ pub const PROBE_KEYS: &[&str] = &[
     "interval_seconds",
     "timeout_seconds",
     "tolerated_failures",
+    "ttl_seconds",
 ];
 pub const STATE_KEYS: &[&str] = &["resource_group", "storage_account", "container", "key"];
 pub const DEFAULT_STATE_KEY: &str = "{{name}}/{{env}}/{{stack}}.tfstate";
@@ -252,8 +253,8 @@ fn disaster_recovery(
     })
 }
 
-/// The health probe; the defaults are the seed's (HTTPS, every 30 s, 10 s timeout, 3 tolerated
-/// failures), probing the health function baas generates (`/api/health`).
+/// The health probe and the profile's DNS TTL; the defaults are the seed's (HTTPS, every 30 s,
+/// 10 s timeout, 3 tolerated failures, TTL 60 s), probing the health function baas generates (`/api/health`).
 fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     let mut probe = HealthProbe::default();
     let Some(node) = node else { return probe };
@@ -317,6 +318,11 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     }
     if let Some(failures) = number("tolerated_failures", 0, 9, sink) {
         probe.tolerated_failures = failures;
+    }
+    // azurerm 4.55.0 validates `dns_config.ttl` as 0..=2,147,483,647 (`IntBetween(0,
+    // math.MaxInt32)`, traffic_manager_profile_resource.go:82-86).
+    if let Some(ttl) = number("ttl_seconds", 0, i64::from(i32::MAX), sink) {
+        probe.ttl_seconds = ttl;
     }
     probe
 }
