@@ -168,6 +168,30 @@ fn blue_green_weights_shift_traffic_gradually() {
     );
 }
 
+/// Equal weights (a 50/50 canary) do not contradict `active`; less weight for the active color
+/// does (the fixture `deployment-active-contradicts-weights.yaml`).
+#[test]
+fn equal_weights_agree_with_either_active_color() {
+    for active in ["blue", "green"] {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: blue-green, active: {active}, weights: {{blue: 50, green: 50}}}}"
+        )));
+        workspace.synth_ok("out");
+    }
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: blue-green, active: green, weights: {blue: 60, green: 40}}",
+    ));
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate
+        .expect_exit(1)
+        .expect_code("baas::deployment::invalid");
+    let block = validate.block("baas::deployment::invalid");
+    assert!(
+        block.contains("`active: green` contradicts `weights`, which send more traffic to blue (blue 60, green 40)"),
+        "{block}"
+    );
+}
+
 /// The profile's DNS TTL is 60 seconds unless `health_probe.ttl_seconds` says otherwise.
 #[test]
 fn the_profile_ttl_is_60_seconds_unless_ttl_seconds_is_written() {

@@ -177,6 +177,9 @@ fn blue_green(map: &MapReader<'_>, sink: &mut Sink) -> Option<Strategy> {
         Some(node) => Some(weights(node, sink)?),
         None => None,
     };
+    if let (Some(weights), Some(node)) = (&weights, map.get("weights")) {
+        check_active_weight(&active, weights, node, sink)?;
+    }
     Some(Strategy::BlueGreen {
         active,
         weights,
@@ -207,6 +210,42 @@ fn weights(node: &Node, sink: &mut Sink) -> Option<[Spanned<u32>; 2]> {
         return None;
     }
     Some([blue, green])
+}
+
+/// `active` names the color that serves: weights that send it less traffic than the other
+/// color (say `active: blue` with `weights: {blue: 0, green: 100}`) contradict it, and routing
+/// would silently follow the weights. Equal weights (a 50/50 canary) are no contradiction.
+fn check_active_weight(
+    active: &Spanned<Color>,
+    weights: &[Spanned<u32>; 2],
+    node: &Node,
+    sink: &mut Sink,
+) -> Option<()> {
+    let color = active.value;
+    let other = match color {
+        Color::Blue => Color::Green,
+        Color::Green => Color::Blue,
+    };
+    let (own, others) = (weights[color as usize].value, weights[other as usize].value);
+    if own >= others {
+        return Some(());
+    }
+    let (color, other) = (color.as_str(), other.as_str());
+    sink.push(
+        Diagnostic::error(
+            &codes::DEPLOYMENT,
+            format!(
+                "`active: {color}` contradicts `weights`, which send more traffic to {other} ({other} {others}, {color} {own})"
+            ),
+        )
+        .at(node.span)
+        .label(format!("most traffic goes to {other}"))
+        .related(active.span, format!("{color} is the active color"))
+        .help(format!(
+            "set `active: {other}`, or give {color} at least as much weight as {other}"
+        )),
+    );
+    None
 }
 
 fn disaster_recovery(
