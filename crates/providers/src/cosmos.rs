@@ -233,14 +233,18 @@ pub fn account_ref(context: &Context<'_>, key: &str) -> Address {
     }
 }
 
-/// The primary stack of a DR deployment, for names the secondary reads.
+/// The primary stack of a DR deployment (of the same tenant), for names the secondary reads.
 fn primary_stack(context: &Context<'_>) -> StackInfo {
-    StackInfo {
-        name: context.stack.name.replace("secondary", "primary"),
+    let primary = StackInfo {
+        name: StackRole::Primary.as_str().to_owned(),
         role: StackRole::Primary,
         region: context.backend.location.value,
         color: None,
-        tenant: context.stack.tenant.clone(),
+        tenant: None,
+    };
+    match &context.stack.tenant {
+        Some(tenant) => primary.of_tenant(tenant),
+        None => primary,
     }
 }
 

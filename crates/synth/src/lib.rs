@@ -280,6 +280,7 @@ fn run(
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(baas_providers::global::validate(&context));
     diagnostics.extend(limits::check(&context));
+    diagnostics.extend(topology::stack_name_clashes(&context));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }
