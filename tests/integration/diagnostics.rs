@@ -36,6 +36,7 @@ bad_fixtures! {
     deployment_too_few_regions => ("deployment-too-few-regions.yaml", ["baas::deployment::invalid"]),
     deployment_secondary_is_primary => ("deployment-secondary-is-primary.yaml", ["baas::deployment::invalid"]),
     deployment_zero_weights => ("deployment-zero-weights.yaml", ["baas::deployment::invalid"]),
+    deployment_active_contradicts_weights => ("deployment-active-contradicts-weights.yaml", ["baas::deployment::invalid"]),
     deployment_probe_interval => ("deployment-probe-interval.yaml", ["baas::deployment::invalid", "baas::deployment::stateful_colors"]),
     deployment_serverless_dr => ("deployment-serverless-dr.yaml", ["baas::deployment::serverless_dr"]),
     deployment_probe_path_unserved => ("deployment-probe-path-unserved.yaml", ["baas::deployment::probe_path"]),

@@ -1,5 +1,6 @@
-//! `limits`: counted after merging; exceeding one fails with the limit key, the limit, the
-//! count and the components that caused it. Exactly at the limit passes.
+//! `limits`: counted after merging and over every stack of the deployment; exceeding one fails
+//! with the limit key, the limit, the count, the stacks and the components that caused it.
+//! Exactly at the limit passes.
 
 use crate::support::Workspace;
 use serde_json::Value;
@@ -203,4 +204,76 @@ fn every_limit_exceeded_at_once_is_reported_in_one_run() {
     let validate = workspace.baas(&["validate", "backend.yaml"]);
     validate.expect_exit(1);
     assert_eq!(validate.counts(), (5, 0), "{}", validate.stderr);
+}
+
+/// Limits count the whole deployment: two tenants in two regions hold four Cosmos DB accounts,
+/// and the message names every stack and what each contributes.
+#[test]
+fn limits_count_every_stack_of_the_deployment() {
+    let message = exceeds(
+        "max_cosmos_accounts: 1\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}",
+        "  users: {type: crud-api, entity: User}\n",
+        "baas::limits::exceeded",
+        "max_cosmos_accounts_across_stacks",
+    );
+    assert_mentions(
+        &message,
+        &[
+            "is 1 but the deployment needs 4 Cosmos DB accounts",
+            "1 in each of 4 stacks (`tenant-acme-eastus`, `tenant-acme-westus2`, `tenant-globex-eastus`, `tenant-globex-westus2`)",
+            "`shared` (from `users`)",
+        ],
+    );
+    within(
+        "max_cosmos_accounts: 4\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}",
+        "  users: {type: crud-api, entity: User}\n",
+    );
+}
+
+/// A disaster-recovery secondary reads the primary's Cosmos DB account: it adds none, but its
+/// own function host storage counts.
+#[test]
+fn a_disaster_recovery_secondary_adds_no_cosmos_account() {
+    let dr = "deployment: {strategy: disaster-recovery, secondary: westus2}";
+    within(
+        &format!("max_cosmos_accounts: 1\n{dr}"),
+        "  users: {type: crud-api, entity: User}\n",
+    );
+    let message = exceeds(
+        &format!("max_storage_accounts: 1\n{dr}"),
+        "  users: {type: crud-api, entity: User}\n",
+        "baas::limits::exceeded",
+        "max_storage_accounts_disaster_recovery",
+    );
+    assert_mentions(
+        &message,
+        &["needs 2 storage accounts, 1 in each of 2 stacks (`primary`, `secondary`)"],
+    );
+    let message = exceeds(
+        "max_cosmos_accounts: 1\n\
+         deployment: {strategy: disaster-recovery, secondary: westus2}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}",
+        "  users: {type: crud-api, entity: User}\n",
+        "baas::limits::exceeded",
+        "max_cosmos_accounts_disaster_recovery_tenants",
+    );
+    assert_mentions(
+        &message,
+        &["needs 2 Cosmos DB accounts, 1 in each of 2 stacks (`tenant-acme-primary`, `tenant-globex-primary`)"],
+    );
+}
+
+/// `max_functions_per_app` holds for each app, which is the same in every region.
+#[test]
+fn max_functions_per_app_stays_per_app_across_regions() {
+    // Five CRUD functions and the generated health function, in each of three regions.
+    within(
+        "max_functions_per_app: 6\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2, westeurope]}",
+        "  users: {type: crud-api, entity: User}\n",
+    );
 }

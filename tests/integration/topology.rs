@@ -168,6 +168,76 @@ fn blue_green_weights_shift_traffic_gradually() {
     );
 }
 
+/// Equal weights (a 50/50 canary) do not contradict `active`; less weight for the active color
+/// does (the fixture `deployment-active-contradicts-weights.yaml`).
+#[test]
+fn equal_weights_agree_with_either_active_color() {
+    for active in ["blue", "green"] {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: blue-green, active: {active}, weights: {{blue: 50, green: 50}}}}"
+        )));
+        workspace.synth_ok("out");
+    }
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: blue-green, active: green, weights: {blue: 60, green: 40}}",
+    ));
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate
+        .expect_exit(1)
+        .expect_code("baas::deployment::invalid");
+    let block = validate.block("baas::deployment::invalid");
+    assert!(
+        block.contains("`active: green` contradicts `weights`, which send more traffic to blue (blue 60, green 40)"),
+        "{block}"
+    );
+}
+
+/// The profile's DNS TTL is 60 seconds unless `health_probe.ttl_seconds` says otherwise.
+#[test]
+fn the_profile_ttl_is_60_seconds_unless_ttl_seconds_is_written() {
+    let ttl = |probe: &str| {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: multi-region, regions: [eastus, westeurope]{probe}}}"
+        )));
+        workspace.synth_ok("out");
+        let global = read(&workspace, "out/global/main.tf.json");
+        resource(&global, "azurerm_traffic_manager_profile", "node")["dns_config"]["ttl"].clone()
+    };
+    assert_eq!(ttl(""), 60);
+    assert_eq!(ttl(", health_probe: {ttl_seconds: 30}"), 30);
+    assert_eq!(ttl(", health_probe: {ttl_seconds: 0}"), 0);
+    assert_eq!(
+        ttl(", health_probe: {ttl_seconds: 2147483647}"),
+        2_147_483_647
+    );
+}
+
+/// azurerm accepts a TTL from 0 to 2,147,483,647 seconds; anything else is reported at the value.
+#[test]
+fn a_ttl_outside_what_azure_accepts_is_an_error_at_the_value() {
+    for ttl in ["-1", "2147483648"] {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {{strategy: multi-region, regions: [eastus, westeurope], health_probe: {{ttl_seconds: {ttl}}}}}"
+        )));
+        let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+        validate.expect_exit(1);
+        let diagnostics = validate.json_diagnostics();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0]["code"], "baas::schema::invalid_value");
+        assert!(
+            diagnostics[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("`health_probe.ttl_seconds`"),
+            "{diagnostics:?}"
+        );
+        // `deployment:` is on line 5 of `backend`; the value is the only `ttl` on it.
+        let line = "deployment: {strategy: multi-region, regions: [eastus, westeurope], health_probe: {ttl_seconds: ";
+        assert_eq!(diagnostics[0]["line"], 5);
+        assert_eq!(diagnostics[0]["column"], line.chars().count() + 1);
+    }
+}
+
 #[test]
 fn disaster_recovery_replicates_one_account_and_the_secondary_reads_it() {
     let workspace = Workspace::with_backend(&backend(
@@ -380,4 +450,107 @@ fn a_tenant_named_secondary_reads_its_own_primary() {
     let position = |name: &str| order.iter().position(|s| *s == name).unwrap();
     assert!(position("tenant-secondary-primary") < position("tenant-secondary-secondary"));
     assert!(position("tenant-primary-primary") < position("tenant-primary-secondary"));
+}
+
+/// Tenant ids that are also stack roles, colors or a region.
+const TRICKY_TENANTS: &str =
+    "[{id: primary}, {id: secondary}, {id: blue}, {id: green}, {id: main}, {id: eastus}]";
+
+const STRATEGIES: &[&str] = &[
+    "{strategy: single}",
+    "{strategy: multi-region, regions: [eastus, westeurope]}",
+    "{strategy: blue-green, active: blue}",
+    "{strategy: disaster-recovery, secondary: westus2}",
+];
+
+/// Tenant ids such as `primary`, `blue` or `eastus` are ordinary ids under every strategy (and
+/// `global` where no stack of its would be named like the `global` stack): every stack has its
+/// own name, the deploy order puts each stack after the stacks it reads, and no two stacks
+/// create a resource of the same type and name.
+#[test]
+fn tenant_ids_that_are_roles_colors_or_regions_work_under_every_strategy() {
+    for strategy in STRATEGIES {
+        let tenants = if strategy.contains("single") || strategy.contains("blue-green") {
+            TRICKY_TENANTS.replace("]", ", {id: global}]")
+        } else {
+            TRICKY_TENANTS.to_owned()
+        };
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {strategy}\ntenancy: {{isolation: account, tenants: {tenants}}}"
+        )));
+        workspace.synth_ok("out");
+        let manifest = read(&workspace, "out/baas.manifest.json");
+        let order: Vec<&str> = manifest["deploy_order"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let stacks = manifest["stacks"].as_object().unwrap();
+        assert_eq!(
+            order.len(),
+            stacks.len(),
+            "{strategy}: stack names are unique"
+        );
+        let position = |name: &str| order.iter().position(|s| *s == name);
+        for (name, stack) in stacks {
+            for read in stack["reads"].as_array().into_iter().flatten() {
+                let read = read.as_str().unwrap();
+                assert!(
+                    position(read) < position(name) && position(read).is_some(),
+                    "{strategy}: `{name}` reads `{read}` but deploys before it: {order:?}"
+                );
+            }
+        }
+        let mut owners: std::collections::BTreeMap<(String, String), &str> =
+            std::collections::BTreeMap::new();
+        let modules: Vec<(&str, Value)> = order
+            .iter()
+            .map(|name| (*name, read(&workspace, &format!("out/{name}/main.tf.json"))))
+            .collect();
+        for (name, module) in &modules {
+            for (kind, resources) in module["resource"].as_object().unwrap() {
+                for body in resources.as_object().unwrap().values() {
+                    // Resources with a location of their own are the ones Azure names in a
+                    // resource group or globally; child resources repeat names per parent.
+                    let (Some(resource_name), Some(_)) =
+                        (body["name"].as_str(), body.get("location"))
+                    else {
+                        continue;
+                    };
+                    let key = (kind.clone(), resource_name.to_owned());
+                    if let Some(first) = owners.insert(key, name) {
+                        panic!("{strategy}: `{kind}` `{resource_name}` is created by `{first}` and `{name}`");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A tenant called `global` beside the `global` stack, under a strategy whose stacks have no
+/// color, would give its primary-region stack the `global` stack's resource names (the same
+/// resource group): an error at the tenant id, before anything is written.
+#[test]
+fn a_tenant_named_global_beside_the_global_stack_is_an_error_at_its_id() {
+    for strategy in [STRATEGIES[1], STRATEGIES[3]] {
+        let workspace = Workspace::with_backend(&backend(&format!(
+            "deployment: {strategy}\ntenancy: {{isolation: account, tenants: [{{id: acme}}, {{id: global}}]}}"
+        )));
+        let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+        validate.expect_exit(1);
+        let diagnostics = validate.json_diagnostics();
+        assert_eq!(diagnostics.len(), 1, "{strategy}: {diagnostics:?}");
+        assert_eq!(diagnostics[0]["code"], "baas::tenancy::invalid");
+        assert_eq!(diagnostics[0]["line"], 6, "{diagnostics:?}");
+        let line = "tenancy: {isolation: account, tenants: [{id: acme}, {id: ";
+        assert_eq!(diagnostics[0]["column"], line.len() + 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("its `tenant-global-"),
+            "{diagnostics:?}"
+        );
+    }
 }

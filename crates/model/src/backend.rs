@@ -584,6 +584,8 @@ pub struct HealthProbe {
     pub interval_seconds: u32,
     pub timeout_seconds: u32,
     pub tolerated_failures: u32,
+    /// How long DNS resolvers may cache the profile's answer (the profile's `dns_config.ttl`).
+    pub ttl_seconds: u32,
 }
 
 impl Default for HealthProbe {
@@ -595,6 +597,7 @@ impl Default for HealthProbe {
             interval_seconds: 30,
             timeout_seconds: 10,
             tolerated_failures: 3,
+            ttl_seconds: 60,
         }
     }
 }

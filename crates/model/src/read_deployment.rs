@@ -36,6 +36,7 @@ pub const PROBE_KEYS: &[&str] = &[
     "interval_seconds",
     "timeout_seconds",
     "tolerated_failures",
+    "ttl_seconds",
 ];
 pub const STATE_KEYS: &[&str] = &["resource_group", "storage_account", "container", "key"];
 pub const DEFAULT_STATE_KEY: &str = "{{name}}/{{env}}/{{stack}}.tfstate";
@@ -176,6 +177,9 @@ fn blue_green(map: &MapReader<'_>, sink: &mut Sink) -> Option<Strategy> {
         Some(node) => Some(weights(node, sink)?),
         None => None,
     };
+    if let (Some(weights), Some(node)) = (&weights, map.get("weights")) {
+        check_active_weight(&active, weights, node, sink)?;
+    }
     Some(Strategy::BlueGreen {
         active,
         weights,
@@ -206,6 +210,42 @@ fn weights(node: &Node, sink: &mut Sink) -> Option<[Spanned<u32>; 2]> {
         return None;
     }
     Some([blue, green])
+}
+
+/// `active` names the color that serves: weights that send it less traffic than the other
+/// color (say `active: blue` with `weights: {blue: 0, green: 100}`) contradict it, and routing
+/// would silently follow the weights. Equal weights (a 50/50 canary) are no contradiction.
+fn check_active_weight(
+    active: &Spanned<Color>,
+    weights: &[Spanned<u32>; 2],
+    node: &Node,
+    sink: &mut Sink,
+) -> Option<()> {
+    let color = active.value;
+    let other = match color {
+        Color::Blue => Color::Green,
+        Color::Green => Color::Blue,
+    };
+    let (own, others) = (weights[color as usize].value, weights[other as usize].value);
+    if own >= others {
+        return Some(());
+    }
+    let (color, other) = (color.as_str(), other.as_str());
+    sink.push(
+        Diagnostic::error(
+            &codes::DEPLOYMENT,
+            format!(
+                "`active: {color}` contradicts `weights`, which send more traffic to {other} ({other} {others}, {color} {own})"
+            ),
+        )
+        .at(node.span)
+        .label(format!("most traffic goes to {other}"))
+        .related(active.span, format!("{color} is the active color"))
+        .help(format!(
+            "set `active: {other}`, or give {color} at least as much weight as {other}"
+        )),
+    );
+    None
 }
 
 fn disaster_recovery(
@@ -252,8 +292,8 @@ fn disaster_recovery(
     })
 }
 
-/// The health probe; the defaults are the seed's (HTTPS, every 30 s, 10 s timeout, 3 tolerated
-/// failures), probing the health function baas generates (`/api/health`).
+/// The health probe and the profile's DNS TTL; the defaults are the seed's (HTTPS, every 30 s,
+/// 10 s timeout, 3 tolerated failures, TTL 60 s), probing the health function baas generates (`/api/health`).
 fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     let mut probe = HealthProbe::default();
     let Some(node) = node else { return probe };
@@ -317,6 +357,11 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
     }
     if let Some(failures) = number("tolerated_failures", 0, 9, sink) {
         probe.tolerated_failures = failures;
+    }
+    // azurerm 4.55.0 validates `dns_config.ttl` as 0..=2,147,483,647 (`IntBetween(0,
+    // math.MaxInt32)`, traffic_manager_profile_resource.go:82-86).
+    if let Some(ttl) = number("ttl_seconds", 0, i64::from(i32::MAX), sink) {
+        probe.ttl_seconds = ttl;
     }
     probe
 }

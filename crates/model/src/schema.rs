@@ -87,13 +87,14 @@ fn top_level_properties() -> Value {
                 "rto": { "type": "string", "description": "disaster-recovery: recovery time objective, written into tags.", "examples": ["1h"] },
                 "rpo": { "type": "string", "description": "disaster-recovery: recovery point objective, written into tags.", "examples": ["15m"] },
                 "automatic_failover": { "type": "boolean", "default": true },
-                "health_probe": object("Traffic Manager endpoint monitoring.", &[
+                "health_probe": object("Traffic Manager endpoint monitoring, and the DNS TTL of its answers.", &[
                     ("path", json!({ "type": "string", "default": "/api/health", "description": "An anonymous GET function's path; the default is the health function baas generates on every app that serves HTTP." })),
                     ("protocol", json!({ "enum": strings(ProbeProtocol::NAMES), "default": "HTTPS" })),
                     ("port", json!({ "type": "integer", "default": 443 })),
                     ("interval_seconds", json!({ "enum": [10, 30], "default": 30 })),
                     ("timeout_seconds", json!({ "type": "integer", "minimum": 5, "maximum": 10, "default": 10 })),
                     ("tolerated_failures", json!({ "type": "integer", "minimum": 0, "maximum": 9, "default": 3 })),
+                    ("ttl_seconds", json!({ "type": "integer", "minimum": 0, "maximum": 2_147_483_647, "default": 60, "description": "How long DNS resolvers cache the Traffic Manager answer (the profile's DNS TTL): a client reaches another endpoint after a failover or a weight change only once its cached answer expires." })),
                 ], read_deployment::PROBE_KEYS),
             },
             "additionalProperties": false,

@@ -164,6 +164,35 @@ pub struct StackInfo {
     pub tenant: Option<String>,
 }
 
+impl StackInfo {
+    /// The same stack as part of `tenant`'s backend under `isolation: account`: `tenant-<id>`,
+    /// or `tenant-<id>-<stack>` under a strategy with more than one stack.
+    pub fn of_tenant(self, tenant: &str) -> StackInfo {
+        let name = if self.role == StackRole::Main {
+            format!("tenant-{tenant}")
+        } else {
+            format!("tenant-{tenant}-{}", self.name)
+        };
+        StackInfo {
+            name,
+            tenant: Some(tenant.to_owned()),
+            ..self
+        }
+    }
+
+    /// What the names of this stack's resources carry besides their own instance and the
+    /// region: the tenant, then the color or `global`. Two stacks in one region with the same
+    /// qualifiers would name their resources alike.
+    pub fn qualifiers(&self) -> impl Iterator<Item = &str> {
+        let role = match (self.color, self.role) {
+            (Some(color), _) => Some(color.as_str()),
+            (None, StackRole::Global) => Some(StackRole::Global.as_str()),
+            _ => None,
+        };
+        [self.tenant.as_deref(), role].into_iter().flatten()
+    }
+}
+
 impl<'a> Context<'a> {
     pub fn new(backend: &'a Backend, namer: &'a Namer, merged: &'a [Merged]) -> Self {
         let index = merged
@@ -232,16 +261,10 @@ impl Context<'_> {
         span: Span,
     ) -> Result<String, Diagnostic> {
         let region = self.stack.region;
-        // Names carry the stack's region (through the template) and color or role (through
-        // the instance), so stacks never collide.
-        let role = match (self.stack.color, self.stack.role) {
-            (Some(color), _) => Some(color.as_str()),
-            (None, StackRole::Global) => Some("global"),
-            _ => None,
-        };
-        let qualified: Vec<&str> = [Some(instance), self.stack.tenant.as_deref(), role]
-            .into_iter()
-            .flatten()
+        // Names carry the stack's region (through the template) and its tenant and color or
+        // role (through the instance), so stacks never collide.
+        let qualified: Vec<&str> = std::iter::once(instance)
+            .chain(self.stack.qualifiers())
             .filter(|part| !part.is_empty())
             .collect();
         let qualified = qualified.join("-");

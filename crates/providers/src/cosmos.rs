@@ -132,7 +132,7 @@ impl ResourceProvider for CosmosProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let secondary = context.stack.role == StackRole::Secondary;
+        let secondary = !creates_account(&context.stack);
         match &merged.config {
             RequirementConfig::CosmosAccount(_) if secondary => {
                 // The secondary region's compute uses the primary's geo-replicated account.
@@ -233,14 +233,23 @@ pub fn account_ref(context: &Context<'_>, key: &str) -> Address {
     }
 }
 
-/// The primary stack of a DR deployment, for names the secondary reads.
+/// Whether a stack creates the Cosmos DB accounts, or (a DR secondary) reads its primary's.
+pub fn creates_account(stack: &StackInfo) -> bool {
+    stack.role != StackRole::Secondary
+}
+
+/// The primary stack of a DR deployment (of the same tenant), for names the secondary reads.
 fn primary_stack(context: &Context<'_>) -> StackInfo {
-    StackInfo {
-        name: context.stack.name.replace("secondary", "primary"),
+    let primary = StackInfo {
+        name: StackRole::Primary.as_str().to_owned(),
         role: StackRole::Primary,
         region: context.backend.location.value,
         color: None,
-        tenant: context.stack.tenant.clone(),
+        tenant: None,
+    };
+    match &context.stack.tenant {
+        Some(tenant) => primary.of_tenant(tenant),
+        None => primary,
     }
 }
 

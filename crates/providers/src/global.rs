@@ -259,7 +259,7 @@ fn provision_profiles(
                 "name": name,
                 "resource_group_name": context.resource_group_name(),
                 "traffic_routing_method": routing.as_str(),
-                "dns_config": { "relative_name": name, "ttl": 60 },
+                "dns_config": { "relative_name": name, "ttl": probe.ttl_seconds },
                 "monitor_config": {
                     "protocol": probe.protocol.as_str(),
                     "port": probe.port,

@@ -1,47 +1,79 @@
-//! `limits`: counts taken after merging, so shared resources count once.
+//! `limits`: counts taken after merging, so shared resources count once per stack, and added up
+//! over every stack of the deployment (limits stand for subscription quotas and budgets): two
+//! tenants in two regions hold four Cosmos DB accounts. Per-resource limits
+//! (`max_functions_per_app`, `max_containers_per_storage`) hold for each app or account, which
+//! is the same in every stack.
 
 use crate::codes;
-use crate::context::{Context, Merged};
+use crate::context::{Context, Merged, StackInfo};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::kinds;
 use baas_model::{RequirementConfig, Spanned};
 
-/// Checks every configured limit against the merged requirements.
-pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
+/// One deployment-wide limit on a kind of resource.
+struct Count<'m> {
+    key: &'static str,
+    what: &'static str,
+    /// The merged requirements that each become one such resource in a stack that holds them.
+    merged: Vec<&'m Merged>,
+    /// Whether a stack creates these resources (a disaster-recovery secondary reads the
+    /// primary's Cosmos DB account instead of creating one).
+    created_in: fn(&StackInfo) -> bool,
+}
+
+/// Checks every configured limit against the merged requirements, as provisioned in `stacks`
+/// (the stacks that hold the backend; the `global` stack holds none of the limited resources).
+pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
     let limits = &context.backend.limits;
     let mut diagnostics = Vec::new();
     let count = |kind: &str| context.all(kind).collect::<Vec<_>>();
-    check_count(
-        &limits.max_cosmos_accounts,
-        "max_cosmos_accounts",
-        "Cosmos DB account",
-        &count(kinds::COSMOS_ACCOUNT),
-        &mut diagnostics,
-    );
-    check_count(
-        &limits.max_function_apps,
-        "max_function_apps",
-        "function app",
-        &count(kinds::FUNCTION_APP),
-        &mut diagnostics,
-    );
+    let every_stack: fn(&StackInfo) -> bool = |_| true;
     // Every static site has a storage account of its own.
     let mut storage_accounts = count(kinds::STORAGE);
     storage_accounts.extend(count(kinds::STATIC_SITE));
-    check_count(
-        &limits.max_storage_accounts,
-        "max_storage_accounts",
-        "storage account",
-        &storage_accounts,
-        &mut diagnostics,
-    );
-    check_count(
-        &limits.max_servicebus_namespaces,
-        "max_servicebus_namespaces",
-        "Service Bus namespace",
-        &count(kinds::SERVICEBUS_NAMESPACE),
-        &mut diagnostics,
-    );
+    let counts = [
+        (
+            &limits.max_cosmos_accounts,
+            Count {
+                key: "max_cosmos_accounts",
+                what: "Cosmos DB account",
+                merged: count(kinds::COSMOS_ACCOUNT),
+                created_in: crate::cosmos::creates_account,
+            },
+        ),
+        (
+            &limits.max_function_apps,
+            Count {
+                key: "max_function_apps",
+                what: "function app",
+                merged: count(kinds::FUNCTION_APP),
+                created_in: every_stack,
+            },
+        ),
+        (
+            &limits.max_storage_accounts,
+            Count {
+                key: "max_storage_accounts",
+                what: "storage account",
+                merged: storage_accounts,
+                created_in: every_stack,
+            },
+        ),
+        (
+            &limits.max_servicebus_namespaces,
+            Count {
+                key: "max_servicebus_namespaces",
+                what: "Service Bus namespace",
+                merged: count(kinds::SERVICEBUS_NAMESPACE),
+                created_in: every_stack,
+            },
+        ),
+    ];
+    for (limit, count) in &counts {
+        if let Some(limit) = limit {
+            check_count(limit, count, stacks, &mut diagnostics);
+        }
+    }
     if let Some(limit) = &limits.max_functions_per_app {
         for app in context.all(kinds::FUNCTION_APP) {
             if let RequirementConfig::FunctionApp(config) = &app.config {
@@ -78,26 +110,63 @@ pub fn check(context: &Context<'_>) -> Vec<Diagnostic> {
 }
 
 fn check_count(
-    limit: &Option<Spanned<u32>>,
-    key: &str,
-    what: &str,
-    merged: &[&Merged],
+    limit: &Spanned<u32>,
+    count: &Count<'_>,
+    stacks: &[StackInfo],
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(limit) = limit else { return };
-    let count = merged.len();
-    if count <= limit.value as usize {
+    let per_stack = count.merged.len();
+    let holding: Vec<&str> = stacks
+        .iter()
+        .filter(|stack| (count.created_in)(stack))
+        .map(|stack| stack.name.as_str())
+        .collect();
+    let total = per_stack * holding.len();
+    if total <= limit.value as usize {
         return;
     }
-    let causes: Vec<String> = merged
+    let (key, what) = (count.key, count.what);
+    let causes: Vec<String> = count
+        .merged
         .iter()
         .map(|m| format!("`{}` (from {})", m.key, list(&m.components())))
         .collect();
+    let causes = causes.join(", ");
+    // One stack (`single`): the resources are the whole story. Otherwise each stack that
+    // holds them adds them again, and the message says which and how many each.
+    let (stacks_part, help) = match holding.as_slice() {
+        _ if stacks.len() == 1 => (
+            String::new(),
+            format!("remove or merge the components that need the extra {}", noun(total, what)),
+        ),
+        [only] => (
+            format!(", in the `{only}` stack"),
+            format!("remove or merge the components that need the extra {}", noun(total, what)),
+        ),
+        _ => (
+            format!(
+                ", {per_stack} in each of {} stacks ({})",
+                holding.len(),
+                list(&holding)
+            ),
+            format!(
+                "remove or merge components (each {what} is counted once in each of the {} stacks), or deploy fewer regions, colors or tenants",
+                holding.len()
+            ),
+        ),
+    };
     out.push(
-        Diagnostic::error(&codes::LIMIT, format!("`limits.{key}` is {} but the backend needs {count} {}: {}", limit.value, noun(count, what), causes.join(", ")))
-            .at(limit.span)
-            .label(format!("limit {}", limit.value))
-            .help(format!("raise `limits.{key}` to {count}, or remove or merge the components that need the extra {}", noun(count, what))),
+        Diagnostic::error(
+            &codes::LIMIT,
+            format!(
+                "`limits.{key}` is {} but the deployment needs {total} {}{stacks_part}: {causes}",
+                limit.value,
+                noun(total, what)
+            ),
+        )
+        .at(limit.span)
+        .label(format!("limit {}", limit.value))
+        .help(format!("raise `limits.{key}` to {total}, or {help}")),
     );
 }
 

@@ -279,7 +279,11 @@ fn run(
     let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(baas_providers::global::validate(&context));
-    diagnostics.extend(limits::check(&context));
+    diagnostics.extend(limits::check(
+        &context,
+        &topology::regional_stacks(&context),
+    ));
+    diagnostics.extend(topology::stack_name_clashes(&context));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }

@@ -43,23 +43,82 @@ pub fn regional_stacks(context: &Context<'_>) -> Vec<StackInfo> {
             .tenants
             .iter()
             .flat_map(|tenant| {
-                stacks.iter().map(move |stack| {
-                    let id = &tenant.id.value;
-                    let name = if stack.role == StackRole::Main {
-                        format!("tenant-{id}")
-                    } else {
-                        format!("tenant-{id}-{}", stack.name)
-                    };
-                    StackInfo {
-                        name,
-                        tenant: Some(id.clone()),
-                        ..stack.clone()
-                    }
-                })
+                stacks
+                    .iter()
+                    .map(|stack| stack.clone().of_tenant(&tenant.id.value))
             })
             .collect(),
         _ => stacks,
     }
+}
+
+/// The `global` stack of the strategies that put Traffic Manager in front of the others.
+fn global_stack_info(context: &Context<'_>) -> Option<StackInfo> {
+    if matches!(context.backend.deployment.strategy, Strategy::Single) {
+        return None;
+    }
+    Some(StackInfo {
+        name: StackRole::Global.as_str().to_owned(),
+        role: StackRole::Global,
+        region: context.backend.location.value,
+        color: None,
+        tenant: None,
+    })
+}
+
+/// Every stack names its resources by its region and qualifiers (tenant, then color or
+/// `global`): two stacks that share both would create resources of the same names, and the
+/// second apply would fail. Only a tenant id can bring that about — a tenant called `global`
+/// beside the `global` stack, under a strategy whose stacks have no color — so the error is at
+/// the tenant's id.
+pub fn stack_name_clashes(context: &Context<'_>) -> Vec<Diagnostic> {
+    let mut stacks = regional_stacks(context);
+    stacks.extend(global_stack_info(context));
+    let mut seen: BTreeMap<(&str, String), &StackInfo> = BTreeMap::new();
+    let mut found = Vec::new();
+    for stack in &stacks {
+        let qualifiers = stack.qualifiers().collect::<Vec<_>>().join("-");
+        let first = match seen.entry((stack.region.name, qualifiers)) {
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(stack);
+                continue;
+            }
+            std::collections::btree_map::Entry::Occupied(entry) => *entry.get(),
+        };
+        let Some((span, own, other)) =
+            [(stack, first), (first, stack)]
+                .into_iter()
+                .find_map(|(own, other)| {
+                    Some((tenant_span(context, own.tenant.as_deref()?)?, own, other))
+                })
+        else {
+            continue;
+        };
+        let id = own.tenant.as_deref().unwrap_or_default();
+        found.push(
+            Diagnostic::error(
+                &baas_model::codes::TENANCY,
+                format!(
+                    "tenant `{id}`: its `{}` stack would give its resources the names of the `{}` stack's (both in {})",
+                    own.name, other.name, stack.region.name
+                ),
+            )
+            .at(span)
+            .label(format!("named like the `{}` stack", other.name))
+            .help(format!(
+                "choose another tenant id: resource names carry the tenant id, and `{}` already marks the names of the `{}` stack",
+                other.qualifiers().collect::<Vec<_>>().join("-"),
+                other.name
+            )),
+        );
+    }
+    found
+}
+
+fn tenant_span(context: &Context<'_>, id: &str) -> Option<baas_model::Span> {
+    let tenancy = context.backend.tenancy.as_ref()?;
+    let tenant = tenancy.tenants.iter().find(|t| t.id.value == id)?;
+    Some(tenant.id.span)
 }
 
 fn strategy_stacks(context: &Context<'_>) -> Vec<StackInfo> {
@@ -114,17 +173,19 @@ struct StackJob {
 /// come back in declared order, so the output never depends on the threads.
 pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Built {
     let regional = regional_stacks(context);
-    let has_global = !matches!(context.backend.deployment.strategy, Strategy::Single);
+    let global = global_stack_info(context);
+    let has_global = global.is_some();
     let jobs = regional.len() + usize::from(has_global);
     // Counting the cores reads cgroup files: one stack needs the count only when it is large.
     let cores = if jobs > 1 { parallel::cores() } else { 1 };
     // Whether finishing one stack may use the other cores.
     let share_cores = jobs == 1 || jobs < cores;
     let results: Vec<StackJob> = parallel::map(jobs, cores, |index| {
-        if index < regional.len() {
-            regional_stack(context, registry, &regional, index, finish, share_cores)
-        } else {
-            global_stack(context, &regional, finish, share_cores)
+        match (&global, index < regional.len()) {
+            (Some(info), false) => {
+                global_stack(context, info.clone(), &regional, finish, share_cores)
+            }
+            _ => regional_stack(context, registry, &regional, index, finish, share_cores),
         }
     });
     let mut stacks = Vec::with_capacity(jobs);
@@ -217,17 +278,11 @@ fn regional_stack(
 
 fn global_stack(
     context: &Context<'_>,
+    info: StackInfo,
     regional: &[StackInfo],
     finish: Finish,
     share_cores: bool,
 ) -> StackJob {
-    let info = StackInfo {
-        name: "global".to_owned(),
-        role: StackRole::Global,
-        region: context.backend.location.value,
-        color: None,
-        tenant: None,
-    };
     let global_context = context.with_stack(info.clone());
     let mut diagnostics = Vec::new();
     let mut entries = Vec::new();
