@@ -1,0 +1,151 @@
+//! Merge and provider rules, checked in process: one `check(yaml, expect)` per rule, where
+//! `expect` lists every diagnostic as `code@line:column`. No binary starts, so a rule costs
+//! microseconds to test; the rendered reports are the integration tests' business.
+
+use baas_model::SourceFile;
+use baas_providers::Registry;
+
+/// Synthesizes `yaml` and compares every diagnostic, as `code@line:column`, with `expect`.
+#[track_caller]
+fn check(yaml: &str, expect: &[&str]) {
+    let source = SourceFile::new("backend.yaml", yaml);
+    let synthesis = baas_synth::synthesize(&source, &Registry::builtin());
+    let found: Vec<String> = synthesis
+        .diagnostics
+        .iter()
+        .map(|d| match d.span {
+            Some(span) => format!("{}@{}:{}", d.code.id, span.line, span.column),
+            None => d.code.id.to_owned(),
+        })
+        .collect();
+    assert_eq!(found, expect, "{yaml}");
+    assert_eq!(
+        synthesis.files.is_empty(),
+        synthesis.has_errors(),
+        "files are written exactly when nothing is an error"
+    );
+}
+
+/// A backend with the required keys and these components (indented under `components:`).
+fn backend(components: &str) -> String {
+    format!("name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n{components}")
+}
+
+#[test]
+fn a_plain_backend_has_no_diagnostics() {
+    check(&backend("  users: {type: crud-api, entity: User}\n"), &[]);
+}
+
+#[test]
+fn shared_cosmos_settings_must_agree() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, cosmos: {consistency: Strong}}\n  \
+             orders: {type: crud-api, entity: Order, cosmos: {consistency: Eventual}}\n",
+        ),
+        &["baas::merge::cosmos_settings@6:65"],
+    );
+}
+
+#[test]
+fn one_container_keeps_one_partition_key() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, container: people, partition_key: /id}\n  \
+             customers: {type: crud-api, entity: Customer, container: people, partition_key: /id, schema: {id: string, email: string}}\n  \
+             buyers: {type: crud-api, entity: Buyer, container: people, partition_key: /email, schema: {id: string, email: string}}\n",
+        ),
+        &["baas::merge::partition_key@7:77"],
+    );
+}
+
+#[test]
+fn explicit_runtime_versions_on_one_app_must_agree() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, version: \"20\"}\n  \
+             orders: {type: crud-api, entity: Order, version: \"22\"}\n",
+        ),
+        &["baas::merge::runtime_version@6:52"],
+    );
+}
+
+#[test]
+fn a_function_name_is_unique_on_its_app() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User}\n  \
+             hooks:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             users-create: {trigger: timer, schedule: \"0 0 * * * *\"}\n",
+        ),
+        &["baas::merge::function_name@10:7"],
+    );
+}
+
+#[test]
+fn a_route_and_method_are_served_once_per_app() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User}\n  \
+             hooks:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             list: {trigger: http, route: users, methods: [get]}\n",
+        ),
+        &["baas::merge::route@10:36"],
+    );
+}
+
+#[test]
+fn the_health_function_name_and_route_are_reserved() {
+    check(
+        &backend(
+            "  hooks:\n    type: function-app\n    runtime: python\n    functions:\n      \
+             health: {trigger: timer, schedule: \"0 0 * * * *\"}\n      \
+             probe: {trigger: http, route: health, methods: [get]}\n",
+        ),
+        &[
+            "baas::functions::health_reserved@9:7",
+            "baas::functions::health_reserved@10:37",
+        ],
+    );
+    // Another method on the same path is not the probe's.
+    check(
+        &backend(
+            "  hooks:\n    type: function-app\n    runtime: python\n    functions:\n      \
+             report: {trigger: http, route: health, methods: [post]}\n",
+        ),
+        &[],
+    );
+}
+
+#[test]
+fn crud_apis_without_generated_code_warn_once_per_app() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, runtime: java}\n  \
+             orders: {type: crud-api, entity: Order, runtime: java}\n",
+        ),
+        &["baas::functions::no_generated_code@5:50"],
+    );
+}
+
+#[test]
+fn the_probe_path_must_be_served_anonymously() {
+    let multi_region = |path: &str, auth: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2], health_probe: {{path: {path}}}}}\n\
+             components:\n  ops:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             ready: {{trigger: http, route: ready, methods: [get], auth_level: {auth}}}\n"
+        )
+    };
+    check(&multi_region("/api/ready", "anonymous"), &[]);
+    check(&multi_region("/api/health", "function"), &[]);
+    check(
+        &multi_region("/api/ready", "function"),
+        &["baas::deployment::probe_path@4:87"],
+    );
+    check(
+        &multi_region("/ready", "anonymous"),
+        &["baas::deployment::probe_path@4:87"],
+    );
+}
