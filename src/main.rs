@@ -126,28 +126,57 @@ fn main() -> ExitCode {
             validate(&registry, &file, env.as_deref(), format)
         }
         Command::Explain { all: true, .. } => {
-            print!("{}", baas_synth::diagnostics_reference(&registry));
-            OK
+            print_out(&baas_synth::diagnostics_reference(&registry))
         }
         Command::Explain { code, .. } => explain(&registry, code.as_deref().unwrap_or_default()),
         Command::Init { dir } => init(&dir),
         Command::Graph { file, format } => graph(&registry, &file, format),
-        Command::Schema => {
-            print!("{}", baas_synth::backend_schema_json());
-            OK
-        }
+        Command::Schema => print_out(&baas_synth::backend_schema_json()),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "baas", &mut std::io::stdout());
-            OK
+            // Into memory first: `generate` panics when it cannot write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "baas", &mut script);
+            print_out(&String::from_utf8_lossy(&script))
         }
     };
     ExitCode::from(code)
 }
 
 fn usage_error(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    print_err(&format!("error: {message}\n"));
     USAGE_OR_IO
+}
+
+/// Writes `text` to standard output. A reader that went away (`baas graph | head -1`) is not
+/// an error: the rest was not wanted. Any other failure (a full disk) is reported, and is an
+/// I/O error. Never panics, unlike `print!`.
+fn print_out(text: &str) -> u8 {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => OK,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(error) => {
+            print_err(&format!(
+                "error: cannot write to standard output: {error}\n"
+            ));
+            USAGE_OR_IO
+        }
+    }
+}
+
+/// Writes `text` to standard error. A failure is ignored: there is nowhere left to report it,
+/// and it changes nothing about what the command did.
+fn print_err(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush());
 }
 
 /// FILE, read and decoded. `Err` holds the exit code once the problem is reported: a file
@@ -158,24 +187,30 @@ fn load(registry: &Registry, file: &Path, format: Format) -> Result<SourceFile, 
     match baas_model::decode_source(&file.display().to_string(), &bytes) {
         Ok(source) => Ok(source),
         Err((source, diagnostic)) => {
-            report(registry, &source, &[diagnostic], format);
-            Err(DEFINITION_ERRORS)
+            let printed = report(registry, &source, &[diagnostic], format);
+            Err(DEFINITION_ERRORS.max(printed))
         }
     }
 }
 
-/// Diagnostics in the chosen format: SARIF on stdout, the others as `render::print` does.
+/// Diagnostics in the chosen format: people's on standard error, JSON and SARIF on standard
+/// output. Returns `USAGE_OR_IO` when standard output could not take them.
 fn report(
     registry: &Registry,
     source: &SourceFile,
     diagnostics: &[baas_model::Diagnostic],
     format: Format,
-) {
-    if format == Format::Sarif {
-        let codes = baas_synth::all_codes(registry);
-        println!("{}", render::sarif(source, diagnostics, &codes));
-    } else {
-        render::print(source, diagnostics, format);
+) -> u8 {
+    match format {
+        Format::Human => {
+            print_err(&render::human(source, diagnostics, render::colors()));
+            OK
+        }
+        Format::Json => print_out(&(render::json(source, diagnostics) + "\n")),
+        Format::Sarif => {
+            let codes = baas_synth::all_codes(registry);
+            print_out(&(render::sarif(source, diagnostics, &codes) + "\n"))
+        }
     }
 }
 
@@ -192,11 +227,11 @@ fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format)
             templates: &FileTemplates::beside(file),
         },
     );
-    report(registry, &source, &synthesis.diagnostics, format);
+    let printed = report(registry, &source, &synthesis.diagnostics, format);
     if synthesis.has_errors() {
         DEFINITION_ERRORS
     } else {
-        OK
+        printed
     }
 }
 
@@ -213,24 +248,25 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
             templates: &FileTemplates::beside(file),
         },
     );
-    render::print(&source, &synthesis.diagnostics, Format::Human);
+    report(registry, &source, &synthesis.diagnostics, Format::Human);
     if synthesis.has_errors() {
         return DEFINITION_ERRORS;
     }
     if check {
         return match output::stale_files(out, &synthesis.files) {
             Ok(stale) if stale.is_empty() => {
-                eprintln!("`{}` is up to date", out.display());
+                print_err(&format!("`{}` is up to date\n", out.display()));
                 OK
             }
             Ok(stale) => {
-                eprintln!(
-                    "error: `{}` is stale; run `baas synth` and commit the result:",
+                let mut message = format!(
+                    "error: `{}` is stale; run `baas synth` and commit the result:\n",
                     out.display()
                 );
                 for file in stale {
-                    eprintln!("  {file}");
+                    message.push_str(&format!("  {file}\n"));
                 }
+                print_err(&message);
                 STALE
             }
             Err(error) => usage_error(&error),
@@ -238,19 +274,19 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
     }
     match output::write_atomically(out, &synthesis.files) {
         Ok(output::Written::Replaced) => {
-            eprintln!(
-                "wrote {} files to `{}`",
+            print_err(&format!(
+                "wrote {} files to `{}`\n",
                 synthesis.files.len(),
                 out.display()
-            );
+            ));
             OK
         }
         Ok(output::Written::AlreadyUpToDate) => {
-            eprintln!(
-                "`{}` is up to date ({} files, left as they were)",
+            print_err(&format!(
+                "`{}` is up to date ({} files, left as they were)\n",
                 out.display(),
                 synthesis.files.len()
-            );
+            ));
             OK
         }
         Err(error) => usage_error(&error),
@@ -273,23 +309,19 @@ fn graph(registry: &Registry, file: &Path, format: GraphFormat) -> u8 {
     ) {
         Ok(plan) => plan,
         Err(diagnostics) => {
-            render::print(&source, &diagnostics, Format::Human);
+            report(registry, &source, &diagnostics, Format::Human);
             return DEFINITION_ERRORS;
         }
     };
     if !plan.diagnostics.is_empty() {
-        render::print(&source, &plan.diagnostics, Format::Human);
+        report(registry, &source, &plan.diagnostics, Format::Human);
     }
     let graph = baas_synth::graph::build(&plan, registry);
-    print!(
-        "{}",
-        match format {
-            GraphFormat::Dot => graph.to_dot(),
-            GraphFormat::Mermaid => graph.to_mermaid(),
-            GraphFormat::Json => graph.to_json(),
-        }
-    );
-    OK
+    print_out(&match format {
+        GraphFormat::Dot => graph.to_dot(),
+        GraphFormat::Mermaid => graph.to_mermaid(),
+        GraphFormat::Json => graph.to_json(),
+    })
 }
 
 fn explain(registry: &Registry, code: &str) -> u8 {
@@ -298,10 +330,10 @@ fn explain(registry: &Registry, code: &str) -> u8 {
         .iter()
         .find(|c| c.id == code || c.id.strip_prefix("baas::") == Some(code))
     {
-        Some(found) => {
-            println!("{}: {}\n\n{}", found.id, found.summary, found.explanation);
-            OK
-        }
+        Some(found) => print_out(&format!(
+            "{}: {}\n\n{}\n",
+            found.id, found.summary, found.explanation
+        )),
         None => {
             let ids: Vec<&str> = codes.iter().map(|c| c.id).collect();
             match baas_model::suggest::did_you_mean(code, ids.iter().copied()) {
@@ -346,12 +378,12 @@ fn init(dir: &Path) -> u8 {
             return usage_error(&format!("cannot write `{}`: {error}", path.display()));
         }
     }
-    eprintln!(
-        "wrote `{}` and `{}`; next: `baas validate {}`",
+    print_err(&format!(
+        "wrote `{}` and `{}`; next: `baas validate {}`\n",
         backend.display(),
         schema.display(),
         backend.display()
-    );
+    ));
     OK
 }
 

@@ -1,19 +1,11 @@
-//! Diagnostics on stderr: miette's graphical report for people, JSON for tools.
+//! Diagnostics as text: miette's graphical report for people, JSON and SARIF for tools. The
+//! caller prints them.
 
-use crate::Format;
 use baas_model::{Diagnostic, Severity, SourceFile};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;
 
-pub fn print(source: &SourceFile, diagnostics: &[Diagnostic], format: Format) {
-    match format {
-        Format::Human => eprint!("{}", human(source, diagnostics, colors())),
-        Format::Json => println!("{}", json(source, diagnostics)),
-        Format::Sarif => println!("{}", sarif(source, diagnostics, &[])),
-    }
-}
-
-fn colors() -> bool {
+pub fn colors() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
@@ -26,20 +18,47 @@ pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> S
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let named = CharColumns(NamedSource::new(source.name.clone(), source.text.clone()));
+    let named = CharColumns(NamedSource::new(
+        visible(&source.name),
+        same_length_visible(&source.text),
+    ));
     let mut out = String::new();
     for diagnostic in diagnostics {
         // A diagnostic about a provider template points into that file.
-        let other = diagnostic
-            .file
-            .as_ref()
-            .map(|file| CharColumns(NamedSource::new(file.name.clone(), file.text.clone())));
+        let file = diagnostic.file.as_deref().unwrap_or(source);
+        let other = diagnostic.file.as_ref().map(|file| {
+            CharColumns(NamedSource::new(
+                visible(&file.name),
+                same_length_visible(&file.text),
+            ))
+        });
+        // miette cannot draw a snippet past column 65,535 (its padding overflows): a minified
+        // one-line document gets the location in words instead.
+        let location = diagnostic.span.map(|span| (span.line, span.column));
+        let fits = |span: baas_model::Span| {
+            let (_, end_column) = file.line_column(span.end);
+            span.column.max(end_column) <= MAX_SNIPPET_COLUMN
+        };
+        let snippet =
+            diagnostic.span.is_some_and(fits) && diagnostic.related.iter().all(|r| fits(r.span));
         let report = Report {
             diagnostic,
+            message: visible(&diagnostic.message),
+            help: diagnostic.help.as_deref().map(visible),
+            label: diagnostic.label.as_deref().map(visible),
+            related: diagnostic
+                .related
+                .iter()
+                .map(|r| (r.span, visible(&r.label)))
+                .collect(),
             source: other.as_ref().unwrap_or(&named),
+            snippet,
         };
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", diagnostic.code.id, diagnostic.message));
+            out.push_str(&format!("{}: {}\n", diagnostic.code.id, report.message));
+        }
+        if let (false, Some((line, column))) = (snippet, location) {
+            out.push_str(&format!("  at {}:{line}:{column}\n", visible(&file.name)));
         }
         out.push('\n');
     }
@@ -54,7 +73,7 @@ pub fn human(source: &SourceFile, diagnostics: &[Diagnostic], colors: bool) -> S
     out
 }
 
-fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
+pub fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     let items: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
@@ -145,10 +164,49 @@ pub fn sarif(
         .to_owned()
 }
 
-/// Adapts a baas diagnostic to miette's trait, at the edge only.
+/// The widest column miette draws a snippet at; see [`human`].
+const MAX_SNIPPET_COLUMN: usize = 10_000;
+
+/// `text` with every control character but line feed and tab written as an escape
+/// (`\u{1b}`): values from backend.yaml reach the terminal in messages, and an ESC sequence
+/// could retitle or clear it.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The source text with its control characters replaced by characters of the same UTF-8
+/// length (`?` for the one-byte C0 controls and DEL, `¿` for the two-byte C1 ones), so every
+/// span still points at the same bytes and the same character columns. Line breaks and tabs
+/// stay.
+fn same_length_visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => c,
+            c if c.is_control() && c.len_utf8() == 1 => '?',
+            c if c.is_control() => '¿',
+            c => c,
+        })
+        .collect()
+}
+
+/// Adapts a baas diagnostic to miette's trait, at the edge only, with user text made visible.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
+    related: Vec<(baas_model::Span, String)>,
     source: &'a CharColumns,
+    /// Whether miette draws the source snippet.
+    snippet: bool,
 }
 
 /// miette counts columns in bytes; baas (and its JSON and SARIF output) counts characters.
@@ -185,13 +243,13 @@ impl miette::SourceCode for CharColumns {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -210,8 +268,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -219,18 +276,16 @@ impl miette::Diagnostic for Report<'_> {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.diagnostic
             .span
+            .filter(|_| self.snippet)
             .map(|_| self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span?;
-        let primary =
-            LabeledSpan::new_primary_with_span(self.diagnostic.label.clone(), to_source_span(span));
-        let related = self
-            .diagnostic
-            .related
-            .iter()
-            .map(|r| LabeledSpan::new_with_span(Some(r.label.clone()), to_source_span(r.span)));
+        let span = self.diagnostic.span.filter(|_| self.snippet)?;
+        let primary = LabeledSpan::new_primary_with_span(self.label.clone(), to_source_span(span));
+        let related = self.related.iter().map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), to_source_span(*span))
+        });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -17,5 +17,6 @@ mod merge_rules;
 mod network;
 mod reachability;
 mod static_site;
+mod streams;
 mod support;
 mod topology;
