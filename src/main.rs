@@ -240,12 +240,13 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         Ok(source) => source,
         Err(code) => return code,
     };
+    let templates = FileTemplates::beside(file);
     let synthesis = baas_synth::synthesize_with(
         &source,
         registry,
         &baas_synth::Options {
             env,
-            templates: &FileTemplates::beside(file),
+            templates: &templates,
         },
     );
     report(registry, &source, &synthesis.diagnostics, Format::Human);
@@ -271,6 +272,15 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
             }
             Err(error) => usage_error(&error),
         };
+    }
+    // The output folder is replaced as a whole: it must not hold what synth reads.
+    let inputs = std::iter::once(file.to_path_buf()).chain(templates.read());
+    if let Some(input) = output::inside(out, inputs) {
+        return usage_error(&format!(
+            "`{}` would replace `{}`, which synth reads; write the output to another folder",
+            out.display(),
+            input.display()
+        ));
     }
     match output::write_atomically(out, &synthesis.files) {
         Ok(output::Written::Replaced) => {
@@ -387,15 +397,24 @@ fn init(dir: &Path) -> u8 {
     OK
 }
 
-/// Provider templates, read relative to the folder of backend.yaml.
+/// Provider templates, read relative to the folder of backend.yaml; it remembers what it read.
 struct FileTemplates {
     base: PathBuf,
+    read: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl FileTemplates {
     fn beside(backend: &Path) -> FileTemplates {
         let base = backend.parent().map(Path::to_path_buf).unwrap_or_default();
-        FileTemplates { base }
+        FileTemplates {
+            base,
+            read: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The template files read so far.
+    fn read(&self) -> Vec<PathBuf> {
+        self.read.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
 
@@ -406,6 +425,9 @@ impl baas_synth::TemplateLoader for FileTemplates {
 
     fn load(&self, path: &str) -> Result<String, String> {
         let full = self.base.join(path);
+        if let Ok(mut read) = self.read.lock() {
+            read.push(full.clone());
+        }
         let bytes = std::fs::read(&full).map_err(|e| format!("`{}`: {e}", full.display()))?;
         String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", full.display()))
     }

@@ -64,6 +64,16 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
     Ok(Written::Replaced)
 }
 
+/// The first of `inputs` that lies inside the folder `out` (its real path, links resolved), if
+/// `out` exists: replacing `out` would delete it.
+pub fn inside(
+    out: &Path,
+    mut inputs: impl Iterator<Item = std::path::PathBuf>,
+) -> Option<std::path::PathBuf> {
+    let out = fs::canonicalize(out).ok()?;
+    inputs.find(|input| fs::canonicalize(input).is_ok_and(|real| real.starts_with(&out)))
+}
+
 /// Whether `previous` is a regular file (not a link to one elsewhere) with exactly `contents`.
 fn unchanged(previous: &Path, contents: &str) -> bool {
     fs::symlink_metadata(previous).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
@@ -71,20 +81,46 @@ fn unchanged(previous: &Path, contents: &str) -> bool {
 }
 
 fn guard_existing(out: &Path) -> Result<(), String> {
-    if !out.is_dir() {
+    let metadata =
+        fs::symlink_metadata(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+    if metadata.file_type().is_symlink() {
+        // Replacing the link would leave its target holding the old output, and following it
+        // would replace a folder the command line does not name: refuse both.
+        return Err(format!(
+            "`{}` is a symbolic link; give the folder it points to as `--out`",
+            out.display()
+        ));
+    }
+    if !metadata.is_dir() {
         return Err(format!("`{}` exists and is not a folder", out.display()));
     }
     let empty = fs::read_dir(out)
         .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
         .next()
         .is_none();
-    if !empty && !out.join(MANIFEST).is_file() {
+    if !empty && !is_baas_output(out) {
         return Err(format!(
-            "refusing to replace `{}`: it is not empty and holds no `{MANIFEST}`, so it is not baas output; choose another `--out`",
+            "refusing to replace `{}`: it is not empty and holds no `{MANIFEST}` written by baas, so it is not baas output; choose another `--out`",
             out.display()
         ));
     }
     Ok(())
+}
+
+/// Whether `out` holds a manifest baas wrote: a regular file (a link is never followed) that
+/// parses as baas's manifest. A file that is merely named like one does not count.
+fn is_baas_output(out: &Path) -> bool {
+    let manifest = out.join(MANIFEST);
+    let regular = fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file());
+    regular
+        && fs::read(&manifest)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|manifest| {
+                manifest.get("baas_version").is_some_and(|v| v.is_string())
+                    && manifest.get("stacks").is_some_and(|v| v.is_object())
+                    && manifest.get("deploy_order").is_some_and(|v| v.is_array())
+            })
 }
 
 fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), String> {

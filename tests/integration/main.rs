@@ -10,6 +10,7 @@ mod cli;
 mod custom;
 mod diagnostics;
 mod examples;
+mod filesystem;
 mod formats;
 mod graph;
 mod limits;

@@ -1,0 +1,88 @@
+//! What synth may replace: never a folder that holds its own input, never a folder that only
+//! looks like baas output, never through a symbolic link.
+
+use crate::support::Workspace;
+use std::fs;
+
+const GOOD: &str = "name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n  users: {type: crud-api, entity: User}\n";
+
+#[test]
+fn an_output_folder_that_holds_the_input_is_refused() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    workspace.write("out/backend.yaml", GOOD);
+    let before = workspace.tree("out");
+    let synth = workspace.baas(&["synth", "out/backend.yaml", "-o", "out"]);
+    synth.expect_exit(2);
+    assert!(
+        synth.stderr.contains("which synth reads"),
+        "{}",
+        synth.stderr
+    );
+    assert_eq!(workspace.tree("out"), before, "nothing was touched");
+}
+
+#[test]
+fn an_output_folder_that_holds_a_template_is_refused() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         components:\n  cache:\n    type: custom\n    requires: [{type: redis, key: shared}]\n\
+         providers:\n  redis: {template: out/redis.tf.json.hbs}\n",
+    );
+    fs::create_dir(workspace.join("out")).unwrap();
+    workspace.write(
+        "out/redis.tf.json.hbs",
+        "{ \"azurerm_resource_group\": { \"{{key}}\": { \"name\": \"{{name}}\", \"location\": \"{{location}}\" } } }",
+    );
+    // A baas manifest makes the folder look replaceable.
+    workspace.synth_ok("elsewhere");
+    fs::copy(
+        workspace.join("elsewhere/baas.manifest.json"),
+        workspace.join("out/baas.manifest.json"),
+    )
+    .unwrap();
+    let synth = workspace.baas(&["synth", "backend.yaml", "-o", "out"]);
+    synth.expect_exit(2);
+    assert!(
+        synth.stderr.contains("redis.tf.json.hbs"),
+        "{}",
+        synth.stderr
+    );
+    assert!(workspace.join("out/redis.tf.json.hbs").is_file());
+}
+
+#[test]
+fn a_file_merely_named_like_the_manifest_does_not_make_a_folder_baas_output() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("real");
+    // An empty file, and a link to a real manifest elsewhere.
+    for (folder, make) in [("empty", 0), ("linked", 1)] {
+        workspace.write(&format!("{folder}/src/main.rs"), "fn main() {}\n");
+        let manifest = workspace.join(&format!("{folder}/baas.manifest.json"));
+        if make == 0 {
+            fs::write(&manifest, "").unwrap();
+        } else {
+            std::os::unix::fs::symlink(workspace.join("real/baas.manifest.json"), &manifest)
+                .unwrap();
+        }
+        let before = workspace.tree(folder);
+        let synth = workspace.baas(&["synth", "backend.yaml", "-o", folder]);
+        synth.expect_exit(2);
+        assert!(synth.stderr.contains("not baas output"), "{}", synth.stderr);
+        assert_eq!(workspace.tree(folder), before, "{folder} was touched");
+    }
+}
+
+#[test]
+fn an_output_path_that_is_a_symbolic_link_is_refused() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("target");
+    std::os::unix::fs::symlink(workspace.join("target"), workspace.join("link")).unwrap();
+    let synth = workspace.baas(&["synth", "backend.yaml", "-o", "link"]);
+    synth.expect_exit(2);
+    assert!(synth.stderr.contains("symbolic link"), "{}", synth.stderr);
+    assert!(fs::symlink_metadata(workspace.join("link"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
