@@ -179,10 +179,36 @@ fn print_err(text: &str) {
         .and_then(|()| stderr.flush());
 }
 
+/// The largest backend.yaml baas reads (README): 5,000 components take about 1.3 MB, so this
+/// leaves room while keeping a wrong file (a log, a disk image) from taking the machine's memory.
+const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads at most `MAX_INPUT_BYTES` of a regular file; anything else is an error in words.
+fn read_bounded(file: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let opened = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let metadata = opened.metadata().map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "it is larger than {} MB, the most baas reads",
+            MAX_INPUT_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
 /// FILE, read and decoded. `Err` holds the exit code once the problem is reported: a file
 /// that cannot be read is a usage error, text that is not UTF-8 a definition error.
 fn load(registry: &Registry, file: &Path, format: Format) -> Result<SourceFile, u8> {
-    let bytes = std::fs::read(file)
+    let bytes = read_bounded(file)
         .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", file.display())))?;
     match baas_model::decode_source(&file.display().to_string(), &bytes) {
         Ok(source) => Ok(source),
@@ -366,7 +392,8 @@ fn init(dir: &Path) -> u8 {
     let backend = dir.join("backend.yaml");
     let schema = dir.join("backend.schema.json");
     for existing in [&backend, &schema] {
-        if existing.exists() {
+        // Not `exists()`: a dangling link exists too, and would only fail the second write.
+        if std::fs::symlink_metadata(existing).is_ok() {
             return usage_error(&format!(
                 "`{}` already exists; baas init never overwrites",
                 existing.display()

@@ -170,17 +170,26 @@ const MAX_SNIPPET_COLUMN: usize = 10_000;
 /// `text` with every control character but line feed and tab written as an escape
 /// (`\u{1b}`): values from backend.yaml reach the terminal in messages, and an ESC sequence
 /// could retitle or clear it.
+/// Long values are cut to `MAX_SHOWN_CHARS` characters: a 50 MB scalar must not make a 50 MB
+/// message.
 fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == MAX_SHOWN_CHARS {
+            out.push_str(&format!(" … ({} characters in all)", text.chars().count()));
+            break;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
+
+/// The most characters of one message, label or help that a report shows.
+const MAX_SHOWN_CHARS: usize = 2_000;
 
 /// The source text with its control characters replaced by characters of the same UTF-8
 /// length (`?` for the one-byte C0 controls and DEL, `¿` for the two-byte C1 ones), so every

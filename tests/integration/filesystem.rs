@@ -86,3 +86,58 @@ fn an_output_path_that_is_a_symbolic_link_is_refused() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn init_checks_everything_before_writing_anything() {
+    let workspace = Workspace::new();
+    std::os::unix::fs::symlink(workspace.join("nowhere"), workspace.join("backend.yaml")).unwrap();
+    let init = workspace.baas(&["init", "."]);
+    init.expect_exit(2);
+    assert!(init.stderr.contains("already exists"), "{}", init.stderr);
+    assert!(
+        !workspace.join("backend.schema.json").exists(),
+        "the schema was written before the failure"
+    );
+}
+
+#[test]
+fn an_input_that_is_too_large_or_not_a_file_is_refused_in_words() {
+    let workspace = Workspace::new();
+    let big = vec![b'#'; 17 * 1024 * 1024];
+    workspace.write("big.yaml", big);
+    let validate = workspace.baas(&["validate", "big.yaml"]);
+    validate.expect_exit(2);
+    assert!(
+        validate.stderr.contains("larger than 16 MB"),
+        "{}",
+        validate.stderr
+    );
+
+    let validate = workspace.baas(&["validate", "/dev/zero"]);
+    validate.expect_exit(2);
+    assert!(
+        validate.stderr.contains("not a regular file"),
+        "{}",
+        validate.stderr
+    );
+}
+
+#[test]
+fn a_huge_value_is_cut_in_the_report() {
+    let entity = "x".repeat(100_000);
+    let workspace = Workspace::with_backend(&format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n  users: {{type: crud-api, entity: {entity}}}\n"
+    ));
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert!(
+        validate.stderr.len() < 20_000,
+        "{} bytes",
+        validate.stderr.len()
+    );
+    assert!(
+        validate.stderr.contains("characters in all"),
+        "{}",
+        &validate.stderr[..500]
+    );
+}
