@@ -44,6 +44,11 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
                 parent.display()
             )
         })?;
+    let mut previous_files = BTreeMap::new();
+    if out.is_dir() {
+        // What cannot be walked is simply written anew.
+        let _ = walk(out, "", &mut previous_files);
+    }
     for (relative, contents) in files {
         let path = staging.path().join(relative);
         if let Some(dir) = path.parent() {
@@ -53,8 +58,13 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
         // A file the previous output already holds byte for byte is linked, not written: it
         // keeps its inode and modification time (build tools see no change), and removing the
         // previous output then frees no data.
+        // Only regular files the walk found inside `out` qualify: a path through a linked
+        // folder (`out/main` -> `../ext`) would hard-link a file from outside the output.
         let previous = out.join(relative);
-        if unchanged(&previous, contents) && fs::hard_link(&previous, &path).is_ok() {
+        if previous_files.get(relative.as_str()) == Some(&Entry::File)
+            && unchanged(&previous, contents)
+            && fs::hard_link(&previous, &path).is_ok()
+        {
             continue;
         }
         fs::write(&path, contents)

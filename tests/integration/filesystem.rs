@@ -141,3 +141,26 @@ fn a_huge_value_is_cut_in_the_report() {
         &validate.stderr[..500]
     );
 }
+
+/// `out/main` a link to a folder outside: the new output never hard-links a file out there.
+#[test]
+fn files_reached_through_a_linked_folder_are_never_reused() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    fs::rename(workspace.join("out/main"), workspace.join("ext")).unwrap();
+    std::os::unix::fs::symlink(workspace.join("ext"), workspace.join("out/main")).unwrap();
+    workspace.synth_ok("out");
+    use std::os::unix::fs::MetadataExt;
+    let inside = fs::metadata(workspace.join("out/main/main.tf.json")).unwrap();
+    let outside = fs::metadata(workspace.join("ext/main.tf.json")).unwrap();
+    assert!(!fs::symlink_metadata(workspace.join("out/main"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_ne!(
+        inside.ino(),
+        outside.ino(),
+        "the output shares an inode with a file outside it"
+    );
+    assert_eq!(outside.nlink(), 1);
+}
