@@ -35,8 +35,9 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
     }
     fs::create_dir_all(&parent)
         .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+    let _lock = lock_and_clean(&parent);
     let staging = tempfile::Builder::new()
-        .prefix(".baas-staging-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(&parent)
         .map_err(|e| {
             format!(
@@ -134,9 +135,19 @@ fn is_baas_output(out: &Path) -> bool {
 }
 
 fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Result<(), String> {
+    let staged = staging.keep();
+    // One atomic step where the file system allows it: readers see the old folder or the new
+    // one, never none, and a kill at any moment leaves one of them in place.
+    #[cfg(target_os = "linux")]
+    if out.is_dir() && exchange(&staged, out).is_ok() {
+        // `staged` now holds the previous output.
+        let _ = fs::remove_dir_all(&staged);
+        return Ok(());
+    }
+    // Elsewhere (or on a file system without the exchange): two renames.
     let previous = if out.exists() {
         let holder = tempfile::Builder::new()
-            .prefix(".baas-previous-")
+            .prefix(PREVIOUS_PREFIX)
             .tempdir_in(parent)
             .map_err(|e| {
                 format!(
@@ -145,13 +156,17 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
                 )
             })?;
         let moved = holder.path().join("out");
-        fs::rename(out, &moved)
-            .map_err(|e| format!("cannot move the previous `{}` aside: {e}", out.display()))?;
+        if let Err(error) = fs::rename(out, &moved) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(format!(
+                "cannot move the previous `{}` aside: {error}",
+                out.display()
+            ));
+        }
         Some((holder, moved))
     } else {
         None
     };
-    let staged = staging.keep();
     if let Err(error) = fs::rename(&staged, out) {
         // Put the previous output back; the new one stays out of the way.
         if let Some((_, moved)) = &previous {
@@ -165,6 +180,60 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
     }
     // `previous` drops here and removes the old output.
     Ok(())
+}
+
+/// Swaps two folders with `renameat2(RENAME_EXCHANGE)`.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Holds an exclusive advisory lock on the output's parent folder while it lives, so that
+/// synths into the same place run one after the other (Linux; elsewhere a no-op).
+pub struct Lock {
+    #[cfg(target_os = "linux")]
+    _folder: Option<fs::File>,
+}
+
+/// Takes the lock on `parent`, then removes what interrupted runs left there: staging and
+/// parked folders that no running synth can own while the lock is held.
+pub fn lock_and_clean(parent: &Path) -> Lock {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{flock, FlockOperation};
+        let folder = fs::File::open(parent)
+            .ok()
+            .filter(|f| flock(f, FlockOperation::LockExclusive).is_ok());
+        if folder.is_some() {
+            remove_leftovers(parent);
+        }
+        Lock { _folder: folder }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = parent;
+        Lock {}
+    }
+}
+
+const STAGING_PREFIX: &str = ".baas-staging-";
+const PREVIOUS_PREFIX: &str = ".baas-previous-";
+
+#[cfg(target_os = "linux")]
+fn remove_leftovers(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(STAGING_PREFIX) || name.starts_with(PREVIOUS_PREFIX);
+        // Only real folders, never through a link.
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Why `out` is not what a synth would leave, one line per file: files that differ, are

@@ -164,3 +164,88 @@ fn files_reached_through_a_linked_folder_are_never_reused() {
     );
     assert_eq!(outside.nlink(), 1);
 }
+
+/// What an interrupted run left beside the output (a SIGKILL between two steps) is removed by
+/// the next one.
+#[test]
+fn leftovers_of_interrupted_runs_are_removed() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.write(".baas-staging-abc123/main/main.tf.json", "{}\n");
+    workspace.write(".baas-previous-def456/out/baas.manifest.json", "{}\n");
+    workspace.synth_ok("out");
+    assert_eq!(workspace.entries(), ["backend.yaml", "out"]);
+}
+
+/// The output folder is replaced in one step: a reader never finds it missing, and synths
+/// racing on the same folder all succeed, one after the other.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_output_is_never_missing_and_racing_synths_all_succeed() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.write("other.yaml", GOOD.replace("prod", "dev"));
+    workspace.synth_ok("out");
+    let done = Arc::new(AtomicBool::new(false));
+    let missing = Arc::new(AtomicUsize::new(0));
+    let watched = workspace.join("out/baas.manifest.json");
+    let watcher = {
+        let (done, missing) = (done.clone(), missing.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                if !watched.exists() {
+                    missing.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let runs: Vec<_> = (0..8)
+        .map(|i| {
+            let input = if i % 2 == 0 {
+                "backend.yaml"
+            } else {
+                "other.yaml"
+            };
+            std::process::Command::new(crate::support::baas_bin())
+                .current_dir(workspace.path())
+                .args(["synth", input, "-o", "out"])
+                .output()
+                .unwrap()
+        })
+        .collect();
+    let racing: Vec<_> = (0..6)
+        .map(|i| {
+            let input = if i % 2 == 0 {
+                "backend.yaml"
+            } else {
+                "other.yaml"
+            };
+            std::process::Command::new(crate::support::baas_bin())
+                .current_dir(workspace.path())
+                .args(["synth", input, "-o", "out"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let raced: Vec<_> = racing
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+    done.store(true, Ordering::Relaxed);
+    watcher.join().unwrap();
+    for output in runs.iter().chain(&raced) {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(missing.load(Ordering::Relaxed), 0, "the output was missing");
+    let leftovers: Vec<_> = workspace
+        .entries()
+        .into_iter()
+        .filter(|name| name.starts_with(".baas-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
