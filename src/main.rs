@@ -183,14 +183,11 @@ fn print_err(text: &str) {
 /// leaves room while keeping a wrong file (a log, a disk image) from taking the machine's memory.
 const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads at most `MAX_INPUT_BYTES` of a regular file; anything else is an error in words.
+/// Reads at most `MAX_INPUT_BYTES` (a pipe such as `/dev/stdin` is fine; `/dev/zero` ends at
+/// the limit with an error in words).
 fn read_bounded(file: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let opened = std::fs::File::open(file).map_err(|e| e.to_string())?;
-    let metadata = opened.metadata().map_err(|e| e.to_string())?;
-    if !metadata.is_file() {
-        return Err("not a regular file".to_owned());
-    }
     let mut bytes = Vec::new();
     opened
         .take(MAX_INPUT_BYTES + 1)
@@ -450,12 +447,34 @@ impl baas_synth::TemplateLoader for FileTemplates {
         self.base.join(path).display().to_string()
     }
 
+    /// The path is checked as a string by the model; here the real file is: after resolving
+    /// links it must still lie inside the backend's folder, be a regular file (not a FIFO or
+    /// a device) and no larger than backend.yaml may be.
     fn load(&self, path: &str) -> Result<String, String> {
         let full = self.base.join(path);
         if let Ok(mut read) = self.read.lock() {
             read.push(full.clone());
         }
-        let bytes = std::fs::read(&full).map_err(|e| format!("`{}`: {e}", full.display()))?;
+        let base = if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.base
+        };
+        let real =
+            std::fs::canonicalize(&full).map_err(|e| format!("`{}`: {e}", full.display()))?;
+        let folder =
+            std::fs::canonicalize(base).map_err(|e| format!("`{}`: {e}", base.display()))?;
+        if !real.starts_with(&folder) {
+            return Err(format!(
+                "`{}` leads outside the folder of backend.yaml (through a symbolic link)",
+                full.display()
+            ));
+        }
+        // Checked before opening: opening a FIFO would wait for a writer.
+        if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            return Err(format!("`{}` is not a regular file", full.display()));
+        }
+        let bytes = read_bounded(&real).map_err(|e| format!("`{}`: {e}", full.display()))?;
         String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", full.display()))
     }
 }

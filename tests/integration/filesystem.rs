@@ -101,7 +101,7 @@ fn init_checks_everything_before_writing_anything() {
 }
 
 #[test]
-fn an_input_that_is_too_large_or_not_a_file_is_refused_in_words() {
+fn an_input_that_is_too_large_is_refused_in_words() {
     let workspace = Workspace::new();
     let big = vec![b'#'; 17 * 1024 * 1024];
     workspace.write("big.yaml", big);
@@ -116,7 +116,7 @@ fn an_input_that_is_too_large_or_not_a_file_is_refused_in_words() {
     let validate = workspace.baas(&["validate", "/dev/zero"]);
     validate.expect_exit(2);
     assert!(
-        validate.stderr.contains("not a regular file"),
+        validate.stderr.contains("larger than 16 MB"),
         "{}",
         validate.stderr
     );
@@ -248,4 +248,41 @@ fn the_output_is_never_missing_and_racing_synths_all_succeed() {
         .filter(|name| name.starts_with(".baas-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A template path that is fine as a string but leads elsewhere: through a link out of the
+/// backend's folder, or to something that is not a regular file.
+#[test]
+fn templates_are_read_only_from_regular_files_inside_the_backend_folder() {
+    let backend = "name: shop\nenvironment: prod\nlocation: eastus\n\
+         components:\n  cache:\n    type: custom\n    requires: [{type: redis, key: shared}]\n\
+         providers:\n  redis: {template: providers/redis.tf.json.hbs}\n";
+    let workspace = Workspace::with_backend(backend);
+    fs::create_dir(workspace.join("providers")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", workspace.join("providers/redis.tf.json.hbs"))
+        .unwrap();
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert!(
+        validate.stderr.contains("leads outside"),
+        "{}",
+        validate.stderr
+    );
+    assert!(!validate.stderr.contains("root:"), "{}", validate.stderr);
+
+    let workspace = Workspace::with_backend(backend);
+    fs::create_dir(workspace.join("providers")).unwrap();
+    let fifo = workspace.join("providers/redis.tf.json.hbs");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert!(
+        validate.stderr.contains("not a regular file"),
+        "{}",
+        validate.stderr
+    );
 }
