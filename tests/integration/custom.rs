@@ -118,3 +118,40 @@ fn rendered_resources_go_through_the_schema_check() {
         .expect_code("baas::terraform::schema");
     assert!(outcome.stderr.contains("familly"), "{}", outcome.stderr);
 }
+
+/// A resource body that is not an object is an error at the template, in synth, validate and
+/// graph alike (it used to panic while tags were added).
+#[test]
+fn a_resource_body_that_is_not_an_object_is_an_error() {
+    let workspace = workspace(BACKEND, r#"{ "azurerm_resource_group": { "x": "s" } }"#);
+    for command in ["validate", "synth", "graph"] {
+        let run = workspace.baas(&[command, "backend.yaml"]);
+        run.expect_exit(1);
+        assert!(
+            run.stderr.contains(
+                "`azurerm_resource_group.x` must be an object of arguments, not a string"
+            ),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// A recursive partial overflowed the stack and aborted the process; partials are refused at
+/// the template's line and column instead.
+#[test]
+fn a_template_with_a_partial_is_refused_where_it_is_written() {
+    let workspace = workspace(BACKEND, "{{#*inline \"p\"}}{{> p}}{{/inline}}{{> p}}\n");
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert!(
+        validate.stderr.contains("uses a partial"),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains("redis.hbs:1:1"),
+        "{}",
+        validate.stderr
+    );
+}

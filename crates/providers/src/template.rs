@@ -50,6 +50,19 @@ impl TemplateProvider {
                 .help("fix the handlebars syntax; the template renders a JSON object `{\"<resource type>\": {\"<name>\": {...}}}`")
                 .in_file(file));
         }
+        // Partials are the only way a template can call itself, and handlebars recurses on the
+        // stack until the process aborts: a template renders one object and needs none.
+        if let Some(offset) = partial_offset(&file.text) {
+            let span = file.span(offset, offset + 2);
+            return Err(Diagnostic::error(
+                &codes::TEMPLATE,
+                format!("template for `{kind}` uses a partial (`{{{{> …}}}}`), which baas does not support"),
+            )
+            .at(span)
+            .label("partial")
+            .help("write the resources out in the template itself; `{{#each}}` repeats a block")
+            .in_file(file));
+        }
         Ok(TemplateProvider {
             kind: kind.to_owned(),
             file,
@@ -178,6 +191,16 @@ impl ResourceProvider for TemplateProvider {
                 )]);
             };
             for (name, body) in blocks {
+                if !body.is_object() {
+                    return Err(vec![self.error(
+                        format!(
+                            "`{resource_type}.{name}` must be an object of arguments, not {}",
+                            kind_of(body)
+                        ),
+                        None,
+                        "render `{\"<type>\": {\"<name>\": {\"argument\": ...}}}`",
+                    )]);
+                }
                 if !is_valid_name(name) {
                     return Err(vec![self.error(
                         format!("`{name}` is not a valid Terraform resource name"),
@@ -207,6 +230,33 @@ impl ResourceProvider for TemplateProvider {
 
     fn codes(&self) -> &'static [&'static Code] {
         TEMPLATE_CODES
+    }
+}
+
+/// The byte offset of the first partial (`{{> p}}`, `{{#> p}}`, `{{~> p}}`) or inline partial
+/// definition (`{{#*inline}}`) in a template's text.
+fn partial_offset(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{{") {
+        let start = from + found;
+        let rest = text[start + 2..].trim_start_matches(['~', '#', ' ']);
+        if rest.starts_with('>') || rest.starts_with("*inline") {
+            return Some(start);
+        }
+        from = start + 2;
+    }
+    None
+}
+
+/// A JSON value's kind, for messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -88,8 +88,10 @@ pub fn assemble(
                     has_tags
                 }
             };
-        if has_tags {
-            body["tags"] = tags(&common_tags, &sources);
+        // A body that is not an object (a provider's bug) is the schema check's to report;
+        // indexing it here would panic.
+        if let (true, Some(arguments)) = (has_tags, body.as_object_mut()) {
+            arguments.insert("tags".to_owned(), tags(&common_tags, &sources));
         }
         match document.add(&address, body) {
             Ok(()) => origins.push((address, sources)),
