@@ -277,6 +277,10 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
         return DEFINITION_ERRORS;
     }
     if check {
+        // A file where the folder should be is not stale output: synth would refuse it too.
+        if std::fs::symlink_metadata(out).is_ok_and(|m| !m.is_dir()) {
+            return usage_error(&format!("`{}` exists and is not a folder", out.display()));
+        }
         return match output::stale_files(out, &synthesis.files) {
             Ok(stale) if stale.is_empty() => {
                 print_err(&format!("`{}` is up to date\n", out.display()));
@@ -475,6 +479,12 @@ impl baas_synth::TemplateLoader for FileTemplates {
             return Err(format!("`{}` is not a regular file", full.display()));
         }
         let bytes = read_bounded(&real).map_err(|e| format!("`{}`: {e}", full.display()))?;
-        String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", full.display()))
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("`{}` is not UTF-8 text", full.display()))?;
+        // A byte order mark is accepted, as it is in backend.yaml.
+        Ok(text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text))
     }
 }

@@ -286,3 +286,26 @@ fn templates_are_read_only_from_regular_files_inside_the_backend_folder() {
         validate.stderr
     );
 }
+
+#[test]
+fn check_against_a_file_is_a_usage_error_like_synth() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.write("out", "not a folder\n");
+    let check = workspace.baas(&["synth", "backend.yaml", "-o", "out", "--check"]);
+    check.expect_exit(2);
+    assert!(check.stderr.contains("is not a folder"), "{}", check.stderr);
+}
+
+#[test]
+fn a_template_may_start_with_a_byte_order_mark() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         components:\n  cache:\n    type: custom\n    requires: [{type: rg, key: extra}]\n\
+         providers:\n  rg: {template: rg.hbs}\n",
+    );
+    workspace.write(
+        "rg.hbs",
+        "\u{feff}{ \"azurerm_resource_group\": { \"{{key}}\": { \"name\": \"{{name}}\", \"location\": \"{{location}}\" } } }",
+    );
+    workspace.synth_ok("out");
+}
