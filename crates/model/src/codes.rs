@@ -34,8 +34,8 @@ codes! {
         "`environment` goes into every resource name and the `environment` tag. It is 1 to 8 lowercase letters or digits: dev, test, stg, prod, ...";
     LOCATION = "baas::model::location", "an unknown Azure region",
         "Regions are written as Azure's programmatic names (`az account list-locations -o table`, column Name): `eastus`, `westeurope`, `southeastasia`. Display names like `East US` are not accepted.";
-    COMPONENT_KEY = "baas::model::component_key", "a component key that is not `[a-z][a-z0-9-]*`",
-        "Component keys become Terraform addresses and parts of Azure names, so they are lowercase letters, digits and hyphens, starting with a letter, at most 40 characters.";
+    COMPONENT_KEY = "baas::model::component_key", "a component key that is not lowercase letters, digits and hyphens",
+        "Component keys become Terraform addresses and parts of Azure names, so they are 1 to 40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (`[a-z]([a-z0-9-]*[a-z0-9])?`).";
     NO_COMPONENTS = "baas::model::no_components", "the backend has no enabled component",
         "`components` needs at least one enabled entry: there is nothing to provision otherwise.";
     SCHEDULE = "baas::model::schedule", "a timer schedule that is not six-field NCRONTAB",

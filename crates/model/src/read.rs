@@ -478,10 +478,13 @@ fn components(
         }
         if !valid_component_key(key) {
             sink.push(
-                Diagnostic::error(&codes::COMPONENT_KEY, format!("component key `{key}` does not match `[a-z][a-z0-9-]*`"))
-                    .at(key_node.span)
-                    .label("invalid key")
-                    .help("use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters (it becomes a Terraform address and part of Azure names)"),
+                Diagnostic::error(
+                    &codes::COMPONENT_KEY,
+                    format!("component key `{key}` is not {KEY_RULE}"),
+                )
+                .at(key_node.span)
+                .label("invalid key")
+                .help("it becomes a Terraform address and part of Azure names"),
             );
             continue;
         }
@@ -491,6 +494,9 @@ fn components(
     }
     components
 }
+
+/// The rule [`valid_component_key`] checks, in words.
+pub const KEY_RULE: &str = "1 to 40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen";
 
 fn valid_component_key(key: &str) -> bool {
     key.len() <= 40
@@ -749,9 +755,12 @@ fn cosmos_name(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<Strin
     let text = decode::string(node, what, sink)?;
     if !valid_component_key(&text) {
         sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, format!("{what} `{}` does not match `[a-z][a-z0-9-]*`", text.value))
-                .at(node.span)
-                .help("use lowercase letters, digits and hyphens, starting with a letter, at most 40 characters"),
+            Diagnostic::error(
+                &codes::SCHEMA_VALUE,
+                format!("{what} `{}` is not {KEY_RULE}", text.value),
+            )
+            .at(node.span)
+            .help("it becomes part of Terraform addresses"),
         );
         return None;
     }

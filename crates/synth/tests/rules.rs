@@ -149,3 +149,22 @@ fn the_probe_path_must_be_served_anonymously() {
         &["baas::deployment::probe_path@4:87"],
     );
 }
+
+#[test]
+fn a_key_ending_in_a_hyphen_is_refused_by_the_rule_the_message_states() {
+    let source = SourceFile::new(
+        "backend.yaml",
+        backend("  web-: {type: crud-api, entity: User}\n"),
+    );
+    let synthesis = baas_synth::synthesize(&source, &Registry::builtin());
+    let messages: Vec<&str> = synthesis
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("not ending with a hyphen"),
+        "{messages:?}"
+    );
+}
