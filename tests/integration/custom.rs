@@ -155,3 +155,18 @@ fn a_template_with_a_partial_is_refused_where_it_is_written() {
         validate.stderr
     );
 }
+
+/// A rendered resource type becomes part of an address and a file's contents: it must be one.
+#[test]
+fn a_rendered_resource_type_must_be_a_terraform_type() {
+    let workspace = workspace(BACKEND, r#"{ "../../evil": { "x": { "name": "n" } } }"#);
+    let validate = workspace.baas(&["validate", "backend.yaml"]);
+    validate.expect_exit(1);
+    assert!(
+        validate
+            .stderr
+            .contains("`../../evil` is not a Terraform resource type"),
+        "{}",
+        validate.stderr
+    );
+}

@@ -277,6 +277,17 @@ fn tags(node: &Node, sink: &mut Sink) -> BTreeMap<String, Spanned<String>> {
             );
             continue;
         }
+        if text.chars().any(char::is_control) {
+            sink.push(
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("tag `{name}` holds a control character"),
+                )
+                .at(value.span)
+                .help("tag values are printable text: remove the escape (`\\e`, `\\0`, ...)"),
+            );
+            continue;
+        }
         tags.insert(name.to_owned(), text);
     }
     tags

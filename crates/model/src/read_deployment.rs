@@ -304,7 +304,16 @@ fn probe(node: Option<&Node>, sink: &mut Sink) -> HealthProbe {
         .get("path")
         .and_then(|n| decode::string(n, "`health_probe.path`", sink))
     {
-        if path.starts_with('/') {
+        if path.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    "the health probe path holds a space or a control character",
+                )
+                .at(path.span)
+                .help("write a URL path such as `/api/health`; encode other characters with `%`"),
+            );
+        } else if path.starts_with('/') {
             probe.path = path;
         } else {
             sink.push(
@@ -392,6 +401,45 @@ pub fn state(node: &Node, sink: &mut Sink) -> Option<State> {
                 )
                 .at(account.span)
                 .help("storage account names are 3-24 lowercase letters and digits"),
+            );
+        }
+    }
+    if let Some(group) = &resource_group {
+        // Azure: 1-90 letters, digits, `_`, `-`, `.`, `(` and `)`, not ending with a period.
+        let ok = (1..=90).contains(&group.chars().count())
+            && !group.ends_with('.')
+            && group
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')'));
+        if !ok {
+            sink.push(
+                Diagnostic::error(
+                    &codes::STATE,
+                    format!("`{}` is not a resource group name", group.value),
+                )
+                .at(group.span)
+                .help("resource group names are 1-90 letters, digits, `_`, `-`, `.`, `(` and `)`, not ending with a period"),
+            );
+        }
+    }
+    if let Some(container) = &container {
+        // Azure: 3-63 lowercase letters, digits and single hyphens, starting and ending with a
+        // letter or digit.
+        let ok = (3..=63).contains(&container.len())
+            && container
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !container.starts_with('-')
+            && !container.ends_with('-')
+            && !container.contains("--");
+        if !ok {
+            sink.push(
+                Diagnostic::error(
+                    &codes::STATE,
+                    format!("`{}` is not a blob container name", container.value),
+                )
+                .at(container.span)
+                .help("container names are 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit"),
             );
         }
     }

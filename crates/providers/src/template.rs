@@ -183,6 +183,13 @@ impl ResourceProvider for TemplateProvider {
             )]);
         };
         for (resource_type, blocks) in types {
+            if !is_resource_type(resource_type) {
+                return Err(vec![self.error(
+                    format!("`{resource_type}` is not a Terraform resource type"),
+                    None,
+                    "resource types are lowercase letters, digits and `_`, starting with a letter, such as `azurerm_redis_cache`",
+                )]);
+            }
             let Some(blocks) = blocks.as_object() else {
                 return Err(vec![self.error(
                     format!("`{resource_type}` must map names to resource bodies"),
@@ -246,6 +253,14 @@ fn partial_offset(text: &str) -> Option<usize> {
         from = start + 2;
     }
     None
+}
+
+/// `azurerm_redis_cache`: what a resource type may be (it becomes part of an address).
+fn is_resource_type(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// A JSON value's kind, for messages.

@@ -168,3 +168,24 @@ fn a_key_ending_in_a_hyphen_is_refused_by_the_rule_the_message_states() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn values_azure_would_refuse_are_refused_where_they_are_written() {
+    let top = |extra: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\n{extra}\ncomponents:\n  users: {{type: crud-api, entity: User}}\n"
+        )
+    };
+    check(
+        &top("tags: {owner: \"a\\0b\"}"),
+        &["baas::schema::invalid_value@4:15"],
+    );
+    check(
+        &top("state: {resource_group: \"\", storage_account: sttfstate, container: UPPER}"),
+        &["baas::state::invalid@4:25", "baas::state::invalid@4:68"],
+    );
+    check(
+        &top("deployment: {strategy: multi-region, regions: [eastus, westus2], health_probe: {path: \"/api/health\\e[2J\"}}"),
+        &["baas::deployment::invalid@4:87"],
+    );
+}
