@@ -20,7 +20,9 @@ pub enum Written {
 /// at any point leaves the previous output untouched. `out` is replaced as a whole; to protect
 /// a folder that is not baas output (`-o .`, say), a non-empty `out` without a manifest is refused.
 pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<Written, String> {
-    let parent = match out.parent() {
+    // The real parent: for `-o .` or `-o out/.` the folder's own name is in its real path.
+    let real = fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+    let parent = match real.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
     };
@@ -71,7 +73,19 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, String>) -> Result<
         fs::write(&path, contents)
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
-    swap_into_place(staging, out, &parent)?;
+    // The working folder (`-o .`) is replaced in place: renaming it away would leave the
+    // shell that ran synth in a deleted folder.
+    let in_place = std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .is_ok_and(|cwd| cwd == real);
+    if in_place {
+        let staged = staging.keep();
+        let replaced = replace_contents(&staged, out);
+        let _ = fs::remove_dir_all(&staged);
+        replaced?;
+    } else {
+        swap_into_place(staging, &real, &parent)?;
+    }
     Ok(Written::Replaced)
 }
 
@@ -156,12 +170,11 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
                 )
             })?;
         let moved = holder.path().join("out");
-        if let Err(error) = fs::rename(out, &moved) {
+        if fs::rename(out, &moved).is_err() {
+            // A mount point (a volume, a tmpfs) cannot be renamed: replace what it holds.
+            let replaced = replace_contents(&staged, out);
             let _ = fs::remove_dir_all(&staged);
-            return Err(format!(
-                "cannot move the previous `{}` aside: {error}",
-                out.display()
-            ));
+            return replaced;
         }
         Some((holder, moved))
     } else {
@@ -179,6 +192,34 @@ fn swap_into_place(staging: tempfile::TempDir, out: &Path, parent: &Path) -> Res
         ));
     }
     // `previous` drops here and removes the old output.
+    Ok(())
+}
+
+/// Replaces the contents of `out` with those of `staged`, for an `out` that cannot be renamed.
+/// Not atomic, but never a mix that passes for current output: the old files go first, and
+/// the manifest comes last, so an interruption leaves a folder `--check` calls stale.
+fn replace_contents(staged: &Path, out: &Path) -> Result<(), String> {
+    let cannot =
+        |what: &Path, e: std::io::Error| format!("cannot replace `{}`: {e}", what.display());
+    for entry in fs::read_dir(out).map_err(|e| cannot(out, e))? {
+        let path = entry.map_err(|e| cannot(out, e))?.path();
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let removed = if is_dir {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.map_err(|e| cannot(&path, e))?;
+    }
+    let mut names: Vec<std::ffi::OsString> = fs::read_dir(staged)
+        .map_err(|e| cannot(staged, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.file_name()))
+        .collect();
+    // The manifest last.
+    names.sort_by_key(|name| name == MANIFEST);
+    for name in names {
+        fs::rename(staged.join(&name), out.join(&name)).map_err(|e| cannot(out, e))?;
+    }
     Ok(())
 }
 

@@ -309,3 +309,31 @@ fn a_template_may_start_with_a_byte_order_mark() {
     );
     workspace.synth_ok("out");
 }
+
+/// `-o .` from inside an output folder, and `-o out/.`: replaced where they are.
+#[test]
+fn the_working_folder_and_a_dot_path_can_be_the_output() {
+    let workspace = Workspace::with_backend(GOOD);
+    workspace.synth_ok("out");
+    let fresh = workspace.tree("out");
+    workspace.write("out/stale/main.tf.json", "{}\n");
+    let synth = crate::support::baas_in(
+        &workspace.join("out"),
+        &["synth", "../backend.yaml", "-o", "."],
+    );
+    synth.expect_exit(0);
+    assert_eq!(workspace.tree("out"), fresh);
+    assert!(workspace.join("out").is_dir());
+
+    workspace.write("out/stale/main.tf.json", "{}\n");
+    workspace
+        .baas(&["synth", "backend.yaml", "-o", "out/."])
+        .expect_exit(0);
+    assert_eq!(workspace.tree("out"), fresh);
+    let leftovers: Vec<_> = workspace
+        .entries()
+        .into_iter()
+        .filter(|name| name.starts_with(".baas-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
