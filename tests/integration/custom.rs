@@ -117,6 +117,12 @@ fn rendered_resources_go_through_the_schema_check() {
         .expect_exit(1)
         .expect_code("baas::terraform::schema");
     assert!(outcome.stderr.contains("familly"), "{}", outcome.stderr);
+    // The template's output is at fault, not baas.
+    assert!(
+        outcome.stderr.contains("fix its output") && !outcome.stderr.contains("is a bug"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 /// A resource body that is not an object is an error at the template, in synth, validate and

@@ -241,20 +241,33 @@ pub fn conformance(
         .map(|(address, sources)| (address.to_string(), sources))
         .collect();
     for problem in problems {
-        let span: Span = origins
+        let source = origins
             .get(&problem.address)
-            .and_then(|sources| sources.first())
-            .map_or(context.backend.name.span, |s| s.span);
+            .and_then(|sources| sources.first());
+        let span: Span = source.map_or(context.backend.name.span, |s| s.span);
         let at = if problem.path.is_empty() {
             problem.address.clone()
         } else {
             format!("{}.{}", problem.address, problem.path)
         };
+        // A custom component's blocks come from its provider (a template or Rust code), not
+        // from baas: the fix is there.
+        let custom = source
+            .and_then(|s| context.backend.components.get(&s.component))
+            .is_some_and(|c| matches!(c.kind, baas_model::ComponentKind::Custom(_)));
+        let help = if custom {
+            format!("the provider of this custom requirement (its template or Rust code) rendered the block: fix its output, which is checked against azurerm {AZURERM_PROVIDER_VERSION}")
+        } else {
+            format!("this is a bug in the Terraform baas generates for azurerm {AZURERM_PROVIDER_VERSION}; please report it with this backend.yaml")
+        };
         out.push(
-            Diagnostic::error(&codes::SCHEMA_CONFORMANCE, format!("`{at}`: {}", problem.message))
-                .at(span)
-                .label("generated from here")
-                .help(format!("this is a bug in the Terraform baas generates for azurerm {AZURERM_PROVIDER_VERSION}; please report it with this backend.yaml")),
+            Diagnostic::error(
+                &codes::SCHEMA_CONFORMANCE,
+                format!("`{at}`: {}", problem.message),
+            )
+            .at(span)
+            .label("generated from here")
+            .help(help),
         );
     }
     out
