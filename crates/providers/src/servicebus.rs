@@ -542,18 +542,31 @@ fn validate_settings(
         }
     }
     if let Some(ttl) = &settings.default_message_ttl {
-        if iso8601_seconds(&ttl.value).is_none_or(|s| s <= 0.0) {
-            out.push(value_error(
+        match iso8601_seconds(&ttl.value) {
+            Some(seconds) if seconds > 0.0 && seconds <= MAX_TIMESPAN_SECONDS => {}
+            Some(seconds) if seconds > 0.0 => out.push(value_error(
+                ttl.span,
+                format!(
+                    "{what}: `default_message_ttl: {}` is longer than Azure's longest time span",
+                    ttl.value
+                ),
+                "Service Bus keeps a message at most `P10675199DT2H48M5.4775807S` (about 29,227 years): leave `default_message_ttl` out for that",
+            )),
+            _ => out.push(value_error(
                 ttl.span,
                 format!(
                     "{what}: `default_message_ttl: {}` is not an ISO 8601 duration",
                     ttl.value
                 ),
                 "write e.g. `P14D` or `PT12H`",
-            ));
+            )),
         }
     }
 }
+
+/// .NET's `TimeSpan.MaxValue` in whole seconds (922,337,203,685.4775807), the longest time to
+/// live Service Bus accepts (and its default).
+const MAX_TIMESPAN_SECONDS: f64 = 922_337_203_685.0;
 
 /// Seconds in an ISO 8601 duration like `P1DT2H30M`, `PT45S`, `P2W`; `None` if malformed.
 /// Years and months are refused: their length in seconds is not fixed.

@@ -189,3 +189,14 @@ fn values_azure_would_refuse_are_refused_where_they_are_written() {
         &["baas::deployment::invalid@4:87"],
     );
 }
+
+#[test]
+fn a_time_to_live_beyond_azures_longest_time_span_is_refused() {
+    let bus = |ttl: &str| {
+        backend(&format!(
+            "  bus:\n    type: service-bus\n    queues: [{{name: orders, default_message_ttl: {ttl}}}]\n"
+        ))
+    };
+    check(&bus("P10675199D"), &[]);
+    check(&bus("P99999999D"), &["baas::servicebus::value@7:50"]);
+}
