@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -116,27 +117,6 @@ static FUNCTIONS_CODES: &[&Code] = &[
 
 #[derive(Debug)]
 pub struct FunctionsProvider;
-
-/// The app's resource type depends on its plan: Flex Consumption has its own.
-pub fn app_address(context: &Context<'_>, key: &str) -> Address {
-    let flex = match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => {
-            family(&app.plan.value) == PlanFamily::FlexConsumption
-        }
-        _ => false,
-    };
-    let resource_type = if flex {
-        "azurerm_function_app_flex_consumption"
-    } else {
-        "azurerm_linux_function_app"
-    };
-    Address::resource(resource_type, key)
-}
-
-/// The system-assigned identity of a function app, for role assignments made elsewhere.
-pub fn principal_id(context: &Context<'_>, key: &str) -> String {
-    app_address(context, key).attr("identity[0].principal_id")
-}
 
 fn plan_address(key: &str) -> Address {
     Address::resource("azurerm_service_plan", key)
@@ -264,7 +244,7 @@ impl ResourceProvider for FunctionsProvider {
             }),
             &merged.sources,
         );
-        let address = app_address(context, &merged.key);
+        let address = refs::function_app(context, &merged.key);
         let version = app
             .version
             .as_ref()
@@ -559,7 +539,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         );
     }
     if !app.cosmos_bindings.is_empty() {
-        let account = crate::cosmos::account_ref(context, SHARED_COSMOS_ACCOUNT);
+        let account = refs::cosmos_account_ref(context, SHARED_COSMOS_ACCOUNT);
         // `<connection>__accountEndpoint` is the identity-based form for the Cosmos DB extension.
         settings.insert(
             "COSMOS__accountEndpoint".into(),
@@ -570,7 +550,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         matches!(f.trigger, Trigger::Queue { .. } | Trigger::Topic { .. }) || !f.sends_to.is_empty()
     });
     if uses_servicebus {
-        let namespace = crate::servicebus::namespace_address();
+        let namespace = refs::servicebus_namespace();
         settings.insert(
             format!("{SERVICEBUS_CONNECTION}__fullyQualifiedNamespace"),
             json!(format!("{}.servicebus.windows.net", namespace.attr("name"))),
@@ -587,7 +567,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
 fn insights_connection_string(context: &Context<'_>) -> Option<String> {
     context
         .find(kinds::MONITORING, SHARED_MONITORING)
-        .map(|_| crate::monitoring::insights_address().attr("connection_string"))
+        .map(|_| refs::insights().attr("connection_string"))
 }
 
 fn linux_app_body(
@@ -597,7 +577,7 @@ fn linux_app_body(
     version: &str,
     context: &Context<'_>,
 ) -> Value {
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
     let mut settings = app_settings(app, context);
     // Deployments upload a package to the app's blob container and point
     // WEBSITE_RUN_FROM_PACKAGE at it; the app reads it with its identity.
@@ -670,8 +650,8 @@ fn flex_app_body(
     key: &str,
     context: &Context<'_>,
 ) -> Value {
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
-    let container = crate::storage::container_address(&requirement::deployment_container(key));
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
+    let container = refs::storage_container(&requirement::deployment_container(key));
     let mut settings = app_settings(app, context);
     settings.insert(
         "AzureWebJobsStorage__accountName".into(),
@@ -709,7 +689,7 @@ fn role_assignments(
     out: &mut Provisioned,
 ) {
     let principal = app.attr("identity[0].principal_id");
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
     out.block(
         Address::resource("azurerm_role_assignment", &format!("{key}-storage-blob")),
         json!({ "scope": storage.id(), "role_definition_name": STORAGE_BLOB_DATA_OWNER, "principal_id": principal, "principal_type": "ServicePrincipal" }),
@@ -719,7 +699,7 @@ fn role_assignments(
         out.block(
             Address::resource("azurerm_role_assignment", &format!("{key}-monitoring")),
             json!({
-                "scope": crate::monitoring::insights_address().id(),
+                "scope": refs::insights().id(),
                 "role_definition_name": MONITORING_METRICS_PUBLISHER,
                 "principal_id": principal,
                 "principal_type": "ServicePrincipal",

@@ -235,7 +235,7 @@ fn provision_profiles(
         if !serves_http(app) {
             continue;
         }
-        if crate::functions::app_address(context, &merged.key).resource_type
+        if crate::facts::refs::function_app(context, &merged.key).resource_type
             != "azurerm_linux_function_app"
         {
             errors.push(

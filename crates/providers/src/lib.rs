@@ -8,6 +8,7 @@
 pub mod codes;
 pub mod context;
 pub mod cosmos;
+pub mod facts;
 pub mod functions;
 pub mod global;
 pub mod limits;

@@ -4,6 +4,7 @@
 //! from the top-level `monitoring` block).
 
 use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -17,10 +18,6 @@ pub struct MonitoringProvider;
 
 pub fn workspace_address() -> Address {
     Address::resource("azurerm_log_analytics_workspace", "shared")
-}
-
-pub fn insights_address() -> Address {
-    Address::resource("azurerm_application_insights", "shared")
 }
 
 /// What Application Insights needs of the provider's `features` block, in stacks that hold it.
@@ -81,7 +78,7 @@ impl ResourceProvider for MonitoringProvider {
             &merged.sources,
         );
         out.block(
-            insights_address(),
+            refs::insights(),
             json!({
                 "name": insights_name,
                 "location": context.location(),

@@ -34,6 +34,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::cidr::Ipv4Cidr;
@@ -405,7 +406,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
     let cosmos: Vec<Target> = context
         .all(kinds::COSMOS_ACCOUNT)
         .map(|m| {
-            let account = crate::cosmos::account_ref(context, &m.key);
+            let account = refs::cosmos_account_ref(context, &m.key);
             target(
                 format!("cosmos-{}", m.key),
                 format!("cosmos-{}", m.key),
@@ -418,7 +419,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
         .all(kinds::STORAGE)
         .flat_map(|m| {
             HOST_STORAGE_SUBRESOURCES.iter().map(move |sub| {
-                let account = crate::storage::account_address(&m.key);
+                let account = refs::storage_account(&m.key);
                 target(
                     format!("storage-{}-{sub}", m.key),
                     format!("st-{}-{sub}", m.key),
@@ -431,7 +432,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
     let servicebus: Vec<Target> = context
         .all(kinds::SERVICEBUS_NAMESPACE)
         .map(|m| {
-            let namespace = crate::servicebus::namespace_address();
+            let namespace = refs::servicebus_namespace();
             target(
                 format!("servicebus-{}", m.key),
                 format!("sbns-{}", m.key),

@@ -8,6 +8,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -38,10 +39,6 @@ static SERVICEBUS_CODES: &[&Code] = &[
 
 #[derive(Debug)]
 pub struct ServiceBusProvider;
-
-pub fn namespace_address() -> Address {
-    Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
-}
 
 /// Entity names may hold `.` and `/`, which Terraform names cannot.
 fn address_name(name: &str) -> String {
@@ -214,7 +211,7 @@ impl ResourceProvider for ServiceBusProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let namespace = namespace_address();
+        let namespace = refs::servicebus_namespace();
         match &merged.config {
             RequirementConfig::ServiceBusNamespace { sku } => {
                 let name = context
@@ -716,7 +713,7 @@ fn provision_access(
         Some(Entity::Topic) => topic_address(&access.entity.value).id(),
         None => return,
     };
-    let principal = crate::functions::principal_id(context, &access.app);
+    let principal = refs::principal_id(context, &access.app);
     let entity = address_name(&access.entity.value);
     for (wanted, role, suffix) in [
         (

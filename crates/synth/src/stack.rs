@@ -5,6 +5,7 @@ use crate::codes;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::Strategy;
 use baas_model::{Source, Span};
+use baas_providers::facts::refs;
 use baas_providers::{resource_group, Block, Context, Provisioned, StackRole};
 use baas_terraform::schema::{ProviderSchema, AZURERM_PROVIDER_VERSION};
 use baas_terraform::{Address, Document};
@@ -114,7 +115,7 @@ pub fn assemble(
     }
     document.output(
         "resource_group_name",
-        resource_group::address().attr("name"),
+        refs::resource_group().attr("name"),
         "Resource group of the stack",
     );
     let resource_count = document.resource_count();
@@ -260,5 +261,5 @@ pub fn conformance(
 
 /// The address of the stack's resource group, for manifests.
 pub fn resource_group_address() -> Address {
-    resource_group::address()
+    refs::resource_group()
 }
