@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::plan::{self, FunctionPlan};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -31,70 +32,18 @@ pub const SERVICEBUS_CONNECTION: &str = "SERVICEBUS";
 const STORAGE_BLOB_DATA_OWNER: &str = "Storage Blob Data Owner";
 const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
 
-/// Linux plans in the order "highest wins" ranks them.
-pub const PLANS: &[&str] = &[
-    "Y1", "FC1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "EP1", "EP2",
-    "EP3",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PlanFamily {
-    Consumption,
-    FlexConsumption,
-    ElasticPremium,
-    Dedicated,
-}
-
-fn family(plan: &str) -> PlanFamily {
-    match plan {
-        "Y1" => PlanFamily::Consumption,
-        "FC1" => PlanFamily::FlexConsumption,
-        p if p.starts_with("EP") => PlanFamily::ElasticPremium,
-        _ => PlanFamily::Dedicated,
-    }
-}
-
-/// Whether a function app on `plan` can integrate with a virtual network: every Linux plan
-/// but Consumption (`Y1`).
-pub fn can_join_vnet(plan: &str) -> bool {
-    PLANS.contains(&plan) && family(plan) != PlanFamily::Consumption
-}
-
-/// Flex Consumption apps join subnets delegated to `Microsoft.App/environments`; the others
-/// to `Microsoft.Web/serverFarms`.
-pub fn is_flex_consumption(plan: &str) -> bool {
-    family(plan) == PlanFamily::FlexConsumption
-}
-
-/// Elastic Premium scales on events from its own scale controller.
-pub fn is_elastic_premium(plan: &str) -> bool {
-    family(plan) == PlanFamily::ElasticPremium
-}
-
-/// Whether the platform scales an app on `plan` by its triggers' backlog: target-based
-/// scaling is on for Consumption, Flex Consumption and Elastic Premium, and event-driven
-/// scaling does not exist on Dedicated plans (learn.microsoft.com, Azure Functions
-/// "Target-based scaling", Considerations).
-pub fn scales_on_event_backlog(plan: &str) -> bool {
-    family(plan) != PlanFamily::Dedicated
-}
-
-/// The plan the app `key` runs on, once merged.
-pub fn plan_of<'c>(context: &'c Context<'_>, key: &str) -> Option<&'c str> {
-    match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => Some(app.plan.value.as_str()),
-        _ => None,
-    }
-}
-
+/// The rank of the plan called `plan` ("highest wins"); an unknown plan ranks lowest.
 fn rank(plan: &str) -> usize {
-    PLANS.iter().position(|p| *p == plan).unwrap_or(0)
+    FunctionPlan::parse(plan).map_or(0, FunctionPlan::rank)
+}
+
+fn is_flex(plan: &str) -> bool {
+    FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_flex)
 }
 
 /// Versions Azure Functions supports on Linux (first = baas's default), per runtime.
 fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
-    let flex = family(plan) == PlanFamily::FlexConsumption;
-    match (runtime, flex) {
+    match (runtime, is_flex(plan)) {
         (Runtime::Node, _) => &["22", "20"],
         (Runtime::Python, false) => &["3.12", "3.11", "3.10", "3.9"],
         (Runtime::Python, true) => &["3.12", "3.11", "3.10"],
@@ -165,10 +114,10 @@ impl ResourceProvider for FunctionsProvider {
             return Vec::new();
         };
         let mut diagnostics = Vec::new();
-        if !PLANS.contains(&app.plan.value.as_str()) {
+        if FunctionPlan::parse(&app.plan.value).is_none() {
             let suggestion =
-                baas_model::diagnostic::did_you_mean(&app.plan.value, PLANS.iter().copied());
-            let known = PLANS
+                baas_model::diagnostic::did_you_mean(&app.plan.value, plan::NAMES.iter().copied());
+            let known = plan::NAMES
                 .iter()
                 .map(|p| format!("`{p}`"))
                 .collect::<Vec<_>>()
@@ -251,7 +200,7 @@ impl ResourceProvider for FunctionsProvider {
             .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
                 v.value.as_str()
             });
-        let mut body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
+        let mut body = if is_flex(&app.plan.value) {
             flex_app_body(&app_name, &plan, app, version, &merged.key, context)
         } else {
             linux_app_body(&app_name, &plan, app, version, context)
@@ -595,7 +544,7 @@ fn linux_app_body(
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
     }
-    if family(&app.plan.value) == PlanFamily::Dedicated {
+    if FunctionPlan::parse(&app.plan.value).is_none_or(FunctionPlan::is_dedicated) {
         // A Dedicated (App Service) plan has no scale controller to wake the host: without
         // Always On it idles after a few minutes and timer and Service Bus triggers stop
         // firing. Consumption and Elastic Premium must not set it (the platform wakes or
@@ -619,10 +568,9 @@ fn linux_app_body(
         "app_settings": settings,
         "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
     });
-    if matches!(
-        family(&app.plan.value),
-        PlanFamily::Consumption | PlanFamily::ElasticPremium
-    ) {
+    if FunctionPlan::parse(&app.plan.value)
+        .is_some_and(|plan| plan.is_consumption() || plan.is_elastic_premium())
+    {
         // These plans default to an Azure Files content share, which needs a storage key.
         // Keys are off, so the app runs from its package instead.
         body["content_share_force_disabled"] = json!(true);

@@ -34,6 +34,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::facts::plan::FunctionPlan;
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -191,7 +192,7 @@ pub fn integrate_app(body: &mut Value, app_key: &str, plan: &str, context: &Cont
     };
     body["virtual_network_subnet_id"] = json!(subnet_address(Slot::Functions(runtime)).id());
     body["site_config"]["vnet_route_all_enabled"] = json!(true);
-    if crate::functions::is_elastic_premium(plan) {
+    if FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_elastic_premium) {
         // The platform's scale controller sits outside the network and cannot read a private
         // Service Bus: the app reports its own scale needs.
         body["site_config"]["runtime_scale_monitoring_enabled"] = json!(true);
@@ -290,7 +291,8 @@ impl ResourceProvider for NetworkProvider {
             let Some(prefix) = slot.subnet(space) else {
                 continue; // validate reported it
             };
-            let (service, action) = if crate::functions::is_flex_consumption(&plan) {
+            let (service, action) = if FunctionPlan::parse(&plan).is_some_and(FunctionPlan::is_flex)
+            {
                 (
                     "Microsoft.App/environments",
                     "Microsoft.Network/virtualNetworks/subnets/join/action",
@@ -641,9 +643,7 @@ fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let plan = &app.plan;
-        if crate::functions::can_join_vnet(&plan.value)
-            || !crate::functions::PLANS.contains(&plan.value.as_str())
-        {
+        if FunctionPlan::parse(&plan.value).is_none_or(FunctionPlan::can_join_network) {
             continue; // an unknown plan has its own error
         }
         let message = format!(

@@ -8,7 +8,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
-use crate::facts::refs;
+use crate::facts::{plan, refs};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -696,8 +696,8 @@ fn validate_access(
 /// Owner, still scoped to the one queue or topic; Dedicated plans, which do not scale on
 /// events, keep Data Receiver.
 fn receiver_role(context: &Context<'_>, app: &str) -> &'static str {
-    match crate::functions::plan_of(context, app) {
-        Some(plan) if crate::functions::scales_on_event_backlog(plan) => DATA_OWNER,
+    match plan::of_app(context, app) {
+        Some(plan) if plan.scales_on_event_backlog() => DATA_OWNER,
         _ => DATA_RECEIVER,
     }
 }

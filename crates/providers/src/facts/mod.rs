@@ -8,4 +8,5 @@
 //! resource reads the facts and writes every field of it.
 
 pub mod defaults;
+pub mod plan;
 pub mod refs;

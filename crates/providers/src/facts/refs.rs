@@ -3,8 +3,8 @@
 //! providers that refer to it both take it from here.
 
 use crate::context::{Context, StackInfo, StackRole};
-use baas_model::requirement::{kinds, SHARED_SERVICEBUS};
-use baas_model::RequirementConfig;
+use crate::facts::plan::FunctionPlan;
+use baas_model::requirement::SHARED_SERVICEBUS;
 use baas_terraform::Address;
 
 /// The one resource group of a stack.
@@ -14,10 +14,7 @@ pub fn resource_group() -> Address {
 
 /// The function app `key`. Its resource type depends on its plan: Flex Consumption has its own.
 pub fn function_app(context: &Context<'_>, key: &str) -> Address {
-    let flex = match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => app.plan.value == "FC1",
-        _ => false,
-    };
+    let flex = crate::facts::plan::of_app(context, key).is_some_and(FunctionPlan::is_flex);
     let resource_type = if flex {
         "azurerm_function_app_flex_consumption"
     } else {
