@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
+use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -392,12 +393,12 @@ fn provision_account(
         "minimal_tls_version": "Tls12",
         "public_network_access_enabled": account.public_network_access.value,
     });
-    match crate::network::data_access(context) {
-        crate::network::DataAccess::Public => {}
-        crate::network::DataAccess::PrivateEndpoints => {
+    match network::data_access(context) {
+        DataAccess::Public => {}
+        DataAccess::PrivateEndpoints => {
             body["public_network_access_enabled"] = json!(false);
         }
-        crate::network::DataAccess::ServiceEndpoints(subnets) => {
+        DataAccess::ServiceEndpoints(subnets) => {
             body["public_network_access_enabled"] = json!(true);
             body["is_virtual_network_filter_enabled"] = json!(true);
             body["virtual_network_rule"] = subnets.iter().map(|id| json!({ "id": id })).collect();

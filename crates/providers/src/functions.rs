@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::network::{self, AppIntegration};
 use crate::facts::plan::{self, FunctionPlan};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
@@ -205,7 +206,9 @@ impl ResourceProvider for FunctionsProvider {
         } else {
             linux_app_body(&app_name, &plan, app, version, context)
         };
-        crate::network::integrate_app(&mut body, &merged.key, &app.plan.value, context);
+        if let Some(integration) = network::app_integration(context, &merged.key, &app.plan.value) {
+            join_network(&mut body, &integration);
+        }
         out.block(address.clone(), body, &merged.sources);
         role_assignments(&merged.key, &address, context, merged, &mut out);
         out.output(
@@ -576,6 +579,17 @@ fn linux_app_body(
         body["content_share_force_disabled"] = json!(true);
     }
     body
+}
+
+/// Joins the app to its subnet as the network plan says (isolated mode).
+fn join_network(body: &mut Value, integration: &AppIntegration) {
+    body["virtual_network_subnet_id"] = json!(integration.subnet_id);
+    if integration.route_all {
+        body["site_config"]["vnet_route_all_enabled"] = json!(true);
+    }
+    if integration.runtime_scale_monitoring {
+        body["site_config"]["runtime_scale_monitoring_enabled"] = json!(true);
+    }
 }
 
 fn application_stack(runtime: Runtime, version: &str) -> Value {

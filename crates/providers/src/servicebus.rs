@@ -8,6 +8,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::network::{self, DataAccess};
 use crate::facts::{plan, refs};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -234,12 +235,12 @@ impl ResourceProvider for ServiceBusProvider {
                     body["capacity"] = json!(1);
                     body["premium_messaging_partitions"] = json!(1);
                 }
-                match crate::network::data_access(context) {
-                    crate::network::DataAccess::Public => {}
-                    crate::network::DataAccess::PrivateEndpoints => {
+                match network::data_access(context) {
+                    DataAccess::Public => {}
+                    DataAccess::PrivateEndpoints => {
                         body["public_network_access_enabled"] = json!(false);
                     }
-                    crate::network::DataAccess::ServiceEndpoints(subnets) => {
+                    DataAccess::ServiceEndpoints(subnets) => {
                         let rules: Vec<Value> = subnets.iter().map(|id| json!({ "subnet_id": id, "ignore_missing_vnet_service_endpoint": false })).collect();
                         body["network_rule_set"] = json!({ "default_action": "Deny", "public_network_access_enabled": true, "trusted_services_allowed": true, "network_rules": rules });
                     }

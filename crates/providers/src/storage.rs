@@ -5,6 +5,7 @@
 
 use crate::context::{Context, Merged, Provisioned};
 use crate::facts::defaults::secure_storage_account;
+use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -52,14 +53,14 @@ impl ResourceProvider for StorageProvider {
         let address = refs::storage_account(&merged.key);
         let mut body = secure_storage_account(&name, context);
         // Isolated: the function hosts reach their storage through the virtual network.
-        match crate::network::data_access(context) {
-            crate::network::DataAccess::Public => {}
-            crate::network::DataAccess::PrivateEndpoints => {
+        match network::data_access(context) {
+            DataAccess::Public => {}
+            DataAccess::PrivateEndpoints => {
                 body["public_network_access_enabled"] = json!(false);
                 body["network_rules"] =
                     json!({ "default_action": "Deny", "bypass": ["AzureServices"] });
             }
-            crate::network::DataAccess::ServiceEndpoints(subnets) => {
+            DataAccess::ServiceEndpoints(subnets) => {
                 body["network_rules"] = json!({ "default_action": "Deny", "bypass": ["AzureServices"], "virtual_network_subnet_ids": subnets });
             }
         }

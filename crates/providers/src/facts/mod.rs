@@ -8,5 +8,6 @@
 //! resource reads the facts and writes every field of it.
 
 pub mod defaults;
+pub mod network;
 pub mod plan;
 pub mod refs;
