@@ -22,6 +22,9 @@ pub mod staticsite;
 pub mod storage;
 pub mod template;
 
+#[cfg(test)]
+mod layering;
+
 pub use context::{Block, Context, Merged, Provisioned, StackInfo, StackRole};
 pub use registry::{Registry, Resolution};
 
