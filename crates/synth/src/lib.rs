@@ -278,7 +278,7 @@ fn run(
     let merged = resolution.merged;
     let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
-    diagnostics.extend(baas_providers::global::validate(&context));
+    diagnostics.extend(registry.validate_topology(&context));
     diagnostics.extend(limits::check(
         &context,
         &topology::regional_stacks(&context),
