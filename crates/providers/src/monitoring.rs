@@ -28,7 +28,7 @@ pub fn workspace_address() -> Address {
 /// disables the rule after create and deletes it when it deletes the component
 /// (`internal/services/applicationinsights/application_insights_resource.go:288-320` and
 /// `:553-561`, feature declared at `internal/provider/features.go:61-73`, v4.55.0).
-pub fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
+fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
     let has_insights = context.find(kinds::MONITORING, SHARED_MONITORING).is_some()
         && context.stack.role != StackRole::Global;
     if has_insights {
@@ -39,6 +39,10 @@ pub fn add_provider_features(context: &Context<'_>, features: &mut serde_json::V
 impl ResourceProvider for MonitoringProvider {
     fn name(&self) -> &'static str {
         "monitoring"
+    }
+
+    fn provider_features(&self, context: &Context<'_>, features: &mut serde_json::Value) {
+        add_provider_features(context, features);
     }
 
     fn serves(&self) -> Vec<&str> {

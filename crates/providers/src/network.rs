@@ -98,16 +98,14 @@ const SERVICEBUS: Service = Service {
     service_endpoint: "Microsoft.ServiceBus",
 };
 
-/// The provider's `features` block. In isolated mode the storage data plane is unreachable
-/// from where Terraform runs, so the provider must not read it (queue properties): every
-/// storage setting baas writes goes through Resource Manager (`storage_account_id`
-/// containers, blob properties). Static websites still use the data plane, on their own
-/// public accounts.
-pub fn provider_features(backend: &Backend) -> Value {
+/// What isolation needs of the provider's `features` block. In isolated mode the storage data
+/// plane is unreachable from where Terraform runs, so the provider must not read it (queue
+/// properties): every storage setting baas writes goes through Resource Manager
+/// (`storage_account_id` containers, blob properties). Static websites still use the data
+/// plane, on their own public accounts.
+fn add_provider_features(backend: &Backend, features: &mut Value) {
     if backend.networking.is_isolated() {
-        json!({ "storage": { "data_plane_available": false } })
-    } else {
-        json!({})
+        features["storage"] = json!({ "data_plane_available": false });
     }
 }
 
@@ -117,6 +115,10 @@ pub struct NetworkProvider;
 impl ResourceProvider for NetworkProvider {
     fn name(&self) -> &'static str {
         "network"
+    }
+
+    fn provider_features(&self, context: &Context<'_>, features: &mut Value) {
+        add_provider_features(context.backend, features);
     }
 
     fn serves(&self) -> Vec<&str> {

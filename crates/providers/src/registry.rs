@@ -211,7 +211,11 @@ impl Registry {
 
     /// The azurerm provider's `features` block of a stack: what each provider needs of it.
     pub fn provider_features(&self, context: &Context<'_>) -> serde_json::Value {
-        crate::provider_features(context)
+        let mut features = serde_json::json!({});
+        for provider in &self.providers {
+            provider.provider_features(context, &mut features);
+        }
+        features
     }
 
     /// Every provider's files for the output folder besides the stacks, in merged order.
