@@ -127,3 +127,77 @@ pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Opti
             .is_some_and(FunctionPlan::is_elastic_premium),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{Namer, NamingConfig};
+    use crate::Registry;
+    use baas_model::{requirement, SourceFile};
+
+    /// Runs `check` against the context of `yaml`, merged by the built-in providers.
+    fn with_context(yaml: &str, check: impl FnOnce(&Context<'_>)) {
+        let (backend, diagnostics) = baas_model::load(&SourceFile::new("backend.yaml", yaml));
+        assert!(
+            !baas_model::diagnostic::has_errors(&diagnostics),
+            "{diagnostics:?}"
+        );
+        let backend = backend.unwrap();
+        let namer = Namer::new(&NamingConfig::standard()).unwrap();
+        let merged = Registry::builtin()
+            .merge(&requirement::expand(&backend))
+            .merged;
+        check(&Context::new(&backend, &namer, &merged));
+    }
+
+    fn backend(networking: &str) -> String {
+        format!(
+            "name: shop\nenvironment: dev\nlocation: eastus\n{networking}\nfunctions: {{plan: EP1}}\n\
+             components:\n  worker:\n    type: function-app\n    runtime: python\n    functions:\n      \
+             tick: {{trigger: timer, schedule: '0 */5 * * * *'}}\n"
+        )
+    }
+
+    #[test]
+    fn public_mode_reaches_services_publicly_and_joins_no_app() {
+        with_context(&backend(""), |context| {
+            assert_eq!(data_access(context), DataAccess::Public);
+            assert_eq!(app_integration(context, "python", "EP1"), None);
+        });
+    }
+
+    #[test]
+    fn isolated_apps_join_their_runtime_subnet() {
+        let yaml = backend("networking: {mode: isolated, address_space: 10.0.0.0/16}");
+        with_context(&yaml, |context| {
+            assert_eq!(data_access(context), DataAccess::PrivateEndpoints);
+            let joined = |plan| app_integration(context, "python", plan).unwrap();
+            assert_eq!(
+                joined("EP1"),
+                AppIntegration {
+                    subnet_id: "${azurerm_subnet.functions-python.id}".to_owned(),
+                    route_all: true,
+                    runtime_scale_monitoring: true,
+                }
+            );
+            // Only Elastic Premium monitors its own scale.
+            assert!(!joined("FC1").runtime_scale_monitoring);
+            assert!(!joined("S1").runtime_scale_monitoring);
+        });
+    }
+
+    #[test]
+    fn service_endpoints_admit_the_integration_subnets() {
+        let yaml = backend(
+            "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}",
+        );
+        with_context(&yaml, |context| {
+            assert_eq!(
+                data_access(context),
+                DataAccess::ServiceEndpoints(vec![
+                    "${azurerm_subnet.functions-python.id}".to_owned()
+                ])
+            );
+        });
+    }
+}
