@@ -189,6 +189,12 @@ impl Registry {
         crate::global::validate(context)
     }
 
+    /// Checks every configured limit (`limits.*`) against the merged requirements, as
+    /// provisioned in `stacks` (the stacks that hold the backend).
+    pub fn check_limits(&self, context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
+        crate::limits::check(context, stacks)
+    }
+
     /// The global stack's Traffic Manager profiles and endpoints; `context` is the global
     /// stack's, `regional` the stacks behind it, in priority order.
     pub fn provision_global(
