@@ -10,6 +10,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod ncrontab;
 pub mod overlay;
+pub mod plan;
 pub mod read;
 pub mod read_custom;
 pub mod read_deployment;

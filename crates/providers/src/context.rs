@@ -283,7 +283,7 @@ impl Context<'_> {
 
     /// The resource group every resource of the stack lives in.
     pub fn resource_group(&self) -> Address {
-        crate::resource_group::address()
+        crate::facts::refs::resource_group()
     }
 
     pub fn resource_group_name(&self) -> String {

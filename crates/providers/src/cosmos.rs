@@ -6,6 +6,8 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
+use crate::facts::network::{self, DataAccess};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -29,10 +31,6 @@ static COSMOS_CODES: &[&Code] = &[
 
 #[derive(Debug)]
 pub struct CosmosProvider;
-
-pub fn account_address(key: &str) -> Address {
-    Address::resource("azurerm_cosmosdb_account", key)
-}
 
 pub fn database_address(name: &str) -> Address {
     Address::resource("azurerm_cosmosdb_sql_database", name)
@@ -132,7 +130,7 @@ impl ResourceProvider for CosmosProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let secondary = !creates_account(&context.stack);
+        let secondary = !refs::creates_cosmos_account(&context.stack);
         match &merged.config {
             RequirementConfig::CosmosAccount(_) if secondary => {
                 // The secondary region's compute uses the primary's geo-replicated account.
@@ -158,7 +156,7 @@ impl ResourceProvider for CosmosProvider {
                 let mut body = json!({
                     "name": name,
                     "resource_group_name": context.resource_group_name(),
-                    "account_name": account_address(account).attr("name"),
+                    "account_name": refs::cosmos_account(account).attr("name"),
                 });
                 if !is_serverless(context, account) {
                     // Provisioned accounts share autoscale throughput at the database level.
@@ -170,7 +168,7 @@ impl ResourceProvider for CosmosProvider {
                 let body = json!({
                     "name": container.name,
                     "resource_group_name": context.resource_group_name(),
-                    "account_name": account_address(&container.account).attr("name"),
+                    "account_name": refs::cosmos_account(&container.account).attr("name"),
                     "database_name": database_address(&container.database).attr("name"),
                     "partition_key_paths": [container.partition_key.value],
                     "partition_key_version": 2,
@@ -222,20 +220,6 @@ fn disaster_recovery(
         } => Some((secondary.value, *automatic_failover)),
         _ => None,
     }
-}
-
-/// The account as this stack sees it: the DR secondary reads the primary's by name.
-pub fn account_ref(context: &Context<'_>, key: &str) -> Address {
-    if context.stack.role == StackRole::Secondary {
-        Address::data("azurerm_cosmosdb_account", key)
-    } else {
-        account_address(key)
-    }
-}
-
-/// Whether a stack creates the Cosmos DB accounts, or (a DR secondary) reads its primary's.
-pub fn creates_account(stack: &StackInfo) -> bool {
-    stack.role != StackRole::Secondary
 }
 
 /// The primary stack of a DR deployment (of the same tenant), for names the secondary reads.
@@ -409,12 +393,12 @@ fn provision_account(
         "minimal_tls_version": "Tls12",
         "public_network_access_enabled": account.public_network_access.value,
     });
-    match crate::network::data_access(context) {
-        crate::network::DataAccess::Public => {}
-        crate::network::DataAccess::PrivateEndpoints => {
+    match network::data_access(context) {
+        DataAccess::Public => {}
+        DataAccess::PrivateEndpoints => {
             body["public_network_access_enabled"] = json!(false);
         }
-        crate::network::DataAccess::ServiceEndpoints(subnets) => {
+        DataAccess::ServiceEndpoints(subnets) => {
             body["public_network_access_enabled"] = json!(true);
             body["is_virtual_network_filter_enabled"] = json!(true);
             body["virtual_network_rule"] = subnets.iter().map(|id| json!({ "id": id })).collect();
@@ -427,7 +411,7 @@ fn provision_account(
     if let Some((_, automatic_failover)) = dr {
         body["automatic_failover_enabled"] = json!(automatic_failover);
     }
-    let address = account_address(&merged.key);
+    let address = refs::cosmos_account(&merged.key);
     out.output(
         "cosmos_endpoint",
         address.attr("endpoint"),
@@ -459,14 +443,14 @@ fn provision_access(
     context: &Context<'_>,
     out: &mut Provisioned,
 ) {
-    let account = account_ref(context, &access.account);
+    let account = refs::cosmos_account_ref(context, &access.account);
     let container = scoped_name(context, &access.database, &access.container);
     let body = json!({
         // The account's own group: in a DR secondary it lives in the primary's.
         "resource_group_name": if context.stack.role == StackRole::Secondary { account.attr("resource_group_name") } else { context.resource_group_name() },
         "account_name": account.attr("name"),
         "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
-        "principal_id": crate::functions::principal_id(context, &access.app),
+        "principal_id": refs::principal_id(context, &access.app),
         "scope": format!("{}/dbs/{}/colls/{}", account.id(), access.database, access.container),
     });
     let mut body = body;

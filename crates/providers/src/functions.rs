@@ -6,6 +6,9 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::network::{self, AppIntegration};
+use crate::facts::plan::{self, FunctionPlan};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -30,70 +33,18 @@ pub const SERVICEBUS_CONNECTION: &str = "SERVICEBUS";
 const STORAGE_BLOB_DATA_OWNER: &str = "Storage Blob Data Owner";
 const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
 
-/// Linux plans in the order "highest wins" ranks them.
-pub const PLANS: &[&str] = &[
-    "Y1", "FC1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "EP1", "EP2",
-    "EP3",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PlanFamily {
-    Consumption,
-    FlexConsumption,
-    ElasticPremium,
-    Dedicated,
-}
-
-fn family(plan: &str) -> PlanFamily {
-    match plan {
-        "Y1" => PlanFamily::Consumption,
-        "FC1" => PlanFamily::FlexConsumption,
-        p if p.starts_with("EP") => PlanFamily::ElasticPremium,
-        _ => PlanFamily::Dedicated,
-    }
-}
-
-/// Whether a function app on `plan` can integrate with a virtual network: every Linux plan
-/// but Consumption (`Y1`).
-pub fn can_join_vnet(plan: &str) -> bool {
-    PLANS.contains(&plan) && family(plan) != PlanFamily::Consumption
-}
-
-/// Flex Consumption apps join subnets delegated to `Microsoft.App/environments`; the others
-/// to `Microsoft.Web/serverFarms`.
-pub fn is_flex_consumption(plan: &str) -> bool {
-    family(plan) == PlanFamily::FlexConsumption
-}
-
-/// Elastic Premium scales on events from its own scale controller.
-pub fn is_elastic_premium(plan: &str) -> bool {
-    family(plan) == PlanFamily::ElasticPremium
-}
-
-/// Whether the platform scales an app on `plan` by its triggers' backlog: target-based
-/// scaling is on for Consumption, Flex Consumption and Elastic Premium, and event-driven
-/// scaling does not exist on Dedicated plans (learn.microsoft.com, Azure Functions
-/// "Target-based scaling", Considerations).
-pub fn scales_on_event_backlog(plan: &str) -> bool {
-    family(plan) != PlanFamily::Dedicated
-}
-
-/// The plan the app `key` runs on, once merged.
-pub fn plan_of<'c>(context: &'c Context<'_>, key: &str) -> Option<&'c str> {
-    match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => Some(app.plan.value.as_str()),
-        _ => None,
-    }
-}
-
+/// The rank of the plan called `plan` ("highest wins"); an unknown plan ranks lowest.
 fn rank(plan: &str) -> usize {
-    PLANS.iter().position(|p| *p == plan).unwrap_or(0)
+    FunctionPlan::parse(plan).map_or(0, FunctionPlan::rank)
+}
+
+fn is_flex(plan: &str) -> bool {
+    FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_flex)
 }
 
 /// Versions Azure Functions supports on Linux (first = baas's default), per runtime.
 fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
-    let flex = family(plan) == PlanFamily::FlexConsumption;
-    match (runtime, flex) {
+    match (runtime, is_flex(plan)) {
         (Runtime::Node, _) => &["22", "20"],
         (Runtime::Python, false) => &["3.12", "3.11", "3.10", "3.9"],
         (Runtime::Python, true) => &["3.12", "3.11", "3.10"],
@@ -116,27 +67,6 @@ static FUNCTIONS_CODES: &[&Code] = &[
 
 #[derive(Debug)]
 pub struct FunctionsProvider;
-
-/// The app's resource type depends on its plan: Flex Consumption has its own.
-pub fn app_address(context: &Context<'_>, key: &str) -> Address {
-    let flex = match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => {
-            family(&app.plan.value) == PlanFamily::FlexConsumption
-        }
-        _ => false,
-    };
-    let resource_type = if flex {
-        "azurerm_function_app_flex_consumption"
-    } else {
-        "azurerm_linux_function_app"
-    };
-    Address::resource(resource_type, key)
-}
-
-/// The system-assigned identity of a function app, for role assignments made elsewhere.
-pub fn principal_id(context: &Context<'_>, key: &str) -> String {
-    app_address(context, key).attr("identity[0].principal_id")
-}
 
 fn plan_address(key: &str) -> Address {
     Address::resource("azurerm_service_plan", key)
@@ -185,10 +115,10 @@ impl ResourceProvider for FunctionsProvider {
             return Vec::new();
         };
         let mut diagnostics = Vec::new();
-        if !PLANS.contains(&app.plan.value.as_str()) {
+        if FunctionPlan::parse(&app.plan.value).is_none() {
             let suggestion =
-                baas_model::diagnostic::did_you_mean(&app.plan.value, PLANS.iter().copied());
-            let known = PLANS
+                baas_model::diagnostic::did_you_mean(&app.plan.value, plan::NAMES.iter().copied());
+            let known = plan::NAMES
                 .iter()
                 .map(|p| format!("`{p}`"))
                 .collect::<Vec<_>>()
@@ -264,19 +194,21 @@ impl ResourceProvider for FunctionsProvider {
             }),
             &merged.sources,
         );
-        let address = app_address(context, &merged.key);
+        let address = refs::function_app(context, &merged.key);
         let version = app
             .version
             .as_ref()
             .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
                 v.value.as_str()
             });
-        let mut body = if family(&app.plan.value) == PlanFamily::FlexConsumption {
+        let mut body = if is_flex(&app.plan.value) {
             flex_app_body(&app_name, &plan, app, version, &merged.key, context)
         } else {
             linux_app_body(&app_name, &plan, app, version, context)
         };
-        crate::network::integrate_app(&mut body, &merged.key, &app.plan.value, context);
+        if let Some(integration) = network::app_integration(context, &merged.key, &app.plan.value) {
+            join_network(&mut body, &integration);
+        }
         out.block(address.clone(), body, &merged.sources);
         role_assignments(&merged.key, &address, context, merged, &mut out);
         out.output(
@@ -559,7 +491,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         );
     }
     if !app.cosmos_bindings.is_empty() {
-        let account = crate::cosmos::account_ref(context, SHARED_COSMOS_ACCOUNT);
+        let account = refs::cosmos_account_ref(context, SHARED_COSMOS_ACCOUNT);
         // `<connection>__accountEndpoint` is the identity-based form for the Cosmos DB extension.
         settings.insert(
             "COSMOS__accountEndpoint".into(),
@@ -570,7 +502,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         matches!(f.trigger, Trigger::Queue { .. } | Trigger::Topic { .. }) || !f.sends_to.is_empty()
     });
     if uses_servicebus {
-        let namespace = crate::servicebus::namespace_address();
+        let namespace = refs::servicebus_namespace();
         settings.insert(
             format!("{SERVICEBUS_CONNECTION}__fullyQualifiedNamespace"),
             json!(format!("{}.servicebus.windows.net", namespace.attr("name"))),
@@ -587,7 +519,7 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
 fn insights_connection_string(context: &Context<'_>) -> Option<String> {
     context
         .find(kinds::MONITORING, SHARED_MONITORING)
-        .map(|_| crate::monitoring::insights_address().attr("connection_string"))
+        .map(|_| refs::insights().attr("connection_string"))
 }
 
 fn linux_app_body(
@@ -597,7 +529,7 @@ fn linux_app_body(
     version: &str,
     context: &Context<'_>,
 ) -> Value {
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
     let mut settings = app_settings(app, context);
     // Deployments upload a package to the app's blob container and point
     // WEBSITE_RUN_FROM_PACKAGE at it; the app reads it with its identity.
@@ -615,7 +547,7 @@ fn linux_app_body(
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
     }
-    if family(&app.plan.value) == PlanFamily::Dedicated {
+    if FunctionPlan::parse(&app.plan.value).is_none_or(FunctionPlan::is_dedicated) {
         // A Dedicated (App Service) plan has no scale controller to wake the host: without
         // Always On it idles after a few minutes and timer and Service Bus triggers stop
         // firing. Consumption and Elastic Premium must not set it (the platform wakes or
@@ -639,15 +571,25 @@ fn linux_app_body(
         "app_settings": settings,
         "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
     });
-    if matches!(
-        family(&app.plan.value),
-        PlanFamily::Consumption | PlanFamily::ElasticPremium
-    ) {
+    if FunctionPlan::parse(&app.plan.value)
+        .is_some_and(|plan| plan.is_consumption() || plan.is_elastic_premium())
+    {
         // These plans default to an Azure Files content share, which needs a storage key.
         // Keys are off, so the app runs from its package instead.
         body["content_share_force_disabled"] = json!(true);
     }
     body
+}
+
+/// Joins the app to its subnet as the network plan says (isolated mode).
+fn join_network(body: &mut Value, integration: &AppIntegration) {
+    body["virtual_network_subnet_id"] = json!(integration.subnet_id);
+    if integration.route_all {
+        body["site_config"]["vnet_route_all_enabled"] = json!(true);
+    }
+    if integration.runtime_scale_monitoring {
+        body["site_config"]["runtime_scale_monitoring_enabled"] = json!(true);
+    }
 }
 
 fn application_stack(runtime: Runtime, version: &str) -> Value {
@@ -670,8 +612,8 @@ fn flex_app_body(
     key: &str,
     context: &Context<'_>,
 ) -> Value {
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
-    let container = crate::storage::container_address(&requirement::deployment_container(key));
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
+    let container = refs::storage_container(&requirement::deployment_container(key));
     let mut settings = app_settings(app, context);
     settings.insert(
         "AzureWebJobsStorage__accountName".into(),
@@ -709,7 +651,7 @@ fn role_assignments(
     out: &mut Provisioned,
 ) {
     let principal = app.attr("identity[0].principal_id");
-    let storage = crate::storage::account_address(FUNCTIONS_STORAGE);
+    let storage = refs::storage_account(FUNCTIONS_STORAGE);
     out.block(
         Address::resource("azurerm_role_assignment", &format!("{key}-storage-blob")),
         json!({ "scope": storage.id(), "role_definition_name": STORAGE_BLOB_DATA_OWNER, "principal_id": principal, "principal_type": "ServicePrincipal" }),
@@ -719,7 +661,7 @@ fn role_assignments(
         out.block(
             Address::resource("azurerm_role_assignment", &format!("{key}-monitoring")),
             json!({
-                "scope": crate::monitoring::insights_address().id(),
+                "scope": refs::insights().id(),
                 "role_definition_name": MONITORING_METRICS_PUBLISHER,
                 "principal_id": principal,
                 "principal_type": "ServicePrincipal",

@@ -7,6 +7,7 @@
 
 use crate::codes;
 use crate::context::{Context, Provisioned, StackInfo};
+use crate::facts::plan::FunctionPlan;
 use crate::naming::ResourceKind;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::{kinds, AppRequirement};
@@ -235,9 +236,7 @@ fn provision_profiles(
         if !serves_http(app) {
             continue;
         }
-        if crate::functions::app_address(context, &merged.key).resource_type
-            != "azurerm_linux_function_app"
-        {
+        if crate::facts::plan::of_app(context, &merged.key).is_some_and(FunctionPlan::is_flex) {
             errors.push(
                 Diagnostic::error(&codes::TRAFFIC, format!("the `{}` app runs on Flex Consumption, which Traffic Manager cannot front yet", merged.key))
                     .at(app.plan.span)

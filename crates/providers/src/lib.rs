@@ -8,6 +8,7 @@
 pub mod codes;
 pub mod context;
 pub mod cosmos;
+pub mod facts;
 pub mod functions;
 pub mod global;
 pub mod limits;
@@ -21,18 +22,14 @@ pub mod staticsite;
 pub mod storage;
 pub mod template;
 
+#[cfg(test)]
+mod layering;
+
 pub use context::{Block, Context, Merged, Provisioned, StackInfo, StackRole};
 pub use registry::{Registry, Resolution};
 
 use baas_model::diagnostic::Code;
 use baas_model::{Diagnostic, Requirement};
-
-/// The azurerm provider's `features` block for one stack: what each provider needs of it.
-pub fn provider_features(context: &Context<'_>) -> serde_json::Value {
-    let mut features = network::provider_features(context.backend);
-    monitoring::add_provider_features(context, &mut features);
-    features
-}
 
 /// One kind of Azure resource family that baas can provision.
 pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
@@ -58,6 +55,10 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
         merged: &Merged,
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>>;
+
+    /// What this provider needs of the azurerm provider's `features` block in the stack of
+    /// `context`, added to `features` (an object). Nothing by default.
+    fn provider_features(&self, _context: &Context<'_>, _features: &mut serde_json::Value) {}
 
     /// Files for the output folder besides the stacks (path, contents), such as generated
     /// application code, for one merged requirement. They are the same for every stack, so they

@@ -38,7 +38,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
                 key: "max_cosmos_accounts",
                 what: "Cosmos DB account",
                 merged: count(kinds::COSMOS_ACCOUNT),
-                created_in: crate::cosmos::creates_account,
+                created_in: crate::facts::refs::creates_cosmos_account,
             },
         ),
         (

@@ -4,6 +4,7 @@
 //! from the top-level `monitoring` block).
 
 use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -19,10 +20,6 @@ pub fn workspace_address() -> Address {
     Address::resource("azurerm_log_analytics_workspace", "shared")
 }
 
-pub fn insights_address() -> Address {
-    Address::resource("azurerm_application_insights", "shared")
-}
-
 /// What Application Insights needs of the provider's `features` block, in stacks that hold it.
 ///
 /// Azure creates a "Failure Anomalies - <name>" smart detector alert rule (and an action
@@ -31,7 +28,7 @@ pub fn insights_address() -> Address {
 /// disables the rule after create and deletes it when it deletes the component
 /// (`internal/services/applicationinsights/application_insights_resource.go:288-320` and
 /// `:553-561`, feature declared at `internal/provider/features.go:61-73`, v4.55.0).
-pub fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
+fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
     let has_insights = context.find(kinds::MONITORING, SHARED_MONITORING).is_some()
         && context.stack.role != StackRole::Global;
     if has_insights {
@@ -42,6 +39,10 @@ pub fn add_provider_features(context: &Context<'_>, features: &mut serde_json::V
 impl ResourceProvider for MonitoringProvider {
     fn name(&self) -> &'static str {
         "monitoring"
+    }
+
+    fn provider_features(&self, context: &Context<'_>, features: &mut serde_json::Value) {
+        add_provider_features(context, features);
     }
 
     fn serves(&self) -> Vec<&str> {
@@ -81,7 +82,7 @@ impl ResourceProvider for MonitoringProvider {
             &merged.sources,
         );
         out.block(
-            insights_address(),
+            refs::insights(),
             json!({
                 "name": insights_name,
                 "location": context.location(),

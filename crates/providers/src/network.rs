@@ -28,26 +28,31 @@
 //! **Function apps** join their subnet (`virtual_network_subnet_id`) and route all outbound
 //! traffic through it; Elastic Premium apps monitor their triggers from inside the network
 //! (runtime scale monitoring), because the scale controller cannot reach a private namespace.
+//! The slots, the subnets' addresses and how each data service and app is reached are facts
+//! ([`crate::facts::network`]): the functions, Cosmos DB, storage and Service Bus providers
+//! read them and write those fields into their own resources.
 //!
 //! Merge rule: every component that has compute or a data service asks for the one network
 //! (`network`/`shared`); the requirements are identical and merge into one.
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::facts::network::{
+    integration_slots, network_address, subnet_address, Slot, SUBNET_PREFIX,
+};
+use crate::facts::plan::FunctionPlan;
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::cidr::Ipv4Cidr;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::{kinds, SHARED_NETWORK, SHARED_SERVICEBUS};
+use baas_model::requirement::{kinds, SHARED_SERVICEBUS};
 use baas_model::{
-    Backend, ComponentKind, Requirement, RequirementConfig, Runtime, ServiceBusSku, Source, Span,
-    Spanned,
+    Backend, ComponentKind, Requirement, RequirementConfig, ServiceBusSku, Source, Span, Spanned,
 };
 use baas_terraform::Address;
 use serde_json::{json, Map, Value};
 
-/// Every subnet baas carves is this long.
-pub const SUBNET_PREFIX: u8 = 26;
 /// The smallest address space baas accepts: four /26 subnets.
 pub const MIN_ADDRESS_SPACE_PREFIX: u8 = 24;
 /// Storage services the function hosts use, and so get private endpoints. The host runs on
@@ -62,37 +67,6 @@ static NETWORK_CODES: &[&Code] = &[
     &codes::NETWORK_SERVICEBUS_SKU,
     &codes::NETWORK_PUBLIC_ACCESS,
 ];
-
-/// Where one /26 of the address space goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Slot {
-    PrivateEndpoints,
-    Functions(Runtime),
-}
-
-impl Slot {
-    /// The position in the address space, in /26 steps. Fixed per slot, so that subnets never
-    /// move when apps come and go.
-    pub fn index(self) -> u32 {
-        match self {
-            Slot::PrivateEndpoints => 0,
-            Slot::Functions(runtime) => 1 + runtime as u32,
-        }
-    }
-
-    /// The subnet's Terraform name and the naming instance of it and its NSG.
-    pub fn key(self) -> String {
-        match self {
-            Slot::PrivateEndpoints => "private-endpoints".to_owned(),
-            Slot::Functions(runtime) => format!("functions-{}", runtime.as_str()),
-        }
-    }
-
-    /// The subnet this slot gets in `space`, if it fits.
-    pub fn subnet(self, space: Ipv4Cidr) -> Option<Ipv4Cidr> {
-        space.subnet(SUBNET_PREFIX, self.index())
-    }
-}
 
 /// A data service that can be reached privately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,89 +98,14 @@ const SERVICEBUS: Service = Service {
     service_endpoint: "Microsoft.ServiceBus",
 };
 
-/// How the data services of this backend can be reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DataAccess {
-    /// Public endpoints (public mode).
-    Public,
-    /// Public access off; private endpoints in the virtual network.
-    PrivateEndpoints,
-    /// Public endpoint on, its firewall admitting only these subnets (Terraform ids).
-    ServiceEndpoints(Vec<String>),
-}
-
-pub fn network_address() -> Address {
-    Address::resource("azurerm_virtual_network", SHARED_NETWORK)
-}
-
-pub fn subnet_address(slot: Slot) -> Address {
-    Address::resource("azurerm_subnet", &slot.key())
-}
-
-fn runtime_of(app_key: &str) -> Option<Runtime> {
-    Runtime::ALL.iter().copied().find(|r| r.as_str() == app_key)
-}
-
-/// How this stack's data services are reached.
-pub fn data_access(context: &Context<'_>) -> DataAccess {
-    let networking = &context.backend.networking;
-    if !networking.is_isolated() {
-        return DataAccess::Public;
-    }
-    if networking.private_endpoints.value {
-        return DataAccess::PrivateEndpoints;
-    }
-    DataAccess::ServiceEndpoints(
-        integration_slots(context)
-            .into_iter()
-            .map(|(slot, _)| subnet_address(slot).id())
-            .collect(),
-    )
-}
-
-/// The function apps' subnets, in slot order, with the plan of each app.
-fn integration_slots(context: &Context<'_>) -> Vec<(Slot, String)> {
-    let mut slots: Vec<(Slot, String)> = context
-        .all(kinds::FUNCTION_APP)
-        .filter_map(|m| match &m.config {
-            RequirementConfig::FunctionApp(app) => {
-                Some((Slot::Functions(app.runtime), app.plan.value.clone()))
-            }
-            _ => None,
-        })
-        .collect();
-    slots.sort();
-    slots
-}
-
-/// Joins a function app to its integration subnet (isolated mode only): outbound traffic goes
-/// through the virtual network, where the data services' private addresses resolve.
-pub fn integrate_app(body: &mut Value, app_key: &str, plan: &str, context: &Context<'_>) {
-    let (true, Some(runtime)) = (
-        context.backend.networking.is_isolated(),
-        runtime_of(app_key),
-    ) else {
-        return;
-    };
-    body["virtual_network_subnet_id"] = json!(subnet_address(Slot::Functions(runtime)).id());
-    body["site_config"]["vnet_route_all_enabled"] = json!(true);
-    if crate::functions::is_elastic_premium(plan) {
-        // The platform's scale controller sits outside the network and cannot read a private
-        // Service Bus: the app reports its own scale needs.
-        body["site_config"]["runtime_scale_monitoring_enabled"] = json!(true);
-    }
-}
-
-/// The provider's `features` block. In isolated mode the storage data plane is unreachable
-/// from where Terraform runs, so the provider must not read it (queue properties): every
-/// storage setting baas writes goes through Resource Manager (`storage_account_id`
-/// containers, blob properties). Static websites still use the data plane, on their own
-/// public accounts.
-pub fn provider_features(backend: &Backend) -> Value {
+/// What isolation needs of the provider's `features` block. In isolated mode the storage data
+/// plane is unreachable from where Terraform runs, so the provider must not read it (queue
+/// properties): every storage setting baas writes goes through Resource Manager
+/// (`storage_account_id` containers, blob properties). Static websites still use the data
+/// plane, on their own public accounts.
+fn add_provider_features(backend: &Backend, features: &mut Value) {
     if backend.networking.is_isolated() {
-        json!({ "storage": { "data_plane_available": false } })
-    } else {
-        json!({})
+        features["storage"] = json!({ "data_plane_available": false });
     }
 }
 
@@ -216,6 +115,10 @@ pub struct NetworkProvider;
 impl ResourceProvider for NetworkProvider {
     fn name(&self) -> &'static str {
         "network"
+    }
+
+    fn provider_features(&self, context: &Context<'_>, features: &mut Value) {
+        add_provider_features(context.backend, features);
     }
 
     fn serves(&self) -> Vec<&str> {
@@ -289,7 +192,8 @@ impl ResourceProvider for NetworkProvider {
             let Some(prefix) = slot.subnet(space) else {
                 continue; // validate reported it
             };
-            let (service, action) = if crate::functions::is_flex_consumption(&plan) {
+            let (service, action) = if FunctionPlan::parse(&plan).is_some_and(FunctionPlan::is_flex)
+            {
                 (
                     "Microsoft.App/environments",
                     "Microsoft.Network/virtualNetworks/subnets/join/action",
@@ -405,7 +309,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
     let cosmos: Vec<Target> = context
         .all(kinds::COSMOS_ACCOUNT)
         .map(|m| {
-            let account = crate::cosmos::account_ref(context, &m.key);
+            let account = refs::cosmos_account_ref(context, &m.key);
             target(
                 format!("cosmos-{}", m.key),
                 format!("cosmos-{}", m.key),
@@ -418,7 +322,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
         .all(kinds::STORAGE)
         .flat_map(|m| {
             HOST_STORAGE_SUBRESOURCES.iter().map(move |sub| {
-                let account = crate::storage::account_address(&m.key);
+                let account = refs::storage_account(&m.key);
                 target(
                     format!("storage-{}-{sub}", m.key),
                     format!("st-{}-{sub}", m.key),
@@ -431,7 +335,7 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
     let servicebus: Vec<Target> = context
         .all(kinds::SERVICEBUS_NAMESPACE)
         .map(|m| {
-            let namespace = crate::servicebus::namespace_address();
+            let namespace = refs::servicebus_namespace();
             target(
                 format!("servicebus-{}", m.key),
                 format!("sbns-{}", m.key),
@@ -640,9 +544,7 @@ fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let plan = &app.plan;
-        if crate::functions::can_join_vnet(&plan.value)
-            || !crate::functions::PLANS.contains(&plan.value.as_str())
-        {
+        if FunctionPlan::parse(&plan.value).is_none_or(FunctionPlan::can_join_network) {
             continue; // an unknown plan has its own error
         }
         let message = format!(
@@ -735,6 +637,7 @@ fn no_public_access_asked(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use baas_model::Runtime;
 
     fn space(text: &str) -> Ipv4Cidr {
         Ipv4Cidr::parse(text).unwrap_or_else(|e| panic!("{}", e.message))

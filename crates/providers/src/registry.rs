@@ -1,11 +1,14 @@
 //! The registry: which provider serves which requirement type, and the merge -> validate ->
-//! provision sequence over all of them.
+//! provision sequence over all of them. It is synth's one way into the providers: what a stack
+//! holds besides the merged requirements' blocks (its resource group, the azurerm `features`
+//! block, the global stack's Traffic Manager) is asked of it too.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Block, Context, Merged, Provisioned, StackInfo};
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::Requirement;
+use baas_terraform::Address;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -178,6 +181,47 @@ impl Registry {
             }
         }
         (provisioned, diagnostics)
+    }
+
+    /// Problems of the deployment's topology that belong to no one requirement (what the
+    /// global stack's Traffic Manager cannot front, state shared between colors).
+    pub fn validate_topology(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        crate::global::validate(context)
+    }
+
+    /// Checks every configured limit (`limits.*`) against the merged requirements, as
+    /// provisioned in `stacks` (the stacks that hold the backend).
+    pub fn check_limits(&self, context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
+        crate::limits::check(context, stacks)
+    }
+
+    /// The global stack's Traffic Manager profiles and endpoints; `context` is the global
+    /// stack's, `regional` the stacks behind it, in priority order.
+    pub fn provision_global(
+        &self,
+        context: &Context<'_>,
+        regional: &[StackInfo],
+    ) -> Result<Provisioned, Vec<Diagnostic>> {
+        crate::global::provision(context, regional)
+    }
+
+    /// The stack's resource group block.
+    pub fn resource_group(&self, context: &Context<'_>) -> Result<Block, Diagnostic> {
+        crate::resource_group::block(context)
+    }
+
+    /// The address of every stack's resource group.
+    pub fn resource_group_address() -> Address {
+        crate::facts::refs::resource_group()
+    }
+
+    /// The azurerm provider's `features` block of a stack: what each provider needs of it.
+    pub fn provider_features(&self, context: &Context<'_>) -> serde_json::Value {
+        let mut features = serde_json::json!({});
+        for provider in &self.providers {
+            provider.provider_features(context, &mut features);
+        }
+        features
     }
 
     /// Every provider's files for the output folder besides the stacks, in merged order.

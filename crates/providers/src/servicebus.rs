@@ -8,6 +8,8 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::network::{self, DataAccess};
+use crate::facts::{plan, refs};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -38,10 +40,6 @@ static SERVICEBUS_CODES: &[&Code] = &[
 
 #[derive(Debug)]
 pub struct ServiceBusProvider;
-
-pub fn namespace_address() -> Address {
-    Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
-}
 
 /// Entity names may hold `.` and `/`, which Terraform names cannot.
 fn address_name(name: &str) -> String {
@@ -214,7 +212,7 @@ impl ResourceProvider for ServiceBusProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let namespace = namespace_address();
+        let namespace = refs::servicebus_namespace();
         match &merged.config {
             RequirementConfig::ServiceBusNamespace { sku } => {
                 let name = context
@@ -237,12 +235,12 @@ impl ResourceProvider for ServiceBusProvider {
                     body["capacity"] = json!(1);
                     body["premium_messaging_partitions"] = json!(1);
                 }
-                match crate::network::data_access(context) {
-                    crate::network::DataAccess::Public => {}
-                    crate::network::DataAccess::PrivateEndpoints => {
+                match network::data_access(context) {
+                    DataAccess::Public => {}
+                    DataAccess::PrivateEndpoints => {
                         body["public_network_access_enabled"] = json!(false);
                     }
-                    crate::network::DataAccess::ServiceEndpoints(subnets) => {
+                    DataAccess::ServiceEndpoints(subnets) => {
                         let rules: Vec<Value> = subnets.iter().map(|id| json!({ "subnet_id": id, "ignore_missing_vnet_service_endpoint": false })).collect();
                         body["network_rule_set"] = json!({ "default_action": "Deny", "public_network_access_enabled": true, "trusted_services_allowed": true, "network_rules": rules });
                     }
@@ -712,8 +710,8 @@ fn validate_access(
 /// Owner, still scoped to the one queue or topic; Dedicated plans, which do not scale on
 /// events, keep Data Receiver.
 fn receiver_role(context: &Context<'_>, app: &str) -> &'static str {
-    match crate::functions::plan_of(context, app) {
-        Some(plan) if crate::functions::scales_on_event_backlog(plan) => DATA_OWNER,
+    match plan::of_app(context, app) {
+        Some(plan) if plan.scales_on_event_backlog() => DATA_OWNER,
         _ => DATA_RECEIVER,
     }
 }
@@ -729,7 +727,7 @@ fn provision_access(
         Some(Entity::Topic) => topic_address(&access.entity.value).id(),
         None => return,
     };
-    let principal = crate::functions::principal_id(context, &access.app);
+    let principal = refs::principal_id(context, &access.app);
     let entity = address_name(&access.entity.value);
     for (wanted, role, suffix) in [
         (

@@ -8,7 +8,7 @@
 //! with caching, `cors` origins.
 //!
 //! What is generated for a site `web`:
-//! - `azurerm_storage_account.web` with the secure defaults of [`crate::storage`], and
+//! - `azurerm_storage_account.web` with the secure defaults of [`crate::facts::defaults`], and
 //!   `azurerm_storage_account_static_website.web` (the account's `static_website` block is
 //!   deprecated in azurerm 4.x). A single-page app gets the index document as its 404 document.
 //! - `azurerm_cdn_frontdoor_profile.web` (Standard), `…_endpoint.web`, `…_origin_group.web`
@@ -26,6 +26,8 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::defaults::secure_storage_account;
+use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -211,7 +213,7 @@ impl Addresses {
     fn new(key: &str) -> Addresses {
         Addresses {
             key: key.to_owned(),
-            account: crate::storage::account_address(key),
+            account: refs::storage_account(key),
             website: address("azurerm_storage_account_static_website", key),
             profile: address("azurerm_cdn_frontdoor_profile", key),
             endpoint: address("azurerm_cdn_frontdoor_endpoint", key),
@@ -729,12 +731,12 @@ fn storage(
     sources: &[baas_model::Source],
     out: &mut Provisioned,
 ) {
-    // The secure defaults of every storage account (crate::storage). The static website
+    // The secure defaults of every storage account (crate::facts::defaults). The static website
     // endpoint serves `$web` anonymously whatever these say: shared keys off and no public
     // blob access do not affect it.
     out.block(
         addresses.account.clone(),
-        crate::storage::secure_account_body(name, context),
+        secure_storage_account(name, context),
         sources,
     );
     out.block(

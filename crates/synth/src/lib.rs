@@ -14,7 +14,7 @@ mod topology;
 use baas_model::diagnostic::{self, Code, Diagnostic};
 use baas_model::{requirement, Backend, Requirement, SourceFile};
 use baas_providers::naming::{self, Namer, NamingConfig};
-use baas_providers::{limits, Context, Merged, Registry};
+use baas_providers::{Context, Merged, Registry};
 use baas_terraform::Address;
 use std::collections::BTreeMap;
 
@@ -278,11 +278,8 @@ fn run(
     let merged = resolution.merged;
     let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
-    diagnostics.extend(baas_providers::global::validate(&context));
-    diagnostics.extend(limits::check(
-        &context,
-        &topology::regional_stacks(&context),
-    ));
+    diagnostics.extend(registry.validate_topology(&context));
+    diagnostics.extend(registry.check_limits(&context, &topology::regional_stacks(&context)));
     diagnostics.extend(topology::stack_name_clashes(&context));
     if !model_is_valid {
         return Err(sorted(diagnostics));

@@ -3,6 +3,7 @@
 
 use crate::topology::BuiltStack;
 use baas_model::{Backend, SourceFile};
+use baas_providers::Registry;
 use baas_terraform::document::{object_of_texts, to_json_at};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -51,7 +52,7 @@ pub fn build(
             "path": format!("{}/main.tf.json", built.stack.name),
             "role": info.role.as_str(),
             "region": info.region.name,
-            "resource_group": crate::stack::resource_group_address().to_string(),
+            "resource_group": Registry::resource_group_address().to_string(),
             "resources": built.stack.resource_count,
             "outputs": built.stack.outputs,
         });

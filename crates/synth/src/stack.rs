@@ -5,7 +5,7 @@ use crate::codes;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::Strategy;
 use baas_model::{Source, Span};
-use baas_providers::{resource_group, Block, Context, Provisioned, StackRole};
+use baas_providers::{Block, Context, Provisioned, Registry, StackRole};
 use baas_terraform::schema::{ProviderSchema, AZURERM_PROVIDER_VERSION};
 use baas_terraform::{Address, Document};
 use serde_json::{json, Map, Value};
@@ -42,6 +42,7 @@ pub struct Assembled {
 /// values, and moving them instead of cloning keeps synth linear and lean.
 pub fn assemble(
     context: &Context<'_>,
+    registry: &Registry,
     provisioned: Vec<Provisioned>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Assembled {
@@ -53,11 +54,11 @@ pub fn assemble(
         "azurerm".to_owned(),
         // Storage keys are off, so the provider must use Entra ID for the data plane too.
         // The features block is the providers' business (storage, Application Insights).
-        json!({ "features": baas_providers::provider_features(context), "storage_use_azuread": true }),
+        json!({ "features": registry.provider_features(context), "storage_use_azuread": true }),
     );
     let mut outputs = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
-    match resource_group::block(context) {
+    match registry.resource_group(context) {
         Ok(block) => blocks.push(block),
         Err(diagnostic) => diagnostics.push(diagnostic),
     }
@@ -116,7 +117,7 @@ pub fn assemble(
     }
     document.output(
         "resource_group_name",
-        resource_group::address().attr("name"),
+        Registry::resource_group_address().attr("name"),
         "Resource group of the stack",
     );
     let resource_count = document.resource_count();
@@ -271,9 +272,4 @@ pub fn conformance(
         );
     }
     out
-}
-
-/// The address of the stack's resource group, for manifests.
-pub fn resource_group_address() -> Address {
-    resource_group::address()
 }

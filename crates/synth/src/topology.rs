@@ -6,7 +6,7 @@ use crate::stack::{self, Stack};
 use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::{Color, Strategy};
-use baas_providers::{global, Context, Registry, StackInfo, StackRole};
+use baas_providers::{Context, Registry, StackInfo, StackRole};
 use baas_terraform::Address;
 use petgraph::graph::DiGraph;
 use std::collections::BTreeMap;
@@ -182,9 +182,14 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
     let share_cores = jobs == 1 || jobs < cores;
     let results: Vec<StackJob> = parallel::map(jobs, cores, |index| {
         match (&global, index < regional.len()) {
-            (Some(info), false) => {
-                global_stack(context, info.clone(), &regional, finish, share_cores)
-            }
+            (Some(info), false) => global_stack(
+                context,
+                registry,
+                info.clone(),
+                &regional,
+                finish,
+                share_cores,
+            ),
             _ => regional_stack(context, registry, &regional, index, finish, share_cores),
         }
     });
@@ -256,6 +261,7 @@ fn regional_stack(
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
         &stack_context,
+        registry,
         provisioned,
         entries,
         finish,
@@ -278,6 +284,7 @@ fn regional_stack(
 
 fn global_stack(
     context: &Context<'_>,
+    registry: &Registry,
     info: StackInfo,
     regional: &[StackInfo],
     finish: Finish,
@@ -286,7 +293,7 @@ fn global_stack(
     let global_context = context.with_stack(info.clone());
     let mut diagnostics = Vec::new();
     let mut entries = Vec::new();
-    let provisioned = match global::provision(&global_context, regional) {
+    let provisioned = match registry.provision_global(&global_context, regional) {
         Ok(mut p) => {
             entries.push(std::mem::take(&mut p.manifest));
             vec![p]
@@ -298,6 +305,7 @@ fn global_stack(
     };
     let (stack, sections) = finish_stack(
         &global_context,
+        registry,
         provisioned,
         entries,
         finish,
@@ -344,6 +352,7 @@ enum Finished {
 /// values are dropped here: only the text is kept.
 fn finish_stack(
     context: &Context<'_>,
+    registry: &Registry,
     provisioned: Vec<baas_providers::Provisioned>,
     entries: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
     finish: Finish,
@@ -355,7 +364,7 @@ fn finish_stack(
         resource_count,
         outputs,
         origins,
-    } = stack::assemble(context, provisioned, diagnostics);
+    } = stack::assemble(context, registry, provisioned, diagnostics);
     // After an error some blocks are missing, and the schema check would report the dangling
     // references as baas bugs: check conformance only of a module that is complete. Nothing
     // is written after an error, so there is nothing to serialize either.

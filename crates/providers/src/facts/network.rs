@@ -1,0 +1,203 @@
+//! The network plan: how this stack's data services are reached and which subnet each function
+//! app joins, worked out from the backend's `networking` and the merged function apps. The
+//! network provider carves and creates the network; every other provider reads these facts and
+//! writes the fields of its own resources (a data service its firewall, a function app its
+//! subnet).
+
+use crate::context::Context;
+use baas_model::cidr::Ipv4Cidr;
+use baas_model::requirement::{kinds, SHARED_NETWORK};
+use baas_model::{RequirementConfig, Runtime};
+use baas_terraform::Address;
+
+use super::plan::FunctionPlan;
+
+/// Every subnet baas carves is this long.
+pub const SUBNET_PREFIX: u8 = 26;
+
+/// Where one /26 of the address space goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slot {
+    PrivateEndpoints,
+    Functions(Runtime),
+}
+
+impl Slot {
+    /// The position in the address space, in /26 steps. Fixed per slot, so that subnets never
+    /// move when apps come and go.
+    pub fn index(self) -> u32 {
+        match self {
+            Slot::PrivateEndpoints => 0,
+            Slot::Functions(runtime) => 1 + runtime as u32,
+        }
+    }
+
+    /// The subnet's Terraform name and the naming instance of it and its NSG.
+    pub fn key(self) -> String {
+        match self {
+            Slot::PrivateEndpoints => "private-endpoints".to_owned(),
+            Slot::Functions(runtime) => format!("functions-{}", runtime.as_str()),
+        }
+    }
+
+    /// The subnet this slot gets in `space`, if it fits.
+    pub fn subnet(self, space: Ipv4Cidr) -> Option<Ipv4Cidr> {
+        space.subnet(SUBNET_PREFIX, self.index())
+    }
+}
+
+/// How the data services of this backend can be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataAccess {
+    /// Public endpoints (public mode).
+    Public,
+    /// Public access off; private endpoints in the virtual network.
+    PrivateEndpoints,
+    /// Public endpoint on, its firewall admitting only these subnets (Terraform ids).
+    ServiceEndpoints(Vec<String>),
+}
+
+pub fn network_address() -> Address {
+    Address::resource("azurerm_virtual_network", SHARED_NETWORK)
+}
+
+pub fn subnet_address(slot: Slot) -> Address {
+    Address::resource("azurerm_subnet", &slot.key())
+}
+
+fn runtime_of(app_key: &str) -> Option<Runtime> {
+    Runtime::ALL.iter().copied().find(|r| r.as_str() == app_key)
+}
+
+/// How this stack's data services are reached.
+pub fn data_access(context: &Context<'_>) -> DataAccess {
+    let networking = &context.backend.networking;
+    if !networking.is_isolated() {
+        return DataAccess::Public;
+    }
+    if networking.private_endpoints.value {
+        return DataAccess::PrivateEndpoints;
+    }
+    DataAccess::ServiceEndpoints(
+        integration_slots(context)
+            .into_iter()
+            .map(|(slot, _)| subnet_address(slot).id())
+            .collect(),
+    )
+}
+
+/// The function apps' subnets, in slot order, with the plan of each app.
+pub fn integration_slots(context: &Context<'_>) -> Vec<(Slot, String)> {
+    let mut slots: Vec<(Slot, String)> = context
+        .all(kinds::FUNCTION_APP)
+        .filter_map(|m| match &m.config {
+            RequirementConfig::FunctionApp(app) => {
+                Some((Slot::Functions(app.runtime), app.plan.value.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    slots.sort();
+    slots
+}
+
+/// What a function app sets to join the virtual network (isolated mode only): its subnet,
+/// all outbound traffic through it (where the data services' private addresses resolve), and,
+/// on Elastic Premium, runtime scale monitoring, because the platform's scale controller sits
+/// outside the network and cannot read a private Service Bus: the app reports its own scale
+/// needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppIntegration {
+    /// The Terraform id of the app's subnet.
+    pub subnet_id: String,
+    pub route_all: bool,
+    pub runtime_scale_monitoring: bool,
+}
+
+/// How the function app `app_key` on `plan` joins the network; `None` in public mode.
+pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Option<AppIntegration> {
+    if !context.backend.networking.is_isolated() {
+        return None;
+    }
+    let runtime = runtime_of(app_key)?;
+    Some(AppIntegration {
+        subnet_id: subnet_address(Slot::Functions(runtime)).id(),
+        route_all: true,
+        runtime_scale_monitoring: FunctionPlan::parse(plan)
+            .is_some_and(FunctionPlan::is_elastic_premium),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{Namer, NamingConfig};
+    use crate::Registry;
+    use baas_model::{requirement, SourceFile};
+
+    /// Runs `check` against the context of `yaml`, merged by the built-in providers.
+    fn with_context(yaml: &str, check: impl FnOnce(&Context<'_>)) {
+        let (backend, diagnostics) = baas_model::load(&SourceFile::new("backend.yaml", yaml));
+        assert!(
+            !baas_model::diagnostic::has_errors(&diagnostics),
+            "{diagnostics:?}"
+        );
+        let backend = backend.unwrap();
+        let namer = Namer::new(&NamingConfig::standard()).unwrap();
+        let merged = Registry::builtin()
+            .merge(&requirement::expand(&backend))
+            .merged;
+        check(&Context::new(&backend, &namer, &merged));
+    }
+
+    fn backend(networking: &str) -> String {
+        format!(
+            "name: shop\nenvironment: dev\nlocation: eastus\n{networking}\nfunctions: {{plan: EP1}}\n\
+             components:\n  worker:\n    type: function-app\n    runtime: python\n    functions:\n      \
+             tick: {{trigger: timer, schedule: '0 */5 * * * *'}}\n"
+        )
+    }
+
+    #[test]
+    fn public_mode_reaches_services_publicly_and_joins_no_app() {
+        with_context(&backend(""), |context| {
+            assert_eq!(data_access(context), DataAccess::Public);
+            assert_eq!(app_integration(context, "python", "EP1"), None);
+        });
+    }
+
+    #[test]
+    fn isolated_apps_join_their_runtime_subnet() {
+        let yaml = backend("networking: {mode: isolated, address_space: 10.0.0.0/16}");
+        with_context(&yaml, |context| {
+            assert_eq!(data_access(context), DataAccess::PrivateEndpoints);
+            let joined = |plan| app_integration(context, "python", plan).unwrap();
+            assert_eq!(
+                joined("EP1"),
+                AppIntegration {
+                    subnet_id: "${azurerm_subnet.functions-python.id}".to_owned(),
+                    route_all: true,
+                    runtime_scale_monitoring: true,
+                }
+            );
+            // Only Elastic Premium monitors its own scale.
+            assert!(!joined("FC1").runtime_scale_monitoring);
+            assert!(!joined("S1").runtime_scale_monitoring);
+        });
+    }
+
+    #[test]
+    fn service_endpoints_admit_the_integration_subnets() {
+        let yaml = backend(
+            "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}",
+        );
+        with_context(&yaml, |context| {
+            assert_eq!(
+                data_access(context),
+                DataAccess::ServiceEndpoints(vec![
+                    "${azurerm_subnet.functions-python.id}".to_owned()
+                ])
+            );
+        });
+    }
+}

@@ -1,0 +1,68 @@
+//! The addresses and attributes providers point at in each other's resources. Each resource's
+//! Terraform address is written here once; the provider that creates the resource and the
+//! providers that refer to it both take it from here.
+
+use crate::context::{Context, StackInfo, StackRole};
+use crate::facts::plan::FunctionPlan;
+use baas_model::requirement::SHARED_SERVICEBUS;
+use baas_terraform::Address;
+
+/// The one resource group of a stack.
+pub fn resource_group() -> Address {
+    Address::resource("azurerm_resource_group", "main")
+}
+
+/// The function app `key`. Its resource type depends on its plan: Flex Consumption has its own.
+pub fn function_app(context: &Context<'_>, key: &str) -> Address {
+    let flex = crate::facts::plan::of_app(context, key).is_some_and(FunctionPlan::is_flex);
+    let resource_type = if flex {
+        "azurerm_function_app_flex_consumption"
+    } else {
+        "azurerm_linux_function_app"
+    };
+    Address::resource(resource_type, key)
+}
+
+/// The system-assigned identity of a function app, for role assignments made elsewhere.
+pub fn principal_id(context: &Context<'_>, key: &str) -> String {
+    function_app(context, key).attr("identity[0].principal_id")
+}
+
+/// A storage account (the function hosts' shared one, or a static site's).
+pub fn storage_account(key: &str) -> Address {
+    Address::resource("azurerm_storage_account", key)
+}
+
+/// A blob container of the function hosts' storage account.
+pub fn storage_container(name: &str) -> Address {
+    Address::resource("azurerm_storage_container", name)
+}
+
+/// The shared Application Insights component.
+pub fn insights() -> Address {
+    Address::resource("azurerm_application_insights", "shared")
+}
+
+/// A Cosmos DB account created by this stack.
+pub fn cosmos_account(key: &str) -> Address {
+    Address::resource("azurerm_cosmosdb_account", key)
+}
+
+/// Whether a stack creates the Cosmos DB accounts, or (a DR secondary) reads its primary's.
+pub fn creates_cosmos_account(stack: &StackInfo) -> bool {
+    stack.role != StackRole::Secondary
+}
+
+/// The Cosmos DB account as this stack sees it: the DR secondary reads the primary's by name.
+pub fn cosmos_account_ref(context: &Context<'_>, key: &str) -> Address {
+    if creates_cosmos_account(&context.stack) {
+        cosmos_account(key)
+    } else {
+        Address::data("azurerm_cosmosdb_account", key)
+    }
+}
+
+/// The shared Service Bus namespace.
+pub fn servicebus_namespace() -> Address {
+    Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
+}
