@@ -149,12 +149,7 @@ fn a_resource_body_that_is_not_an_object_is_an_error() {
 fn a_template_with_a_partial_is_refused_where_it_is_written() {
     let workspace = workspace(BACKEND, "{{#*inline \"p\"}}{{> p}}{{/inline}}{{> p}}\n");
     let validate = workspace.baas(&["validate", "backend.yaml"]);
-    validate.expect_exit(1);
-    assert!(
-        validate.stderr.contains("uses a partial"),
-        "{}",
-        validate.stderr
-    );
+    validate.expect_exit(1).expect_stderr("uses a partial");
     assert!(
         validate.stderr.contains("redis.hbs:1:1"),
         "{}",

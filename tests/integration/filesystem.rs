@@ -13,12 +13,7 @@ fn an_output_folder_that_holds_the_input_is_refused() {
     workspace.write("out/backend.yaml", GOOD);
     let before = workspace.tree("out");
     let synth = workspace.baas(&["synth", "out/backend.yaml", "-o", "out"]);
-    synth.expect_exit(2);
-    assert!(
-        synth.stderr.contains("which synth reads"),
-        "{}",
-        synth.stderr
-    );
+    synth.expect_exit(2).expect_stderr("which synth reads");
     assert_eq!(workspace.tree("out"), before, "nothing was touched");
 }
 
@@ -42,12 +37,7 @@ fn an_output_folder_that_holds_a_template_is_refused() {
     )
     .unwrap();
     let synth = workspace.baas(&["synth", "backend.yaml", "-o", "out"]);
-    synth.expect_exit(2);
-    assert!(
-        synth.stderr.contains("redis.tf.json.hbs"),
-        "{}",
-        synth.stderr
-    );
+    synth.expect_exit(2).expect_stderr("redis.tf.json.hbs");
     assert!(workspace.join("out/redis.tf.json.hbs").is_file());
 }
 
@@ -67,8 +57,7 @@ fn a_file_merely_named_like_the_manifest_does_not_make_a_folder_baas_output() {
         }
         let before = workspace.tree(folder);
         let synth = workspace.baas(&["synth", "backend.yaml", "-o", folder]);
-        synth.expect_exit(2);
-        assert!(synth.stderr.contains("not baas output"), "{}", synth.stderr);
+        synth.expect_exit(2).expect_stderr("not baas output");
         assert_eq!(workspace.tree(folder), before, "{folder} was touched");
     }
 }
@@ -79,8 +68,7 @@ fn an_output_path_that_is_a_symbolic_link_is_refused() {
     workspace.synth_ok("target");
     std::os::unix::fs::symlink(workspace.join("target"), workspace.join("link")).unwrap();
     let synth = workspace.baas(&["synth", "backend.yaml", "-o", "link"]);
-    synth.expect_exit(2);
-    assert!(synth.stderr.contains("symbolic link"), "{}", synth.stderr);
+    synth.expect_exit(2).expect_stderr("symbolic link");
     assert!(fs::symlink_metadata(workspace.join("link"))
         .unwrap()
         .file_type()
@@ -92,8 +80,7 @@ fn init_checks_everything_before_writing_anything() {
     let workspace = Workspace::new();
     std::os::unix::fs::symlink(workspace.join("nowhere"), workspace.join("backend.yaml")).unwrap();
     let init = workspace.baas(&["init", "."]);
-    init.expect_exit(2);
-    assert!(init.stderr.contains("already exists"), "{}", init.stderr);
+    init.expect_exit(2).expect_stderr("already exists");
     assert!(
         !workspace.join("backend.schema.json").exists(),
         "the schema was written before the failure"
@@ -106,20 +93,10 @@ fn an_input_that_is_too_large_is_refused_in_words() {
     let big = vec![b'#'; 17 * 1024 * 1024];
     workspace.write("big.yaml", big);
     let validate = workspace.baas(&["validate", "big.yaml"]);
-    validate.expect_exit(2);
-    assert!(
-        validate.stderr.contains("larger than 16 MB"),
-        "{}",
-        validate.stderr
-    );
+    validate.expect_exit(2).expect_stderr("larger than 16 MB");
 
     let validate = workspace.baas(&["validate", "/dev/zero"]);
-    validate.expect_exit(2);
-    assert!(
-        validate.stderr.contains("larger than 16 MB"),
-        "{}",
-        validate.stderr
-    );
+    validate.expect_exit(2).expect_stderr("larger than 16 MB");
 }
 
 #[test]
@@ -262,12 +239,7 @@ fn templates_are_read_only_from_regular_files_inside_the_backend_folder() {
     std::os::unix::fs::symlink("/etc/passwd", workspace.join("providers/redis.tf.json.hbs"))
         .unwrap();
     let validate = workspace.baas(&["validate", "backend.yaml"]);
-    validate.expect_exit(1);
-    assert!(
-        validate.stderr.contains("leads outside"),
-        "{}",
-        validate.stderr
-    );
+    validate.expect_exit(1).expect_stderr("leads outside");
     assert!(!validate.stderr.contains("root:"), "{}", validate.stderr);
 
     let workspace = Workspace::with_backend(backend);
@@ -279,12 +251,7 @@ fn templates_are_read_only_from_regular_files_inside_the_backend_folder() {
         .unwrap();
     assert!(made.success());
     let validate = workspace.baas(&["validate", "backend.yaml"]);
-    validate.expect_exit(1);
-    assert!(
-        validate.stderr.contains("not a regular file"),
-        "{}",
-        validate.stderr
-    );
+    validate.expect_exit(1).expect_stderr("not a regular file");
 }
 
 #[test]
@@ -292,8 +259,7 @@ fn check_against_a_file_is_a_usage_error_like_synth() {
     let workspace = Workspace::with_backend(GOOD);
     workspace.write("out", "not a folder\n");
     let check = workspace.baas(&["synth", "backend.yaml", "-o", "out", "--check"]);
-    check.expect_exit(2);
-    assert!(check.stderr.contains("is not a folder"), "{}", check.stderr);
+    check.expect_exit(2).expect_stderr("is not a folder");
 }
 
 #[test]

@@ -74,6 +74,18 @@ impl Outcome {
         self
     }
 
+    /// Asserts that standard error says `text`.
+    #[track_caller]
+    pub fn expect_stderr(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "`baas {}` did not say `{text}`\n--- stderr\n{}",
+            self.args.join(" "),
+            self.stderr
+        );
+        self
+    }
+
     /// The diagnostic codes of the human report, in order (one line per rendered diagnostic).
     pub fn codes(&self) -> Vec<String> {
         self.stderr
