@@ -97,6 +97,8 @@ codes! {
         "Strong consistency across regions makes every write wait for the other region, and Azure refuses it for regions more than 5,000 miles apart without approval. Bounded staleness across regions needs at least 300 seconds and 100,000 operations of lag, which baas sets.";
     TRAFFIC = "baas::deployment::traffic", "the global stack cannot route to an app",
         "Traffic Manager endpoints point at each regional function app's host name, read by a data source. Flex Consumption (FC1) apps have no azurerm data source and unique host names, so they cannot be endpoints yet; other plans can.";
+    REGIONAL_DATA = "baas::deployment::regional_data", "each region of a multi-region deployment owns its own data",
+        "Under `multi-region` every region's stack holds the whole backend, its Cosmos DB account and Service Bus namespace included: data written in one region is not seen in the others, and which region a user reaches is Traffic Manager's choice. That suits data kept per region (residency, region-partitioned users). A deployment that needs one set of data everywhere should keep it in one backend that every region's code reaches; baas does not generate a shared geo-replicated account for `multi-region` yet (`disaster-recovery` does share one).";
     STATEFUL_COLORS = "baas::deployment::stateful_colors", "each blue-green color owns its own data",
         "Blue and green stacks are identical, so each has its own Cosmos account, Service Bus namespace and storage: data written while one color is active is not in the other. Migrate data on switch-over, or keep stateful services outside the color stacks.";
 }

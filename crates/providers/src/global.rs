@@ -153,15 +153,35 @@ fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
 
 /// Each blue-green color owns its own data.
 fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
-    let Strategy::BlueGreen { .. } = &context.backend.deployment.strategy else {
-        return Vec::new();
+    let (code, each, consequence, label, help) = match &context.backend.deployment.strategy {
+        Strategy::BlueGreen { .. } => (
+            &codes::STATEFUL_COLORS,
+            "each color",
+            "data does not follow a switch-over",
+            "blue-green",
+            "migrate data when switching colors, or keep stateful services in a separate backend",
+        ),
+        Strategy::MultiRegion { .. } => (
+            &codes::REGIONAL_DATA,
+            "each region",
+            "what is written in one region is not seen in the others, and Traffic Manager decides which one a user reaches",
+            "multi-region",
+            "intended for data kept per region (residency); otherwise keep the data in one backend that every region's code reaches — a shared geo-replicated account is not generated yet",
+        ),
+        _ => return Vec::new(),
     };
+    let colors = matches!(
+        context.backend.deployment.strategy,
+        Strategy::BlueGreen { .. }
+    );
     let stateful: Vec<&str> = [
         kinds::COSMOS_ACCOUNT,
         kinds::SERVICEBUS_NAMESPACE,
         kinds::STATIC_SITE,
     ]
     .iter()
+    // A static site's storage holds rebuildable files: only a color switch-over cares.
+    .filter(|kind| colors || **kind != kinds::STATIC_SITE)
     .filter(|kind| context.all(kind).next().is_some())
     .map(|kind| match *kind {
         kinds::COSMOS_ACCOUNT => "Cosmos DB account",
@@ -179,12 +199,12 @@ fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
         format!("{} and {last}", rest.join(", "))
     };
     vec![Diagnostic::warning(
-        &codes::STATEFUL_COLORS,
-        format!("each color gets its own {services}: data does not follow a switch-over"),
+        code,
+        format!("{each} gets its own {services}: {consequence}"),
     )
     .at(context.backend.deployment.span)
-    .label("blue-green")
-    .help("migrate data when switching colors, or keep stateful services in a separate backend")]
+    .label(label)
+    .help(help)]
 }
 
 /// The Traffic Manager profiles and endpoints of the global stack; `context` is the global

@@ -186,7 +186,10 @@ fn values_azure_would_refuse_are_refused_where_they_are_written() {
     );
     check(
         &top("deployment: {strategy: multi-region, regions: [eastus, westus2], health_probe: {path: \"/api/health\\e[2J\"}}"),
-        &["baas::deployment::invalid@4:87"],
+        &[
+            "baas::deployment::regional_data@4:13",
+            "baas::deployment::invalid@4:87",
+        ],
     );
 }
 
@@ -199,4 +202,27 @@ fn a_time_to_live_beyond_azures_longest_time_span_is_refused() {
     };
     check(&bus("P10675199D"), &[]);
     check(&bus("P99999999D"), &["baas::servicebus::value@7:50"]);
+}
+
+#[test]
+fn multi_region_warns_that_each_region_owns_its_data() {
+    let multi_region = |components: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\n\
+             components:\n{components}"
+        )
+    };
+    check(
+        &multi_region("  users: {type: crud-api, entity: User}\n"),
+        &["baas::deployment::regional_data@4:13"],
+    );
+    // Compute alone holds no data.
+    check(
+        &multi_region(
+            "  jobs:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}\n",
+        ),
+        &[],
+    );
 }
