@@ -286,8 +286,15 @@ impl Context<'_> {
         crate::facts::refs::resource_group()
     }
 
+    /// The Terraform reference to the name of the stack's resource group.
     pub fn resource_group_name(&self) -> String {
         self.resource_group().attr("name")
+    }
+
+    /// The Azure name of the stack's resource group, as a value (for data sources in other
+    /// stacks and the manifest); a name that cannot fit is reported at the document's `name`.
+    pub fn resource_group_azure_name(&self) -> Result<String, Diagnostic> {
+        self.name(ResourceKind::ResourceGroup, "", self.backend.name.span)
     }
 }
 

@@ -138,9 +138,7 @@ impl ResourceProvider for CosmosProvider {
                 let name = primary
                     .name(ResourceKind::CosmosAccount, "", merged.span())
                     .map_err(|d| vec![d])?;
-                let group = primary
-                    .name(ResourceKind::ResourceGroup, "", context.backend.name.span)
-                    .map_err(|d| vec![d])?;
+                let group = primary.resource_group_azure_name().map_err(|d| vec![d])?;
                 out.block(
                     Address::data("azurerm_cosmosdb_account", &merged.key),
                     json!({ "name": name, "resource_group_name": group }),

@@ -227,9 +227,7 @@ impl ResourceProvider for FunctionsProvider {
                 project.as_deref(),
             )
         });
-        let group = context
-            .name(ResourceKind::ResourceGroup, "", span)
-            .map_err(|e| vec![e])?;
+        let group = context.resource_group_azure_name().map_err(|e| vec![e])?;
         out.stack_manifest_entry(
             "function_apps",
             &merged.key,

@@ -296,12 +296,7 @@ fn provision_profiles(
             let regional_context = context.with_stack(stack.clone());
             let names = regional_context
                 .name(ResourceKind::FunctionApp, &merged.key, span)
-                .and_then(|app| {
-                    Ok((
-                        app,
-                        regional_context.name(ResourceKind::ResourceGroup, "", span)?,
-                    ))
-                });
+                .and_then(|app| Ok((app, regional_context.resource_group_azure_name()?)));
             let (app_name, group) = match names {
                 Ok(names) => names,
                 Err(error) => {
