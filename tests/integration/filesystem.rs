@@ -176,35 +176,22 @@ fn the_output_is_never_missing_and_racing_synths_all_succeed() {
             }
         })
     };
-    let runs: Vec<_> = (0..8)
-        .map(|i| {
-            let input = if i % 2 == 0 {
-                "backend.yaml"
-            } else {
-                "other.yaml"
-            };
-            std::process::Command::new(crate::support::baas_bin())
-                .current_dir(workspace.path())
-                .args(["synth", input, "-o", "out"])
-                .output()
-                .unwrap()
-        })
-        .collect();
-    let racing: Vec<_> = (0..6)
-        .map(|i| {
-            let input = if i % 2 == 0 {
-                "backend.yaml"
-            } else {
-                "other.yaml"
-            };
-            std::process::Command::new(crate::support::baas_bin())
-                .current_dir(workspace.path())
-                .args(["synth", input, "-o", "out"])
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    // Alternating inputs, so that every run replaces the output.
+    let synth = |i: usize| {
+        let input = if i % 2 == 0 {
+            "backend.yaml"
+        } else {
+            "other.yaml"
+        };
+        let mut command = std::process::Command::new(crate::support::baas_bin());
+        command
+            .current_dir(workspace.path())
+            .args(["synth", input, "-o", "out"])
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    let runs: Vec<_> = (0..8).map(|i| synth(i).output().unwrap()).collect();
+    let racing: Vec<_> = (0..6).map(|i| synth(i).spawn().unwrap()).collect();
     let raced: Vec<_> = racing
         .into_iter()
         .map(|child| child.wait_with_output().unwrap())

@@ -149,6 +149,14 @@ impl Outcome {
             .unwrap_or_default()
     }
 
+    /// The errors of the `--format json` report, without the warnings.
+    pub fn json_errors(&self) -> Vec<Value> {
+        self.json_diagnostics()
+            .into_iter()
+            .filter(|d| d["severity"] == "error")
+            .collect()
+    }
+
     /// `(errors, warnings)` from the summary line the human report ends with.
     #[track_caller]
     pub fn counts(&self) -> (usize, usize) {

@@ -221,11 +221,7 @@ fn a_ttl_outside_what_azure_accepts_is_an_error_at_the_value() {
         )));
         let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
         validate.expect_exit(1);
-        let diagnostics: Vec<_> = validate
-            .json_diagnostics()
-            .into_iter()
-            .filter(|d| d["severity"] == "error")
-            .collect();
+        let diagnostics = validate.json_errors();
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0]["code"], "baas::schema::invalid_value");
         assert!(
@@ -543,11 +539,7 @@ fn a_tenant_named_global_beside_the_global_stack_is_an_error_at_its_id() {
         )));
         let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
         validate.expect_exit(1);
-        let diagnostics: Vec<_> = validate
-            .json_diagnostics()
-            .into_iter()
-            .filter(|d| d["severity"] == "error")
-            .collect();
+        let diagnostics = validate.json_errors();
         assert_eq!(diagnostics.len(), 1, "{strategy}: {diagnostics:?}");
         assert_eq!(diagnostics[0]["code"], "baas::tenancy::invalid");
         assert_eq!(diagnostics[0]["line"], 6, "{diagnostics:?}");
