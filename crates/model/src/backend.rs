@@ -449,6 +449,25 @@ impl AuthLevel {
     }
 }
 
+/// How the Functions router compares routes: case-insensitively, without a trailing `/`, and
+/// with every parameter alike (`users/{id}` and `Users/{userId}/` are one route).
+pub fn route_key(route: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in route.trim_end_matches('/').chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            c if !in_param => out.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
     Http {

@@ -266,7 +266,7 @@ fn add_health_function(key: &str, app: &mut AppRequirement, errors: &mut Vec<Dia
         let route = match &function.trigger {
             Trigger::Http { route, methods, .. }
                 if methods.contains(&HttpMethod::Get)
-                    && normalize_route(&route.value) == HEALTH_FUNCTION =>
+                    && baas_model::route_key(&route.value) == HEALTH_FUNCTION =>
             {
                 Some(route)
             }
@@ -402,7 +402,7 @@ fn check_unique_functions(key: &str, app: &AppRequirement, errors: &mut Vec<Diag
             continue;
         };
         for method in methods {
-            let normalized = normalize_route(&route.value);
+            let normalized = baas_model::route_key(&route.value);
             if let Some((other, other_route)) =
                 routes.insert((normalized, *method), (&function.name.value, route))
             {
@@ -424,24 +424,6 @@ fn check_unique_functions(key: &str, app: &AppRequirement, errors: &mut Vec<Diag
             }
         }
     }
-}
-
-/// `users/{id}` and `users/{userId}` are the same route to the router.
-fn normalize_route(route: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in route.trim_end_matches('/').chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => out.push(c.to_ascii_lowercase()),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn plan_raised_warning(

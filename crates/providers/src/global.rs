@@ -98,9 +98,7 @@ fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
     };
     let path = probe.path.value.split('?').next().unwrap_or_default();
     // Function routes live under the host's `api` prefix.
-    let wanted = path
-        .strip_prefix("/api/")
-        .map(|route| route.trim_end_matches('/').to_ascii_lowercase());
+    let wanted = path.strip_prefix("/api/").map(baas_model::route_key);
     let span = if probe.path.span.is_empty() {
         context.backend.deployment.span
     } else {
@@ -122,14 +120,7 @@ fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
             } => {
                 *auth_level == AuthLevel::Anonymous
                     && methods.contains(&HttpMethod::Get)
-                    && wanted.as_deref()
-                        == Some(
-                            route
-                                .value
-                                .trim_end_matches('/')
-                                .to_ascii_lowercase()
-                                .as_str(),
-                        )
+                    && wanted.as_deref() == Some(baas_model::route_key(&route.value).as_str())
             }
             _ => false,
         });
