@@ -292,29 +292,6 @@ fn function_apps_join_their_subnet_and_route_everything_through_it() {
 }
 
 #[test]
-fn flex_consumption_subnets_are_delegated_to_container_app_environments() {
-    let (stack, _) = synth(
-        "networking: {mode: isolated, address_space: 10.1.0.0/24}\nfunctions: {plan: FC1}\n",
-        "  users: {type: crud-api, entity: User}\n",
-    );
-    let subnet = resource(&stack, "azurerm_subnet", "functions-node");
-    assert_eq!(subnet["address_prefixes"], json!(["10.1.0.64/26"]));
-    assert_eq!(
-        subnet["delegation"][0]["service_delegation"],
-        json!({ "name": "Microsoft.App/environments", "actions": ["Microsoft.Network/virtualNetworks/subnets/join/action"] })
-    );
-    let app = resource(&stack, "azurerm_function_app_flex_consumption", "node");
-    assert_eq!(
-        app["virtual_network_subnet_id"],
-        "${azurerm_subnet.functions-node.id}"
-    );
-    assert_eq!(app["site_config"]["vnet_route_all_enabled"], true);
-    assert!(app["site_config"]
-        .get("runtime_scale_monitoring_enabled")
-        .is_none());
-}
-
-#[test]
 fn adding_an_app_moves_no_subnet() {
     let (before, _) = synth(ISOLATED, "  users: {type: crud-api, entity: User}\n");
     let (after, _) = synth(ISOLATED, FULL);
@@ -415,7 +392,7 @@ fn service_endpoints_replace_private_endpoints_when_asked() {
 
 #[test]
 fn public_mode_provisions_no_network() {
-    let (stack, manifest) = synth("", FULL);
+    let (stack, manifest) = synth("functions: {plan: Y1}\n", FULL);
     assert_eq!(
         resource_names(&stack, "azurerm_virtual_network"),
         Vec::<String>::new()
@@ -435,7 +412,7 @@ fn public_mode_provisions_no_network() {
 #[test]
 fn public_mode_warns_about_isolated_settings() {
     let workspace = Workspace::with_backend(&backend(
-        "networking: {address_space: 10.0.0.0/16, private_endpoints: false}\n",
+        "networking: {address_space: 10.0.0.0/16, private_endpoints: false}\nfunctions: {plan: Y1}\n",
         "  users: {type: crud-api, entity: User}\n",
     ));
     let synth = workspace.synth_ok("out");

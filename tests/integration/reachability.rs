@@ -60,14 +60,6 @@ fn scenarios() -> Vec<Scenario> {
         Vec::new(),
     ));
     scenarios.push((
-        "baas::deployment::traffic",
-        backend(
-            "functions: {plan: FC1}\ndeployment: {strategy: multi-region, regions: [eastus, westus2]}\n",
-            "  users: {type: crud-api, entity: User}\n",
-        ),
-        Vec::new(),
-    ));
-    scenarios.push((
         "baas::merge::custom_config",
         custom_backend("{sku: Premium}"),
         vec![("providers/redis.hbs", REDIS_TEMPLATE)],
@@ -172,7 +164,7 @@ fn backends() -> Vec<(&'static str, String)> {
         (
             "baas::terraform::duplicate_address",
             backend(
-                "",
+                "functions: {plan: Y1}\n",
                 "  one: {type: crud-api, entity: One, database: a-b, container: c}\n  \
                  two: {type: crud-api, entity: Two, database: a, container: b-c}\n",
             ),
@@ -347,8 +339,8 @@ fn database_and_container_names_that_join_into_one_address_are_refused() {
         );
     }
     for diagnostic in json.json_diagnostics() {
-        // `two:` is on line 6: the second claimant is reported, the first is related.
-        assert_eq!(diagnostic["line"], 6, "{diagnostic}");
+        // `two:` is on line 7: the second claimant is reported, the first is related.
+        assert_eq!(diagnostic["line"], 7, "{diagnostic}");
     }
     assert!(
         synth.stderr.contains("the other one comes from here"),

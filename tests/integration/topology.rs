@@ -315,6 +315,7 @@ components:
     type: function-app
     runtime: python
     functions: {weekly: {trigger: timer, schedule: \"0 0 6 * * Mon\"}}
+functions: {plan: Y1}
 ";
 
 #[test]

@@ -112,8 +112,10 @@ pub struct CosmosSettings {
 
 #[derive(Debug, Clone)]
 pub struct FunctionsSettings {
-    /// The default hosting plan SKU (`Y1`, `FC1`, `EP1`, ...); the functions provider knows which exist.
+    /// The default hosting plan SKU (`Y1`, `EP1`, `B1`, ...); the functions provider knows which exist.
     pub plan: Spanned<String>,
+    /// Whether `functions.plan` was written; without it the plan is baas's default (`Y1`).
+    pub plan_written: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

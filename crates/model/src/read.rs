@@ -442,6 +442,7 @@ fn cosmos_settings(
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
     let default = FunctionsSettings {
         plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
+        plan_written: false,
     };
     let Some(node) = node else { return default };
     let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, sink) else {
@@ -451,7 +452,10 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
         .get("plan")
         .and_then(|n| decode::string(n, "`functions.plan`", sink))
     {
-        Some(plan) => FunctionsSettings { plan },
+        Some(plan) => FunctionsSettings {
+            plan,
+            plan_written: true,
+        },
         None => default,
     }
 }

@@ -113,6 +113,8 @@ pub struct AppRequirement {
     pub runtime: Runtime,
     pub version: Option<Spanned<String>>,
     pub plan: Spanned<String>,
+    /// The plan is baas's default: neither the component nor `functions.plan` names one.
+    pub plan_defaulted: bool,
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
@@ -431,6 +433,7 @@ fn crud_api(
             runtime: api.runtime.value,
             version: api.version.clone(),
             plan: backend.functions.plan.clone(),
+            plan_defaulted: !backend.functions.plan_written,
             functions,
             cosmos_bindings: bindings,
         }),
@@ -668,6 +671,7 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .plan
                 .clone()
                 .unwrap_or_else(|| backend.functions.plan.clone()),
+            plan_defaulted: app.plan.is_none() && !backend.functions.plan_written,
             functions,
             cosmos_bindings: Vec::new(),
         }),

@@ -66,7 +66,7 @@ fn top_level_properties() -> Value {
         ], keys::MONITORING),
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
-            ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1, FC1, EP1-EP3, B1-B3, S1-S3, P0v3-P3v3.", "examples": ["Y1", "FC1", "EP1"] })),
+            ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1 (the default; retires 2028-09-30), EP1-EP3, B1-B3, S1-S3, P0v3-P3v3. FC1 is refused until the azurerm provider can deploy it.", "examples": ["Y1", "EP1", "B1"] })),
         ], keys::FUNCTIONS),
         "networking": object("Network isolation. `public` (default): every service keeps its public endpoint. `isolated`: a virtual network carved into /26 subnets, VNet-integrated function apps, and data services (Cosmos DB, host storage, Service Bus) closed to public traffic.", &[
             ("mode", json!({ "enum": strings(NetworkMode::NAMES), "default": "public" })),
@@ -230,7 +230,7 @@ fn definitions() -> Value {
         "function-app": component("function-app", "A function app with its own functions; one app per runtime is shared.", &[
             ("runtime", json!({ "enum": strings(Runtime::NAMES) })),
             ("version", json!({ "type": ["string", "number"] })),
-            ("plan", json!({ "type": "string", "examples": ["Y1", "FC1", "EP1"] })),
+            ("plan", json!({ "type": "string", "examples": ["Y1", "EP1", "B1"] })),
             ("functions", json!({ "type": "object", "minProperties": 1, "additionalProperties": { "$ref": "#/definitions/function" } })),
         ], read::FUNCTION_APP_KEYS, &["runtime", "functions"]),
         "service-bus": component("service-bus", "Service Bus queues and topics in the shared namespace.", &[
