@@ -540,7 +540,7 @@ fn servicebus_entities_dedupe_and_triggers_share_the_declared_queue() {
     let app = resource(&stack, "azurerm_linux_function_app", "node");
     assert_eq!(
         app["app_settings"]["SERVICEBUS__fullyQualifiedNamespace"],
-        "${azurerm_servicebus_namespace.shared.name}.servicebus.windows.net"
+        "${regex(\"^https://([^:/]+)\", azurerm_servicebus_namespace.shared.endpoint)[0]}"
     );
 }
 

@@ -594,7 +594,13 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         let namespace = refs::servicebus_namespace();
         settings.insert(
             format!("{SERVICEBUS_CONNECTION}__fullyQualifiedNamespace"),
-            json!(format!("{}.servicebus.windows.net", namespace.attr("name"))),
+            // The host name from the namespace's own `endpoint`
+            // (`https://<name>.servicebus.windows.net:443/` in the public cloud,
+            // servicebus_namespace_resource.go:549), so no cloud's suffix is written here.
+            json!(format!(
+                "${{regex(\"^https://([^:/]+)\", {})[0]}}",
+                format!("{namespace}.endpoint")
+            )),
         );
     }
     for binding in &app.cosmos_bindings {
