@@ -114,7 +114,6 @@ bad_fixtures! {
     static_site_domain_outside_zone => ("static-site-domain-outside-zone.yaml", ["baas::static_site::domain_outside_zone"]),
     static_site_domain_taken => ("static-site-domain-taken.yaml", ["baas::static_site::domain_taken"]),
     static_site_domain_without_zone => ("static-site-domain-without-zone.yaml", ["baas::static_site::domain_zone"]),
-    static_site_spa_error_document => ("static-site-spa-error-document.yaml", ["baas::static_site::spa_error_document"]),
     static_site_storage_limit => ("static-site-storage-limit.yaml", ["baas::limits::exceeded"]),
     static_site_unknown_key => ("static-site-unknown-key.yaml", ["baas::schema::unknown_key"]),
     static_site_wrong_types => ("static-site-wrong-types.yaml", ["baas::schema::type", "baas::schema::type"]),

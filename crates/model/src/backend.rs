@@ -210,13 +210,15 @@ impl StaticSite {
     }
 
     /// The document served with a 404: the index for a single-page app.
+    /// The storage account's 404 document. A single-page app without an `error_document`
+    /// answers missing files with its index document; with one, missing files (paths with an
+    /// extension: Front Door rewrites the others to the index document) get it.
     pub fn error_document(&self) -> &str {
-        if self.spa() {
-            return self.index_document();
+        match &self.error_document {
+            Some(document) => &document.value,
+            None if self.spa() => self.index_document(),
+            None => Self::DEFAULT_ERROR_DOCUMENT,
         }
-        self.error_document
-            .as_ref()
-            .map_or(Self::DEFAULT_ERROR_DOCUMENT, |d| d.value.as_str())
     }
 
     pub fn cache_max_age(&self) -> i64 {

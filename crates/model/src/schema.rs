@@ -240,7 +240,7 @@ fn definitions() -> Value {
         ], read_servicebus::KEYS, &[]),
         "static-site": component("static-site", "A static website: its own storage account behind Azure Front Door Standard, with an optional custom domain in an Azure DNS zone.", &[
             ("index_document", json!({ "type": "string", "default": StaticSite::DEFAULT_INDEX_DOCUMENT, "description": "File served for a folder, in every folder (a file name, no `/`)." })),
-            ("error_document", json!({ "type": "string", "default": StaticSite::DEFAULT_ERROR_DOCUMENT, "description": "Blob served with status 404, relative to `$web`. Not with `spa: true`." })),
+            ("error_document", json!({ "type": "string", "default": StaticSite::DEFAULT_ERROR_DOCUMENT, "description": "Blob served with status 404 for missing files, relative to `$web`. With `spa: true` it defaults to the index document and serves paths with a file extension." })),
             ("spa", json!({ "type": "boolean", "default": false, "description": "Single-page app: unknown paths serve the index document." })),
             ("custom_domain", json!({ "type": "string", "description": "Host name inside `dns_zone` (the apex works too).", "examples": ["www.example.com"] })),
             ("dns_zone", json!({ "type": "string", "description": "Existing Azure DNS zone that holds `custom_domain`.", "examples": ["example.com"] })),
