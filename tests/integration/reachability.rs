@@ -52,6 +52,15 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(code, yaml)| (code, yaml, Vec::new()))
         .collect();
     scenarios.push((
+        "baas::names::host_id",
+        "name: inventorysvc\nenvironment: staging1\nlocation: southeastasia\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{env}}-{{location}}-{{instance}}\"}\n\
+         functions: {plan: EP1}\ncomponents:\n  users: {type: crud-api, entity: User}\n  \
+         jobs: {type: function-app, runtime: python, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n"
+            .to_owned(),
+        Vec::new(),
+    ));
+    scenarios.push((
         "baas::deployment::consistency",
         backend(
             "cosmos: {consistency: Strong}\ndeployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",

@@ -33,6 +33,8 @@ codes! {
         "Azure limits each resource name's length and characters (storage accounts: 3-24 lowercase letters and digits). baas builds names from `name`, `environment`, the region and the component; when the result cannot fit, shorten `name` or `environment`, set a shorter `naming.abbreviations` entry, or change `naming.template`.";
     NAMING_CONFIG = "baas::names::config", "the `naming` settings are invalid",
         "`naming.template` must be a valid handlebars template using only `abbr`, `name`, `env`, `region`, `location` and `instance`; `naming.abbreviations` keys must be resource kinds baas names.";
+    HOST_ID = "baas::names::host_id", "two function apps of a stack share a host ID",
+        "The Functions host identifies itself by its app's name cut to 32 characters, and apps that share a storage account must have different host IDs, or they fail at start-up (Azure Functions, \"Host ID considerations\"). Every function app of a stack uses the stack's host storage account. With the default naming template the runtime follows the app name early on, so host IDs differ; a `naming.template` that puts `{{instance}}` late, after long parts, can make them equal. Move `{{instance}}` towards the front of the template, or shorten `name`.";
     PLAN = "baas::functions::plan", "an unknown function hosting plan",
         "Function apps run on Linux plans: `Y1` (Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3`, `P0v3`-`P3v3` (Dedicated). `FC1` (Flex Consumption) is known but refused until the azurerm provider can deploy it (`baas explain baas::functions::flex_consumption`).";
     RUNTIME_VERSION = "baas::functions::runtime_version", "a runtime version Azure Functions does not support",

@@ -57,6 +57,7 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::FLEX_CONSUMPTION,
     &codes::CONSUMPTION_DEFAULT,
     &codes::END_OF_SUPPORT,
+    &codes::HOST_ID,
 ];
 
 #[derive(Debug)]
@@ -164,6 +165,7 @@ impl ResourceProvider for FunctionsProvider {
         }
         end_of_support_warning(merged, app, &mut diagnostics);
         consumption_default_warning(merged, context, &mut diagnostics);
+        host_id_collisions(merged, context, &mut diagnostics);
         plan_raised_warning(merged, app, context, &mut diagnostics);
         no_generated_code_warning(app, context, &mut diagnostics);
         diagnostics
@@ -324,6 +326,42 @@ fn end_of_support_warning(merged: &Merged, app: &AppRequirement, out: &mut Vec<D
         .label("past end of support")
         .help(how),
     );
+}
+
+/// The host ID is the app name cut to 32 characters (lowercase, without a trailing hyphen);
+/// the apps of a stack share its host storage account, so their host IDs must differ. Checked
+/// once, at the first app, for the stack validation sees; other stacks add the same qualifiers
+/// to every app's name.
+fn host_id_collisions(merged: &Merged, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    const HOST_ID_LEN: usize = 32;
+    let mut apps = context.all(kinds::FUNCTION_APP);
+    if apps.next().map(|m| &m.key) != Some(&merged.key) {
+        return;
+    }
+    let mut seen: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    for app in context.all(kinds::FUNCTION_APP) {
+        let Ok(name) = context.name(ResourceKind::FunctionApp, &app.key, app.span()) else {
+            continue; // reported where the app is provisioned
+        };
+        let host_id: String = name.to_lowercase().chars().take(HOST_ID_LEN).collect();
+        let host_id = host_id.trim_end_matches('-').to_owned();
+        if let Some((other, other_name)) = seen.get(&host_id) {
+            out.push(
+                Diagnostic::error(
+                    &codes::HOST_ID,
+                    format!(
+                        "function apps `{other_name}` (`{other}`) and `{name}` (`{}`) share the host ID `{host_id}`",
+                        app.key
+                    ),
+                )
+                .at(context.backend.naming.template.as_ref().map_or(app.span(), |t| t.span))
+                .label("host IDs collide")
+                .help("put `{{instance}}` earlier in `naming.template`, or shorten `name`: the first 32 characters of the names must differ"),
+            );
+        } else {
+            seen.insert(host_id, (app.key.as_str(), name));
+        }
+    }
 }
 
 /// The default plan is Linux Consumption, which retires: say so once per backend, at the first

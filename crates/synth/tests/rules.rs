@@ -273,3 +273,23 @@ fn a_version_past_its_end_of_support_warns_where_it_is_written_or_defaulted() {
         &["baas::functions::no_generated_code@5:50"],
     );
 }
+
+#[test]
+fn function_apps_of_a_stack_need_distinct_host_ids() {
+    let source = |template: &str| {
+        format!(
+            "name: inventorysvc\nenvironment: staging1\nlocation: southeastasia\n\
+             naming: {{template: \"{template}\"}}\nfunctions: {{plan: EP1}}\ncomponents:\n  \
+             users: {{type: crud-api, entity: User}}\n  \
+             jobs: {{type: function-app, runtime: python, functions: {{tick: {{trigger: timer, schedule: \"0 0 * * * *\"}}}}}}\n"
+        )
+    };
+    check(
+        &source("{{abbr}}-{{name}}-{{env}}-{{location}}-{{instance}}"),
+        &["baas::names::host_id@4:20"],
+    );
+    check(
+        &source("{{abbr}}-{{instance}}-{{name}}-{{env}}-{{location}}"),
+        &[],
+    );
+}

@@ -124,10 +124,12 @@ pub static KINDS: [KindRow; 17] = [
     // Function app: letters, digits and hyphens, starting and ending with a letter or digit;
     // global (`<name>.azurewebsites.net`).
     //
-    // Azure accepts 2-60 characters, but the Functions host ID is the app name truncated to 32
+    // Azure accepts 2-60 characters. The Functions host ID is the app name truncated to 32
     // characters, and two apps whose host IDs collide on a shared storage account fail at
-    // start-up. baas therefore caps function app names at 32, so the unique suffix is always
-    // inside the host ID and collisions are caught here rather than at run time.
+    // start-up (learn.microsoft.com, "Host ID considerations"); the apps of a stack share its
+    // host storage account, so the functions provider checks that their first 32 characters
+    // differ (`baas::names::host_id`). A cap of 32 here instead cut the region, the colour or
+    // the tenant off every long name.
     KindRow {
         kind: ResourceKind::FunctionApp,
         key: "function_app",
@@ -136,7 +138,7 @@ pub static KINDS: [KindRow; 17] = [
         terraform_types: &["azurerm_linux_function_app", "azurerm_windows_function_app"],
         rule: NameRule {
             min: 2,
-            max: 32,
+            max: 60,
             charset: Charset::AlphanumericHyphen,
             scope: Scope::Global,
             start: Start::Alphanumeric,
