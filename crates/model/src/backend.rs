@@ -116,6 +116,8 @@ pub struct FunctionsSettings {
     pub plan: Spanned<String>,
     /// Whether `functions.plan` was written; without it the plan is baas's default (`Y1`).
     pub plan_written: bool,
+    /// One App Service plan per runtime's app instead of one per SKU (`plan_per_runtime`).
+    pub plan_per_runtime: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -17,7 +17,7 @@ pub mod keys {
     pub const NAMING: &[&str] = &["template", "abbreviations", "unique_suffix", "salt"];
     pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
-    pub const FUNCTIONS: &[&str] = &["plan"];
+    pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
     pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
     pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
@@ -440,24 +440,29 @@ fn cosmos_settings(
 }
 
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
-    let default = FunctionsSettings {
+    let mut settings = FunctionsSettings {
         plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
         plan_written: false,
+        plan_per_runtime: false,
     };
-    let Some(node) = node else { return default };
+    let Some(node) = node else { return settings };
     let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, sink) else {
-        return default;
+        return settings;
     };
-    match map
+    if let Some(plan) = map
         .get("plan")
         .and_then(|n| decode::string(n, "`functions.plan`", sink))
     {
-        Some(plan) => FunctionsSettings {
-            plan,
-            plan_written: true,
-        },
-        None => default,
+        settings.plan = plan;
+        settings.plan_written = true;
     }
+    if let Some(separate) = map
+        .get("plan_per_runtime")
+        .and_then(|n| decode::boolean(n, "`functions.plan_per_runtime`", sink))
+    {
+        settings.plan_per_runtime = separate.value;
+    }
+    settings
 }
 
 struct ComponentDefaults {

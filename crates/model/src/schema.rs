@@ -67,6 +67,7 @@ fn top_level_properties() -> Value {
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
             ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1 (the default; retires 2028-09-30), EP1-EP3, B1-B3, S1-S3, P0v3-P3v3. FC1 is refused until the azurerm provider can deploy it.", "examples": ["Y1", "EP1", "B1"] })),
+            ("plan_per_runtime", json!({ "type": "boolean", "default": false, "description": "Elastic Premium and Dedicated apps of one SKU share one App Service plan in each stack (one bill); true gives each runtime's app a plan of its own." })),
         ], keys::FUNCTIONS),
         "networking": object("Network isolation. `public` (default): every service keeps its public endpoint. `isolated`: a virtual network carved into /26 subnets, VNet-integrated function apps, and data services (Cosmos DB, host storage, Service Bus) closed to public traffic.", &[
             ("mode", json!({ "enum": strings(NetworkMode::NAMES), "default": "public" })),

@@ -180,25 +180,29 @@ impl ResourceProvider for FunctionsProvider {
             return Ok(Provisioned::default());
         };
         let span = merged.span();
+        // Apps on one Elastic Premium or Dedicated SKU share the plan of the first of them.
+        let owner = plan::plan_owner(context, &merged.key);
         let app_name = context.name(ResourceKind::FunctionApp, &merged.key, span);
-        let plan_name = context.name(ResourceKind::ServicePlan, &merged.key, span);
+        let plan_name = context.name(ResourceKind::ServicePlan, owner, span);
         let (app_name, plan_name) = match (app_name, plan_name) {
             (Ok(a), Ok(p)) => (a, p),
             (a, p) => return Err(a.err().into_iter().chain(p.err()).collect()),
         };
         let mut out = Provisioned::default();
-        let plan = plan_address(&merged.key);
-        out.block(
-            plan.clone(),
-            json!({
-                "name": plan_name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "os_type": "Linux",
-                "sku_name": app.plan.value,
-            }),
-            &merged.sources,
-        );
+        let plan = plan_address(owner);
+        if owner == merged.key {
+            out.block(
+                plan.clone(),
+                json!({
+                    "name": plan_name,
+                    "location": context.location(),
+                    "resource_group_name": context.resource_group_name(),
+                    "os_type": "Linux",
+                    "sku_name": app.plan.value,
+                }),
+                &merged.sources,
+            );
+        }
         let address = refs::function_app(context, &merged.key);
         let version = app
             .version
