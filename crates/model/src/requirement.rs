@@ -28,6 +28,24 @@ pub mod kinds {
     pub const STATIC_SITE: &str = "static-site";
     /// The isolated virtual network, its subnets and the data services' private access.
     pub const NETWORK: &str = "network";
+
+    /// Every built-in type: a `custom` component may not declare one (its provider would
+    /// serve it with built-in meaning, or ignore it, as `network` is in public mode).
+    pub const ALL: &[&str] = &[
+        COSMOS_ACCOUNT,
+        COSMOS_DATABASE,
+        COSMOS_CONTAINER,
+        COSMOS_DATA_ACCESS,
+        FUNCTION_APP,
+        STORAGE,
+        MONITORING,
+        SERVICEBUS_NAMESPACE,
+        SERVICEBUS_QUEUE,
+        SERVICEBUS_TOPIC,
+        SERVICEBUS_ACCESS,
+        STATIC_SITE,
+        NETWORK,
+    ];
 }
 
 /// The key of the one virtual network an isolated backend has.

@@ -293,3 +293,12 @@ fn function_apps_of_a_stack_need_distinct_host_ids() {
         &[],
     );
 }
+
+#[test]
+fn a_custom_requirement_may_not_take_a_built_in_type() {
+    // `network` was served by the network provider, which ignores it in public mode.
+    check(
+        &backend("  net: {type: custom, requires: [{type: network, key: shared}]}\n"),
+        &["baas::schema::invalid_value@5:41"],
+    );
+}
