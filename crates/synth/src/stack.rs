@@ -217,7 +217,7 @@ fn duplicate_address(address: &str, sources: &[Source], first: Option<&[Source]>
         format!("two resources would both be `{address}`"),
     )
     .at(span)
-    .help("rename one of the components, databases or containers involved");
+    .help("addresses come from names: `.` and `/` in queue, topic and subscription names become `-`, and a container outside the default database is `<database>-<container>`, so two different names can read the same; rename one of them so they differ");
     if let Some(first) = first.and_then(|s| s.first()) {
         diagnostic = diagnostic.related(first.span, "the other one comes from here");
     }
