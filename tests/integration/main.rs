@@ -9,6 +9,7 @@ mod apps;
 mod cli;
 mod custom;
 mod diagnostics;
+mod diff;
 mod examples;
 mod filesystem;
 mod formats;
