@@ -56,7 +56,8 @@ VENDORED = ("vendor/github.com/hashicorp/go-azure-helpers/",)
 
 # CustomizeDiff conditions baas evaluates, keyed by (type, path). Each is a list of rules; the
 # resource is replaced when any rule matches. A rule is `old=A|B;new=C|D` (either side may be
-# left out: any value), or `either=A` (old or new is A), compared without case. `site` is a
+# left out: any value), `either=A` (old or new is A), compared without case, `removed` (a
+# value or block present before and absent after) or `changed` (any change). `site` is a
 # fragment of the call in the source: the script fails when it no longer finds it there.
 CONDITIONS = {
     ("azurerm_servicebus_namespace", "sku"): {
@@ -68,6 +69,12 @@ CONDITIONS = {
         # removing a customer-managed key (old non-empty, new empty)
         "site": 'diff.ForceNew("customer_managed_key")',
         "rules": ["removed"],
+    },
+    ("azurerm_storage_container", "storage_account_id"): {
+        # 4.x: any change of an account ID on a container created with one (a Resource
+        # Manager ID, as baas writes) recreates it; the schema's own ForceNew is 5.0's.
+        "site": 'diff.ForceNew("storage_account_id")',
+        "rules": ["changed"],
     },
     ("azurerm_cosmosdb_account", "backup.type"): {
         # "backup type can only change from Periodic to Continuous"

@@ -270,3 +270,67 @@ fn the_forcenew_table_covers_every_resource_type_the_examples_emit() {
     let missing: Vec<&String> = types.iter().filter(|t| !table.knows(t)).collect();
     assert!(missing.is_empty(), "not in forcenew.tsv: {missing:?}");
 }
+
+/// Copies the output committed by an earlier baas (`tests/fixtures/upgrade/out`) and its
+/// backend into a workspace.
+fn upgrade_workspace() -> Workspace {
+    let fixture = crate::support::repo_root().join("tests/fixtures/upgrade");
+    let workspace = Workspace::new();
+    workspace.write(
+        "backend.yaml",
+        fs::read(fixture.join("backend.yaml")).unwrap(),
+    );
+    for (relative, contents) in crate::support::tree(&fixture.join("out")) {
+        workspace.write(&format!("out/{relative}"), contents);
+    }
+    workspace
+}
+
+/// A baas upgrade is reviewed like any other change: the output baas 0.1.0 wrote must still
+/// diff without data loss against today's synth (a change of baas that would replace a
+/// user's database fails here), and a changed naming template — what an upgrade that changes
+/// names does — shows every replacement it causes.
+#[test]
+fn output_of_an_earlier_baas_diffs_without_data_loss_and_a_new_naming_template_replaces() {
+    let workspace = upgrade_workspace();
+    let report = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    assert!(
+        report.code == 0 || report.code == 3,
+        "today's baas changes the data of a backend written by 0.1.0:\n{}",
+        report.stdout
+    );
+    let report: Value = serde_json::from_str(&report.stdout).unwrap();
+    assert_eq!(report["baas_version"]["old"], "0.1.0");
+
+    let yaml = fs::read_to_string(workspace.join("backend.yaml")).unwrap();
+    workspace.write(
+        "backend.yaml",
+        yaml.replace(
+            "components:",
+            "naming: {template: \"{{name}}-{{env}}-{{region}}-{{abbr}}-{{instance}}\"}\ncomponents:",
+        ),
+    );
+    let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    outcome.expect_exit(4);
+    let report = json(&outcome);
+    let group = resource(&report, "azurerm_resource_group.main");
+    assert_eq!(group["action"], "replaced");
+    assert_eq!(group["changes"][0]["path"], "name");
+    assert_eq!(group["changes"][0]["old"], "rg-shop-prod-eus");
+    assert_eq!(group["changes"][0]["new"], "shop-prod-eus-rg");
+    // Everything in the group follows it; the data goes with the Cosmos DB account and the
+    // Service Bus namespace, whose names change too.
+    let queue = resource(&report, "azurerm_servicebus_queue.orders");
+    assert_eq!(queue["action"], "replaced");
+    assert_eq!(
+        data_loss(&report),
+        [
+            "azurerm_cosmosdb_account.shared",
+            "azurerm_cosmosdb_sql_container.users",
+            "azurerm_cosmosdb_sql_database.shop",
+            "azurerm_servicebus_namespace.shared",
+            "azurerm_servicebus_queue.orders",
+        ]
+    );
+    assert_eq!(report["summary"]["removed"], 0);
+}

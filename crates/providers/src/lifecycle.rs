@@ -54,6 +54,9 @@ pub enum Condition {
     Either(&'static str),
     /// The attribute (a block) is removed.
     Removed,
+    /// Any change, decided in a `CustomizeDiff` rather than the schema (Terraform shows it
+    /// like `Always`).
+    Changed,
     /// A `CustomizeDiff` the generator could not read: the change may force replacement.
     Unknown,
 }
@@ -162,13 +165,21 @@ impl ForceNewTable {
     }
 
     /// What an attribute whose value becomes known only after apply (it refers to a resource
-    /// that is replaced) does: Terraform replaces on any unknown ForceNew value; the
-    /// conditional rules compare values and are left alone.
+    /// that is replaced) does: Terraform replaces on any unknown ForceNew value; a rule the
+    /// table cannot evaluate may replace; rules that compare values are left alone.
     pub fn effect_of_unknown(&'static self, resource_type: &str, path: &str) -> Effect {
-        self.rows(resource_type)
-            .iter()
-            .find(|rule| rule.condition == Condition::Always && covers(rule.path, path))
-            .map_or(Effect::InPlace, Effect::Replaces)
+        let mut effect = Effect::InPlace;
+        for rule in self.rows(resource_type) {
+            if !covers(rule.path, path) {
+                continue;
+            }
+            match rule.condition {
+                Condition::Always | Condition::Changed => return Effect::Replaces(rule),
+                Condition::Unknown => effect = Effect::MayReplace(rule),
+                _ => {}
+            }
+        }
+        effect
     }
 }
 
@@ -193,7 +204,7 @@ impl Condition {
                 .is_some_and(|v| set.iter().any(|s| s.eq_ignore_ascii_case(v))),
         };
         match self {
-            Condition::Always => Some(true),
+            Condition::Always | Condition::Changed => Some(true),
             Condition::Unknown => None,
             _ if !exact => None,
             Condition::Between { old: o, new: n } => {
@@ -215,6 +226,7 @@ fn parse_condition(text: &'static str) -> Option<Condition> {
         "always" => Condition::Always,
         "unknown" => Condition::Unknown,
         "removed" => Condition::Removed,
+        "changed" => Condition::Changed,
         _ => {
             if let Some(value) = text.strip_prefix("either=") {
                 return Some(Condition::Either(value));

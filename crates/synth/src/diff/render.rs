@@ -1,7 +1,7 @@
 //! A [`Diff`] for people (terminal), for a pull request comment (Markdown) and for programs
 //! (JSON, schema in `docs/diff.md`). Data loss comes first in all three.
 
-use super::{Action, AttributeChange, ChangeEffect, Diff, ItemChange, ItemKind, Status};
+use super::{Action, AttributeChange, ChangeEffect, Diff, ItemChange, ItemKind, Replaces, Status};
 use baas_providers::lifecycle::FORCENEW_VERSION;
 use serde_json::{json, Value};
 
@@ -97,10 +97,10 @@ fn effect_note(change: &AttributeChange) -> String {
         }
         ChangeEffect::Follows { target, replaces } => format!(
             "known after apply: `{target}` changes{}",
-            if *replaces {
-                "; forces replacement"
-            } else {
-                ""
+            match replaces {
+                Replaces::Yes => "; forces replacement",
+                Replaces::Maybe => "; may force replacement",
+                Replaces::No => "",
             }
         ),
     }
@@ -116,7 +116,10 @@ fn loss_reason(item: &ItemChange) -> String {
                     c.effect,
                     ChangeEffect::Replaces { .. }
                         | ChangeEffect::MayReplace { .. }
-                        | ChangeEffect::Follows { replaces: true, .. }
+                        | ChangeEffect::Follows {
+                            replaces: Replaces::Yes | Replaces::Maybe,
+                            ..
+                        }
                 )
             });
             match cause {
@@ -343,7 +346,11 @@ fn change_json(change: &AttributeChange) -> Value {
             value["rule"] = json!({ "path": rule, "source": source });
         }
         ChangeEffect::Follows { target, replaces } => {
-            value["effect"] = json!(if *replaces { "replaces" } else { "in_place" });
+            value["effect"] = json!(match replaces {
+                Replaces::Yes => "replaces",
+                Replaces::Maybe => "may_replace",
+                Replaces::No => "in_place",
+            });
             value["follows"] = json!(target);
         }
     }

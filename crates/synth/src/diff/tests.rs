@@ -31,6 +31,7 @@ fn the_same_files_make_an_empty_diff() {
     let files = files(BASE);
     let diff = diff(&files, &files).unwrap();
     assert!(diff.is_empty());
+    assert_eq!(diff.baas_version.old.as_deref(), Some(crate::BAAS_VERSION));
     assert_eq!(render::human(&diff).lines().count(), 1);
 }
 
@@ -65,10 +66,13 @@ fn a_new_location_replaces_everything_in_the_resource_group() {
     // The database's text is the same; it refers to the replaced account.
     let database = item(&diff, "azurerm_cosmosdb_sql_database.shop");
     assert_eq!(database.action, Action::Replaced);
-    assert!(database
-        .changes
-        .iter()
-        .any(|c| matches!(&c.effect, ChangeEffect::Follows { replaces: true, .. })));
+    assert!(database.changes.iter().any(|c| matches!(
+        &c.effect,
+        ChangeEffect::Follows {
+            replaces: Replaces::Yes,
+            ..
+        }
+    )));
 }
 
 #[test]
