@@ -191,7 +191,8 @@ for case in identical changed; do
   read -r median min < <(measure_diff "$baas" diff "$input" -o "$out")
   rss=$(for i in 1 2 3; do
     /usr/bin/time -f "%M" -o "$work/rss" "$baas" diff "$input" -o "$out" >/dev/null 2>&1 || true
-    cat "$work/rss"
+    # On a non-zero exit, time writes "Command exited with non-zero status N" first.
+    tail -1 "$work/rss"
   done | sort -n | sed -n 2p | awk '{ printf "%.1f", $1 / 1024 }')
   echo "| $case | $code | $median | $min | $rss |"
 done

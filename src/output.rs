@@ -318,8 +318,14 @@ pub struct Committed {
     pub foreign: Vec<String>,
 }
 
+/// The largest committed file `diff` reads: a stack of 5,000 components in one region is
+/// about 6 MB, so this only stops a wrong folder (a disk image) from taking the memory.
+const MAX_COMMITTED_FILE: u64 = 256 * 1024 * 1024;
+
 /// Reads every regular file under `out` with the walk `--check` uses: links are listed, not
-/// followed, so nothing outside `out` is read. A missing `out` is empty. A file that is not
+/// followed, so nothing outside `out` is read. A missing or empty `out` is empty; a folder
+/// that holds something but no manifest written by baas is refused, as synth refuses to
+/// replace it (`diff -o .` would otherwise read the whole working folder). A file that is not
 /// UTF-8 is read with replacement characters: it differs from anything synth writes.
 pub fn read_committed(out: &Path) -> Result<Committed, String> {
     let mut committed = Committed::default();
@@ -334,6 +340,16 @@ pub fn read_committed(out: &Path) -> Result<Committed, String> {
             out.display()
         ));
     }
+    let empty = fs::read_dir(out)
+        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
+        .next()
+        .is_none();
+    if !empty && !is_baas_output(out) {
+        return Err(format!(
+            "`{}` holds no `{MANIFEST}` written by baas, so it is not baas output; give the folder synth writes as `--out`",
+            out.display()
+        ));
+    }
     let mut present = BTreeMap::new();
     walk(out, "", &mut present)?;
     for (relative, entry) in present {
@@ -342,9 +358,17 @@ pub fn read_committed(out: &Path) -> Result<Committed, String> {
                 let path = out.join(&relative);
                 // Checked again right before reading: a file swapped for a link meanwhile is
                 // not followed.
-                if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                let metadata = fs::symlink_metadata(&path);
+                if !metadata.as_ref().is_ok_and(|m| m.is_file()) {
                     committed.foreign.push(relative);
                     continue;
+                }
+                if metadata.is_ok_and(|m| m.len() > MAX_COMMITTED_FILE) {
+                    return Err(format!(
+                        "`{}` is larger than {} MB, more than baas ever writes",
+                        path.display(),
+                        MAX_COMMITTED_FILE / 1024 / 1024
+                    ));
                 }
                 let bytes = fs::read(&path)
                     .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;

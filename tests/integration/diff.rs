@@ -334,3 +334,13 @@ fn output_of_an_earlier_baas_diffs_without_data_loss_and_a_new_naming_template_r
     );
     assert_eq!(report["summary"]["removed"], 0);
 }
+
+#[test]
+fn a_folder_that_is_not_baas_output_is_refused() {
+    let workspace = Workspace::with_backend(BASE);
+    workspace.write("notes/todo.txt", "buy milk");
+    workspace
+        .baas(&["diff", "backend.yaml", "-o", "notes"])
+        .expect_exit(2)
+        .expect_stderr("is not baas output");
+}
