@@ -344,3 +344,39 @@ fn a_folder_that_is_not_baas_output_is_refused() {
         .expect_exit(2)
         .expect_stderr("is not baas output");
 }
+
+#[test]
+fn a_region_taken_out_removes_its_stack_and_its_data() {
+    let regions =
+        "deployment: {strategy: multi-region, regions: [eastus, westeurope]}\ncomponents:";
+    let workspace = Workspace::with_backend(&BASE.replace("components:", regions));
+    workspace.synth_ok("out");
+    workspace.write(
+        "backend.yaml",
+        BASE.replace(
+            "components:",
+            "deployment: {strategy: multi-region, regions: [eastus, centralus]}\ncomponents:",
+        ),
+    );
+    let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    outcome.expect_exit(4);
+    let report = json(&outcome);
+    let stacks: Vec<(&str, &str)> = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert!(stacks.contains(&("westeurope", "removed")), "{stacks:?}");
+    assert!(stacks.contains(&("centralus", "added")), "{stacks:?}");
+    let lost: Vec<&Value> = report["data_loss"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["stack"] == "westeurope")
+        .collect();
+    assert!(lost.iter().all(|l| l["action"] == "removed"));
+    assert!(lost
+        .iter()
+        .any(|l| l["address"] == "azurerm_cosmosdb_account.shared"));
+}
