@@ -305,6 +305,41 @@ mod tests {
         ));
     }
 
+    /// Every resource type the providers name is in the table (a type read only as a data
+    /// source, such as `azurerm_dns_zone`, has no ForceNew attributes to know), so a resource
+    /// a provider starts to write cannot go without its rows: regenerate the table with
+    /// `scripts/forcenew.py`.
+    #[test]
+    fn every_resource_type_a_provider_names_is_in_the_table() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.clone()];
+        let mut named = std::collections::BTreeSet::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("lifecycle.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (at, _) in text.match_indices("\"azurerm_") {
+                let name: String = text[at + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                named.insert(name);
+            }
+        }
+        let data_sources_only = ["azurerm_dns_zone"];
+        let missing: Vec<&String> = named
+            .iter()
+            .filter(|t| !forcenew_table().knows(t) && !data_sources_only.contains(&t.as_str()))
+            .collect();
+        assert!(named.len() > 30, "{named:?}");
+        assert!(missing.is_empty(), "not in data/forcenew.tsv: {missing:?}");
+    }
+
     #[test]
     fn conditions_parse() {
         assert_eq!(

@@ -89,3 +89,36 @@ pub(super) fn schema_path(path: &str) -> String {
 pub(super) fn top_attribute(path: &str) -> &str {
     path.split(['.', '[']).next().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn differences_are_leaves_with_paths() {
+        let old = json!({ "a": { "b": [1, 2] }, "gone": true, "same": "x" });
+        let new = json!({ "a": { "b": [1, 3, 4] }, "same": "x", "new": { "c": 1 } });
+        let mut out = Vec::new();
+        values(&mut String::new(), Some(&old), Some(&new), &mut out);
+        assert_eq!(
+            out,
+            vec![
+                ("a.b[1]".to_owned(), Some(json!(2)), Some(json!(3))),
+                ("a.b[2]".to_owned(), None, Some(json!(4))),
+                ("gone".to_owned(), Some(json!(true)), None),
+                ("new".to_owned(), None, Some(json!({ "c": 1 }))),
+            ]
+        );
+    }
+
+    #[test]
+    fn schema_paths_drop_indices() {
+        assert_eq!(
+            schema_path("site_config[0].cors.allowed_origins[1]"),
+            "site_config.cors.allowed_origins"
+        );
+        assert_eq!(top_attribute("identity[0].type"), "identity");
+        assert_eq!(top_attribute("name"), "name");
+    }
+}
