@@ -387,11 +387,18 @@ fn diff(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, format:
         Ok(committed) => committed,
         Err(error) => return usage_error(&error),
     };
-    // A link where synth writes a stack cannot be compared without following it.
+    // A link where synth writes a file, or a folder of files (`out/main` -> elsewhere),
+    // cannot be compared without following it.
+    let holds = |foreign: &str, file: &str| {
+        file == foreign
+            || file
+                .strip_prefix(foreign)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
     if let Some(link) = committed
         .foreign
         .iter()
-        .find(|path| synthesis.files.contains_key(path.as_str()))
+        .find(|path| synthesis.files.keys().any(|file| holds(path, file)))
     {
         return usage_error(&format!(
             "cannot compare `{}`: it is not a regular file (diff never follows a symbolic link); replace it with the committed file",

@@ -231,6 +231,15 @@ fn links_in_the_committed_output_are_reported_and_never_followed() {
         .baas(&["diff", "backend.yaml", "-o", "out"])
         .expect_exit(2)
         .expect_stderr("never follows a symbolic link");
+
+    // So is a stack folder that is a link.
+    fs::remove_file(&stack).unwrap();
+    fs::rename(workspace.join("out/main"), workspace.join("outside/main")).unwrap();
+    std::os::unix::fs::symlink(workspace.join("outside/main"), workspace.join("out/main")).unwrap();
+    workspace
+        .baas(&["diff", "backend.yaml", "-o", "out"])
+        .expect_exit(2)
+        .expect_stderr("never follows a symbolic link");
 }
 
 #[test]
