@@ -80,6 +80,9 @@ pub enum Effect {
     Replaces(&'static ForceNew),
     /// A rule the table cannot evaluate may force replacement.
     MayReplace(&'static ForceNew),
+    /// The resource type is not in the table (a custom template's, say): any change may
+    /// force replacement.
+    UnknownType,
 }
 
 /// The table, by resource type. A type with no ForceNew attribute is present with no rows,
@@ -147,6 +150,9 @@ impl ForceNewTable {
         old: Option<&Value>,
         new: Option<&Value>,
     ) -> Effect {
+        if !self.knows(resource_type) {
+            return Effect::UnknownType;
+        }
         let mut effect = Effect::InPlace;
         for rule in self.rows(resource_type) {
             if !covers(rule.path, path) {
@@ -168,6 +174,9 @@ impl ForceNewTable {
     /// that is replaced) does: Terraform replaces on any unknown ForceNew value; a rule the
     /// table cannot evaluate may replace; rules that compare values are left alone.
     pub fn effect_of_unknown(&'static self, resource_type: &str, path: &str) -> Effect {
+        if !self.knows(resource_type) {
+            return Effect::UnknownType;
+        }
         let mut effect = Effect::InPlace;
         for rule in self.rows(resource_type) {
             if !covers(rule.path, path) {
@@ -338,6 +347,15 @@ mod tests {
             .collect();
         assert!(named.len() > 30, "{named:?}");
         assert!(missing.is_empty(), "not in data/forcenew.tsv: {missing:?}");
+    }
+
+    #[test]
+    fn a_type_outside_the_table_may_be_replaced_by_any_change() {
+        let (a, b) = (json!(1), json!(2));
+        assert_eq!(
+            forcenew_table().effect("azurerm_not_a_type", "x", Some(&a), Some(&b)),
+            Effect::UnknownType
+        );
     }
 
     #[test]

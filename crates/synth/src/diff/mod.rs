@@ -124,6 +124,8 @@ pub enum ChangeEffect {
         rule: String,
         source: String,
     },
+    /// The resource type is not in the ForceNew table: any change may replace it.
+    UnknownType,
     /// The text is the same, but it refers to `target`, which changes: the value is known only
     /// after apply, and what that does to this resource.
     Follows {
@@ -436,6 +438,7 @@ fn effect_of(effect: Effect) -> ChangeEffect {
             rule: rule.path.to_owned(),
             source: rule.source.to_owned(),
         },
+        Effect::UnknownType => ChangeEffect::UnknownType,
     }
 }
 
@@ -454,6 +457,7 @@ fn action_of(changes: &[AttributeChange]) -> Action {
         matches!(
             c.effect,
             ChangeEffect::MayReplace { .. }
+                | ChangeEffect::UnknownType
                 | ChangeEffect::Follows {
                     replaces: Replaces::Maybe,
                     ..
@@ -551,7 +555,7 @@ fn follow_references(
                     match table.effect_of_unknown(entry.resource_type, &compare::schema_path(&path))
                     {
                         Effect::Replaces(_) => Replaces::Yes,
-                        Effect::MayReplace(_) => Replaces::Maybe,
+                        Effect::MayReplace(_) | Effect::UnknownType => Replaces::Maybe,
                         Effect::InPlace => Replaces::No,
                     }
                 } else {

@@ -95,6 +95,9 @@ fn effect_note(change: &AttributeChange) -> String {
         ChangeEffect::MayReplace { rule, source } => {
             format!("may force replacement (`{rule}`, azurerm {FORCENEW_VERSION} {source})")
         }
+        ChangeEffect::UnknownType => format!(
+            "may force replacement: the type is not in the ForceNew table of azurerm {FORCENEW_VERSION}"
+        ),
         ChangeEffect::Follows { target, replaces } => format!(
             "known after apply: `{target}` changes{}",
             match replaces {
@@ -116,6 +119,7 @@ fn loss_reason(item: &ItemChange) -> String {
                     c.effect,
                     ChangeEffect::Replaces { .. }
                         | ChangeEffect::MayReplace { .. }
+                        | ChangeEffect::UnknownType
                         | ChangeEffect::Follows {
                             replaces: Replaces::Yes | Replaces::Maybe,
                             ..
@@ -344,6 +348,10 @@ fn change_json(change: &AttributeChange) -> Value {
         ChangeEffect::MayReplace { rule, source } => {
             value["effect"] = json!("may_replace");
             value["rule"] = json!({ "path": rule, "source": source });
+        }
+        ChangeEffect::UnknownType => {
+            value["effect"] = json!("may_replace");
+            value["unknown_type"] = json!(true);
         }
         ChangeEffect::Follows { target, replaces } => {
             value["effect"] = json!(match replaces {
