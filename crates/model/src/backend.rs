@@ -29,6 +29,8 @@ pub struct Backend {
     pub providers: BTreeMap<String, TemplateProviderSpec>,
     /// Enabled components in document order (a disabled one is dropped here).
     pub components: IndexMap<String, Component>,
+    /// `protect` (default true): data-holding resources get `lifecycle.prevent_destroy`.
+    pub protect: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -165,6 +167,8 @@ pub struct Component {
     pub key: String,
     pub key_span: Span,
     pub kind: ComponentKind,
+    /// `protect: false` on the component: what only it asked for is not protected.
+    pub protect: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -41,6 +41,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "deployment",
     "state",
     "tenancy",
+    "protect",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
@@ -91,6 +92,10 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let tenancy = top
         .get("tenancy")
         .and_then(|n| crate::read_deployment::tenancy(n, sink));
+    let protect = top
+        .get("protect")
+        .and_then(|n| decode::boolean(n, "`protect`", sink))
+        .is_none_or(|p| p.value);
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -131,6 +136,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         tenancy,
         providers,
         components,
+        protect,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
     Some(backend)
@@ -530,6 +536,7 @@ fn valid_component_key(key: &str) -> bool {
 pub const CRUD_API_KEYS: &[&str] = &[
     "type",
     "enabled",
+    "protect",
     "entity",
     "schema",
     "partition_key",
@@ -541,8 +548,15 @@ pub const CRUD_API_KEYS: &[&str] = &[
     "version",
     "cosmos",
 ];
-pub const FUNCTION_APP_KEYS: &[&str] =
-    &["type", "enabled", "runtime", "version", "plan", "functions"];
+pub const FUNCTION_APP_KEYS: &[&str] = &[
+    "type",
+    "enabled",
+    "protect",
+    "runtime",
+    "version",
+    "plan",
+    "functions",
+];
 
 fn component(
     key: &str,
@@ -596,10 +610,15 @@ fn component(
         3 => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
         _ => ComponentKind::Custom(crate::read_custom::custom(&what, &map, sink)?),
     };
+    let protect = map
+        .get("protect")
+        .and_then(|n| decode::boolean(n, "`protect`", sink))
+        .is_none_or(|p| p.value);
     Some(Component {
         key: key.to_owned(),
         key_span,
         kind,
+        protect,
     })
 }
 

@@ -121,6 +121,10 @@ fn top_level_properties() -> Value {
                 } },
             },
         },
+        "protect": {
+            "description": "`lifecycle.prevent_destroy = true` on every data-holding resource (Cosmos DB accounts, databases and containers, Service Bus namespaces and entities), so Terraform refuses to destroy or replace them. `false` turns it off, e.g. in a `dev` environment overlay.",
+            "type": "boolean", "default": true,
+        },
         "environments": {
             "description": "Overlays chosen with `--env NAME`, deep-merged over the document.",
             "type": "object",
@@ -279,6 +283,10 @@ fn component(
         (
             "enabled",
             json!({ "type": "boolean", "default": true, "description": "`false` leaves the component out." }),
+        ),
+        (
+            "protect",
+            json!({ "type": "boolean", "default": true, "description": "`false`: the data-holding resources only this component asks for (Cosmos DB containers, Service Bus entities) get no `lifecycle.prevent_destroy`." }),
         ),
     ];
     properties.extend(own.iter().cloned());
