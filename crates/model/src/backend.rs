@@ -31,6 +31,9 @@ pub struct Backend {
     pub components: IndexMap<String, Component>,
     /// `protect` (default true): data-holding resources get `lifecycle.prevent_destroy`.
     pub protect: bool,
+    /// `resource_group`: the landing zone's resource group each stack deploys into, read
+    /// by name; without it every stack creates its own.
+    pub resource_group: Option<crate::existing::ExistingResourceGroup>,
 }
 
 #[derive(Debug, Clone, Default)]

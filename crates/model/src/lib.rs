@@ -8,6 +8,7 @@ pub mod cidr;
 pub mod codes;
 pub mod decode;
 pub mod diagnostic;
+pub mod existing;
 pub mod ncrontab;
 pub mod overlay;
 pub mod plan;

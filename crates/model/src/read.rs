@@ -42,6 +42,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "state",
     "tenancy",
     "protect",
+    "resource_group",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
@@ -96,6 +97,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .get("protect")
         .and_then(|n| decode::boolean(n, "`protect`", sink))
         .is_none_or(|p| p.value);
+    let resource_group = top
+        .get("resource_group")
+        .and_then(|n| crate::existing::resource_group(n, sink));
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -137,6 +141,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         providers,
         components,
         protect,
+        resource_group,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
     Some(backend)

@@ -121,6 +121,9 @@ fn top_level_properties() -> Value {
                 } },
             },
         },
+        "resource_group": object("An existing resource group (a landing zone's) that every stack deploys into, read with a data source by name, never created or destroyed. Without it each stack creates its own.", &[
+            ("name", json!({ "type": "string", "description": "The group's name; `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` and `{{tenant}}` are each stack's values. With several stacks the names must differ (use `{{stack}}`).", "examples": ["rg-shop-{{stack}}-{{env}}"] })),
+        ], crate::existing::RESOURCE_GROUP_KEYS),
         "protect": {
             "description": "`lifecycle.prevent_destroy = true` on every data-holding resource (Cosmos DB accounts, databases and containers, Service Bus namespaces and entities), so Terraform refuses to destroy or replace them. `false` turns it off, e.g. in a `dev` environment overlay.",
             "type": "boolean", "default": true,

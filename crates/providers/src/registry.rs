@@ -210,9 +210,9 @@ impl Registry {
         crate::resource_group::block(context)
     }
 
-    /// The address of every stack's resource group.
-    pub fn resource_group_address() -> Address {
-        crate::facts::refs::resource_group()
+    /// The address of every stack's resource group (a data source when it exists already).
+    pub fn resource_group_address(backend: &baas_model::Backend) -> Address {
+        crate::facts::refs::resource_group(backend)
     }
 
     /// The azurerm provider's `features` block of a stack: what each provider needs of it.

@@ -302,3 +302,33 @@ fn a_custom_requirement_may_not_take_a_built_in_type() {
         &["baas::schema::invalid_value@5:41"],
     );
 }
+
+#[test]
+fn an_existing_resource_group_is_named_per_stack() {
+    let existing = |name: &str, deployment: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             resource_group: {{name: \"{name}\"}}\n{deployment}components:\n  \
+             users: {{type: crud-api, entity: User}}\n"
+        )
+    };
+    check(&existing("rg-{{name}}-{{env}}", ""), &[]);
+    check(
+        &existing("rg-{{stak}}", ""),
+        &["baas::schema::invalid_value@5:24"],
+    );
+    // Azure refuses a resource group name ending with a period.
+    check(&existing("rg-{{env}}.", ""), &["baas::names::invalid@5:24"]);
+    let blue_green = "deployment: {strategy: blue-green, active: blue}\n";
+    check(
+        &existing("rg-{{name}}-{{env}}", blue_green),
+        &[
+            "baas::landing_zone::resource_group@5:24",
+            "baas::deployment::stateful_colors@6:13",
+        ],
+    );
+    check(
+        &existing("rg-{{name}}-{{stack}}-{{env}}", blue_green),
+        &["baas::deployment::stateful_colors@6:13"],
+    );
+}

@@ -6,9 +6,14 @@ use crate::context::{Context, StackInfo, StackRole};
 use baas_model::requirement::SHARED_SERVICEBUS;
 use baas_terraform::Address;
 
-/// The one resource group of a stack.
-pub fn resource_group() -> Address {
-    Address::resource("azurerm_resource_group", "main")
+/// The one resource group of a stack: created, or read by name when the landing zone
+/// provides it (`resource_group.name`).
+pub fn resource_group(backend: &baas_model::Backend) -> Address {
+    if backend.resource_group.is_some() {
+        Address::data("azurerm_resource_group", "main")
+    } else {
+        Address::resource("azurerm_resource_group", "main")
+    }
 }
 
 /// The function app `key`. Every plan baas deploys is a `azurerm_linux_function_app`; Flex
