@@ -16,6 +16,7 @@ mod graph;
 mod limits;
 mod merge_rules;
 mod network;
+mod operations;
 mod reachability;
 mod static_site;
 mod streams;

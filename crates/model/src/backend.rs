@@ -68,7 +68,16 @@ pub struct Monitoring {
     pub enabled: bool,
     pub retention_days: Spanned<u32>,
     pub sampling_percentage: Spanned<f64>,
+    /// Diagnostic settings on every service, sending its logs and metrics to the workspace.
+    pub diagnostics: Spanned<bool>,
     pub span: Span,
+}
+
+impl Monitoring {
+    /// Whether services get diagnostic settings: only with a workspace to send them to.
+    pub fn sends_diagnostics(&self) -> bool {
+        self.enabled && self.diagnostics.value
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -15,7 +15,12 @@ use std::collections::BTreeMap;
 /// The keys each mapping accepts; the JSON Schema (`crate::schema`) is tested against them.
 pub mod keys {
     pub const NAMING: &[&str] = &["template", "abbreviations", "unique_suffix", "salt"];
-    pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
+    pub const MONITORING: &[&str] = &[
+        "enabled",
+        "retention_days",
+        "sampling_percentage",
+        "diagnostics",
+    ];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
     pub const FUNCTIONS: &[&str] = &["plan"];
     pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
@@ -371,6 +376,7 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
         enabled: true,
         retention_days: Spanned::new(90, span),
         sampling_percentage: Spanned::new(100.0, span),
+        diagnostics: Spanned::new(true, span),
         span,
     };
     let Some(node) = node else { return monitoring };
@@ -395,6 +401,12 @@ fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitorin
         .and_then(|n| decode::number(n, "`monitoring.sampling_percentage`", 0.0, 100.0, sink))
     {
         monitoring.sampling_percentage = p;
+    }
+    if let Some(diagnostics) = map
+        .get("diagnostics")
+        .and_then(|n| decode::boolean(n, "`monitoring.diagnostics`", sink))
+    {
+        monitoring.diagnostics = diagnostics;
     }
     monitoring
 }

@@ -63,6 +63,7 @@ fn top_level_properties() -> Value {
             ("enabled", json!({ "type": "boolean", "default": true })),
             ("retention_days", json!({ "type": "integer", "minimum": 30, "maximum": 730, "default": 90 })),
             ("sampling_percentage", json!({ "type": "number", "minimum": 0, "maximum": 100, "default": 100 })),
+            ("diagnostics", json!({ "type": "boolean", "default": true, "description": "Diagnostic settings on every Cosmos DB account, Service Bus namespace, function app, storage account's blob service, Front Door profile and Traffic Manager profile: their logs (category group `allLogs`) and metrics to the Log Analytics workspace." })),
         ], keys::MONITORING),
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
