@@ -174,3 +174,34 @@ fn the_global_stack_sends_traffic_manager_logs_to_the_first_regional_workspace()
     assert!(!resource_names(&secondary, DIAGNOSTIC_SETTING).contains(&"cosmos-shared".to_owned()));
     assert!(resource_names(&primary, DIAGNOSTIC_SETTING).contains(&"cosmos-shared".to_owned()));
 }
+
+#[test]
+fn premium_and_dedicated_apps_that_serve_http_get_app_service_health_checks() {
+    let components = "  users: {type: crud-api, entity: User}
+  worker:
+    type: function-app
+    runtime: python
+    functions: {nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}}
+";
+    for (plan, checked) in [("EP1", true), ("B1", true), ("Y1", false)] {
+        let workspace = Workspace::with_backend(
+            &backend_with(components).replace("{plan: Y1}", &format!("{{plan: {plan}}}")),
+        );
+        workspace.synth_ok("out");
+        let stack = workspace.stack("out");
+        let site = &resource(&stack, "azurerm_linux_function_app", "node")["site_config"];
+        if checked {
+            assert_eq!(site["health_check_path"], "/api/health", "{plan}");
+            assert_eq!(site["health_check_eviction_time_in_min"], 5, "{plan}");
+        } else {
+            assert!(site.get("health_check_path").is_none(), "{plan}");
+            assert!(
+                site.get("health_check_eviction_time_in_min").is_none(),
+                "{plan}"
+            );
+        }
+        // An app without HTTP functions has no health endpoint to check.
+        let worker = &resource(&stack, "azurerm_linux_function_app", "python")["site_config"];
+        assert!(worker.get("health_check_path").is_none(), "{plan}");
+    }
+}
