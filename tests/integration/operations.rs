@@ -205,3 +205,169 @@ fn premium_and_dedicated_apps_that_serve_http_get_app_service_health_checks() {
         assert!(worker.get("health_check_path").is_none(), "{plan}");
     }
 }
+
+const ALERT: &str = "azurerm_monitor_metric_alert";
+const WEB_TEST: &str = "azurerm_application_insights_standard_web_test";
+
+fn example(workspace: &Workspace, name: &str) {
+    let text = std::fs::read_to_string(
+        crate::support::repo_root()
+            .join("examples")
+            .join(name)
+            .join("backend.yaml"),
+    )
+    .unwrap();
+    workspace.write("backend.yaml", text);
+}
+
+#[test]
+fn alerts_create_an_action_group_and_a_rule_per_watched_resource() {
+    let workspace = Workspace::new();
+    example(&workspace, "isolated-network");
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    let group = resource(&stack, "azurerm_monitor_action_group", "shared");
+    assert_eq!(group["short_name"], "secure");
+    assert_eq!(
+        group["email_receiver"][1],
+        json!({ "name": "email-2", "email_address": "platform-oncall@example.com", "use_common_alert_schema": true })
+    );
+    assert_eq!(
+        group["webhook_receiver"][0]["service_uri"],
+        "https://hooks.example.com/azure-alerts"
+    );
+    assert_eq!(
+        resource_names(&stack, ALERT),
+        [
+            "app-node-availability",
+            "app-node-failed-executions",
+            "app-node-http-5xx",
+            "app-python-failed-executions",
+            "cosmos-shared-throttled",
+            "servicebus-shared-active-messages",
+            "servicebus-shared-dead-lettered",
+        ],
+        "the python app serves no HTTP; the account is serverless (no normalized RU rule)"
+    );
+    for label in resource_names(&stack, ALERT) {
+        let rule = resource(&stack, ALERT, &label);
+        assert_eq!(rule["severity"], 1, "{label}");
+        assert_eq!(
+            rule["action"],
+            json!([{ "action_group_id": "${azurerm_monitor_action_group.shared.id}" }])
+        );
+        let description = rule["description"].as_str().unwrap();
+        let name = rule["name"].as_str().unwrap();
+        let resource_name = name
+            .rsplit_once("}-")
+            .map(|(r, _)| format!("{r}}}"))
+            .unwrap();
+        assert!(
+            description.contains(&resource_name),
+            "{label} names its resource: {description}"
+        );
+    }
+    let failed = resource(&stack, ALERT, "app-python-failed-executions");
+    assert_eq!(
+        failed["scopes"],
+        json!(["${azurerm_application_insights.shared.id}"])
+    );
+    assert_eq!(
+        failed["criteria"][0]["dimension"],
+        json!([{ "name": "cloud/roleName", "operator": "Include", "values": ["${azurerm_linux_function_app.python.name}"] }])
+    );
+    let availability = resource(&stack, ALERT, "app-node-availability");
+    assert_eq!(
+        availability["application_insights_web_test_location_availability_criteria"]
+            ["failed_location_count"],
+        3
+    );
+    let test = resource(&stack, WEB_TEST, "node");
+    assert_eq!(
+        test["request"]["url"],
+        "https://${azurerm_linux_function_app.node.default_hostname}/api/health"
+    );
+    assert!(test["geo_locations"].as_array().unwrap().len() >= 3);
+    assert_eq!(resource_names(&stack, WEB_TEST), ["node"]);
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    let listed = &manifest["stacks"]["main"];
+    assert_eq!(
+        listed["alerts"].as_object().unwrap().len(),
+        8,
+        "seven rules and the group"
+    );
+    assert_eq!(
+        listed["availability_tests"]["node"]["address"],
+        "azurerm_application_insights_standard_web_test.node"
+    );
+}
+
+#[test]
+fn a_dev_overlay_without_alerts_drops_the_rules_and_tests_but_keeps_diagnostics() {
+    let workspace = Workspace::new();
+    example(&workspace, "isolated-network");
+    workspace
+        .baas(&["synth", "backend.yaml", "-o", "out", "--env", "dev"])
+        .expect_exit(0);
+    let stack = workspace.stack("out");
+    for kind in ["azurerm_monitor_action_group", ALERT, WEB_TEST] {
+        assert_eq!(resource_names(&stack, kind), Vec::<String>::new(), "{kind}");
+    }
+    assert!(!resource_names(&stack, DIAGNOSTIC_SETTING).is_empty());
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    assert!(manifest["stacks"]["main"].get("alerts").is_none());
+}
+
+#[test]
+fn availability_tests_need_no_alerts_and_only_http_apps_get_one() {
+    let workspace = Workspace::with_backend(&backend_with(
+        "  users: {type: crud-api, entity: User}
+  worker:
+    type: function-app
+    runtime: python
+    functions: {nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}}
+",
+    ));
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(resource_names(&stack, WEB_TEST), ["node"]);
+    assert_eq!(resource_names(&stack, ALERT), Vec::<String>::new());
+    let off = Workspace::with_backend(&format!(
+        "{}monitoring: {{availability: false}}\n",
+        backend_with("  users: {type: crud-api, entity: User}\n")
+    ));
+    off.synth_ok("out");
+    assert_eq!(
+        resource_names(&off.stack("out"), WEB_TEST),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn every_stack_alerts_on_what_it_holds() {
+    let workspace = Workspace::with_backend(&format!(
+        "{}monitoring: {{alerts: {{email: [oncall@example.com]}}}}\ndeployment: {{strategy: disaster-recovery, secondary: westus}}\n",
+        backend_with("  users: {type: crud-api, entity: User}\n").replace("{plan: Y1}", "{plan: EP1}")
+    ));
+    workspace.synth_ok("out");
+    let primary = read(&workspace, "out/primary/main.tf.json");
+    let secondary = read(&workspace, "out/secondary/main.tf.json");
+    assert_eq!(
+        resource_names(&primary, "azurerm_monitor_action_group"),
+        ["shared"]
+    );
+    assert_eq!(
+        resource_names(&secondary, "azurerm_monitor_action_group"),
+        ["shared"]
+    );
+    let rules = |stack: &Value| resource_names(stack, ALERT);
+    assert!(
+        rules(&primary).contains(&"cosmos-shared-normalized-ru".to_owned()),
+        "disaster recovery provisions throughput"
+    );
+    assert!(
+        !rules(&secondary).iter().any(|r| r.starts_with("cosmos-")),
+        "the secondary reads the primary's account"
+    );
+    assert!(rules(&secondary).contains(&"app-node-http-5xx".to_owned()));
+}

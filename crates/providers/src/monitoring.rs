@@ -1,13 +1,19 @@
 //! Log Analytics and workspace-based Application Insights, shared by every app, and how the
-//! stack is operated: diagnostic settings on every service (`diagnostics`).
+//! stack is operated: diagnostic settings on every service (`diagnostics`), an action group
+//! and metric alert rules (`alerts`), availability tests of the apps that serve HTTP
+//! (`availability`).
 //!
 //! Merge rule: one workspace per key; requirements carry the same settings (they all come
 //! from the top-level `monitoring` block). Application Insights exists only in backends with
 //! a function app; a backend of a namespace or a static site alone gets the workspace for its
 //! diagnostic settings.
 
+mod alerts;
+mod availability;
 mod diagnostics;
 
+pub use alerts::{Dimension, Rule, Watched, RULES};
+pub use availability::{FAILED_LOCATIONS, LOCATIONS};
 pub use diagnostics::{Categories, Target, SETTING_NAME};
 
 use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
@@ -118,8 +124,15 @@ impl ResourceProvider for MonitoringProvider {
                 &merged.sources,
             );
         }
-        if context.backend.monitoring.sends_diagnostics() {
+        let monitoring = &context.backend.monitoring;
+        if monitoring.sends_diagnostics() {
             diagnostics::provision(context, &mut out);
+        }
+        if let Some(settings) = monitoring.alerting() {
+            alerts::provision(context, settings, merged, &mut out).map_err(|e| vec![e])?;
+        }
+        if insights && monitoring.tests_availability() {
+            availability::provision(context, monitoring.alerting(), &mut out);
         }
         out.manifest_entry(context, "monitoring", &merged.key, || {
             let mut entry = json!({ "workspace": workspace_name });
