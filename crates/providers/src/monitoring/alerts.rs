@@ -153,7 +153,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// One watched resource: its label part, id, Azure name and Application Insights role.
-struct Target {
+struct WatchedResource {
     label: String,
     display: &'static str,
     scope: String,
@@ -203,7 +203,7 @@ pub fn provision(
 }
 
 /// The resources `watched` names in this stack.
-fn targets(context: &Context<'_>, watched: Watched) -> Vec<Target> {
+fn targets(context: &Context<'_>, watched: Watched) -> Vec<WatchedResource> {
     let mut found = Vec::new();
     match watched {
         Watched::HttpApp | Watched::AppInsightsOfApp => {
@@ -220,7 +220,7 @@ fn targets(context: &Context<'_>, watched: Watched) -> Vec<Target> {
                 } else {
                     refs::insights().id()
                 };
-                found.push(Target {
+                found.push(WatchedResource {
                     label: format!("app-{}", app.key),
                     display: "Function app",
                     scope,
@@ -232,7 +232,7 @@ fn targets(context: &Context<'_>, watched: Watched) -> Vec<Target> {
         Watched::Namespace => {
             for namespace in context.all(kinds::SERVICEBUS_NAMESPACE) {
                 let address = refs::servicebus_namespace();
-                found.push(Target {
+                found.push(WatchedResource {
                     label: format!("servicebus-{}", namespace.key),
                     display: "Service Bus namespace",
                     scope: address.id(),
@@ -253,7 +253,7 @@ fn targets(context: &Context<'_>, watched: Watched) -> Vec<Target> {
                     continue;
                 }
                 let address = refs::cosmos_account(&account.key);
-                found.push(Target {
+                found.push(WatchedResource {
                     label: format!("cosmos-{}", account.key),
                     display: "Cosmos DB account",
                     scope: address.id(),
@@ -269,7 +269,7 @@ fn targets(context: &Context<'_>, watched: Watched) -> Vec<Target> {
 fn rule_block(
     context: &Context<'_>,
     rule: &Rule,
-    target: &Target,
+    target: &WatchedResource,
     alerts: &Alerts,
     out: &mut Provisioned,
 ) {
