@@ -15,6 +15,7 @@ pub mod plan;
 pub mod read;
 pub mod read_custom;
 pub mod read_deployment;
+pub mod read_monitoring;
 pub mod read_networking;
 pub mod read_servicebus;
 pub mod read_staticsite;

@@ -10,6 +10,7 @@ use crate::backend::*;
 use crate::read::{self, keys};
 use crate::read_custom;
 use crate::read_deployment;
+use crate::read_monitoring;
 use crate::read_servicebus;
 use crate::read_staticsite;
 use serde_json::{json, Map, Value};
@@ -63,6 +64,19 @@ fn top_level_properties() -> Value {
             ("enabled", json!({ "type": "boolean", "default": true })),
             ("retention_days", json!({ "type": "integer", "minimum": 30, "maximum": 730, "default": 90 })),
             ("sampling_percentage", json!({ "type": "number", "minimum": 0, "maximum": 100, "default": 100 })),
+            ("diagnostics", json!({ "type": "boolean", "default": true, "description": "Diagnostic settings on every Cosmos DB account, Service Bus namespace, function app, storage account's blob service, Front Door profile and Traffic Manager profile: their logs (category group `allLogs`) and metrics to the Log Analytics workspace." })),
+            ("alerts", json!({
+                "description": "An action group per stack and metric alert rules (function app HTTP 5xx and failed executions, Service Bus dead-lettered and active messages, Cosmos DB throttling and normalized RU consumption, availability). `false`: none (e.g. in a dev overlay).",
+                "oneOf": [
+                    object("Who is notified, and how severe the rules are.", &[
+                        ("email", json!({ "type": "array", "items": { "type": "string", "format": "email" }, "uniqueItems": true, "examples": [["oncall@example.com"]] })),
+                        ("webhook", json!({ "type": "string", "pattern": "^https://", "description": "An HTTPS hook (chat, paging), sent Azure's common alert schema." })),
+                        ("severity", json!({ "type": "integer", "minimum": 0, "maximum": 4, "default": 2, "description": "Azure's 0 (critical) to 4 (verbose)." })),
+                    ], read_monitoring::ALERT_KEYS),
+                    { "const": false },
+                ],
+            })),
+            ("availability", json!({ "type": "boolean", "default": true, "description": "An Application Insights standard web test on every app that serves HTTP, calling its health endpoint from five locations (with an alert on failed locations when `alerts` is given)." })),
         ], keys::MONITORING),
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
@@ -353,6 +367,11 @@ mod tests {
             ("naming", &top["naming"], keys::NAMING),
             ("limits", &top["limits"], Limits::KEYS),
             ("monitoring", &top["monitoring"], keys::MONITORING),
+            (
+                "alerts",
+                &top["monitoring"]["properties"]["alerts"]["oneOf"][0],
+                read_monitoring::ALERT_KEYS,
+            ),
             ("functions", &top["functions"], keys::FUNCTIONS),
             ("networking", &top["networking"], keys::NETWORKING),
             ("cosmos", &definitions["cosmos"], keys::COSMOS),

@@ -332,3 +332,62 @@ fn an_existing_resource_group_is_named_per_stack() {
         &["baas::deployment::stateful_colors@6:13"],
     );
 }
+/// A backend with one CRUD API and this `monitoring` block (a flow mapping).
+fn monitored(monitoring: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: Y1}}\nmonitoring: {monitoring}\ncomponents:\n  users: {{type: crud-api, entity: User}}\n"
+    )
+}
+
+#[test]
+fn alert_emails_must_be_addresses_and_distinct() {
+    check(
+        &monitored("{alerts: {email: [oncall@example.com, oncall, ONCALL@example.com]}}"),
+        &[
+            "baas::monitoring::alerts@5:51",
+            "baas::monitoring::alerts@5:59",
+        ],
+    );
+}
+
+#[test]
+fn an_alert_webhook_must_be_https() {
+    check(
+        &monitored("{alerts: {webhook: \"http://hooks.example.com\"}}"),
+        &["baas::monitoring::alerts@5:32"],
+    );
+}
+
+#[test]
+fn alerts_need_someone_to_notify() {
+    check(
+        &monitored("{alerts: {severity: 1}}"),
+        &["baas::monitoring::alerts@5:22"],
+    );
+}
+
+#[test]
+fn alert_severity_is_zero_to_four() {
+    check(
+        &monitored("{alerts: {email: [a@example.com], severity: 5}}"),
+        &["baas::schema::invalid_value@5:57"],
+    );
+}
+
+#[test]
+fn retention_is_thirty_to_seven_hundred_thirty_days() {
+    check(
+        &monitored("{retention_days: 7}"),
+        &["baas::schema::invalid_value@5:30"],
+    );
+}
+
+#[test]
+fn alerts_without_monitoring_warn_and_alerts_false_is_none() {
+    check(
+        &monitored("{enabled: false, alerts: {email: [a@example.com]}}"),
+        &["baas::monitoring::alerts@5:38"],
+    );
+    check(&monitored("{alerts: false}"), &[]);
+    check(&monitored("{alerts: true}"), &["baas::schema::type@5:22"]);
+}

@@ -37,6 +37,11 @@ pub fn storage_container(name: &str) -> Address {
     Address::resource("azurerm_storage_container", name)
 }
 
+/// The shared Log Analytics workspace of a stack.
+pub fn workspace() -> Address {
+    Address::resource("azurerm_log_analytics_workspace", "shared")
+}
+
 /// The shared Application Insights component.
 pub fn insights() -> Address {
     Address::resource("azurerm_application_insights", "shared")
@@ -64,4 +69,21 @@ pub fn cosmos_account_ref(context: &Context<'_>, key: &str) -> Address {
 /// The shared Service Bus namespace.
 pub fn servicebus_namespace() -> Address {
     Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
+}
+
+/// A static site's Front Door profile.
+pub fn frontdoor_profile(key: &str) -> Address {
+    Address::resource("azurerm_cdn_frontdoor_profile", key)
+}
+
+/// The global stack's Traffic Manager profile of the function app `app`; under
+/// `isolation: account` each tenant has its own.
+pub fn traffic_manager_profile(app: &str, tenant: Option<&str>) -> Address {
+    match tenant {
+        Some(tenant) => Address::resource(
+            "azurerm_traffic_manager_profile",
+            &format!("{app}-{tenant}"),
+        ),
+        None => Address::resource("azurerm_traffic_manager_profile", app),
+    }
 }
