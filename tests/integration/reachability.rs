@@ -87,6 +87,14 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::deployment::duplicate",
+            backend(
+                "naming: {template: \"{{abbr}}-{{name}}-{{env}}\"}\n\
+                 deployment: {strategy: blue-green, active: blue}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::functions::no_generated_code",
             backend(
                 "",

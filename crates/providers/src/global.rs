@@ -161,25 +161,15 @@ fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
         ),
         _ => return Vec::new(),
     };
-    let colors = matches!(
-        context.backend.deployment.strategy,
-        Strategy::BlueGreen { .. }
-    );
-    let stateful: Vec<&str> = [
-        kinds::COSMOS_ACCOUNT,
-        kinds::SERVICEBUS_NAMESPACE,
-        kinds::STATIC_SITE,
-    ]
-    .iter()
-    // A static site's storage holds rebuildable files: only a color switch-over cares.
-    .filter(|kind| colors || **kind != kinds::STATIC_SITE)
-    .filter(|kind| context.all(kind).next().is_some())
-    .map(|kind| match *kind {
-        kinds::COSMOS_ACCOUNT => "Cosmos DB account",
-        kinds::SERVICEBUS_NAMESPACE => "Service Bus namespace",
-        _ => "static site storage",
-    })
-    .collect();
+    // A static site is not among them: it exists once, in the global stack.
+    let stateful: Vec<&str> = [kinds::COSMOS_ACCOUNT, kinds::SERVICEBUS_NAMESPACE]
+        .iter()
+        .filter(|kind| context.all(kind).next().is_some())
+        .map(|kind| match *kind {
+            kinds::COSMOS_ACCOUNT => "Cosmos DB account",
+            _ => "Service Bus namespace",
+        })
+        .collect();
     let Some((last, rest)) = stateful.split_last() else {
         return Vec::new();
     };

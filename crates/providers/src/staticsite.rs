@@ -2,6 +2,19 @@
 //! account-wide) behind Azure Front Door Standard, with an optional custom domain whose
 //! records go into an existing Azure DNS zone.
 //!
+//! **A site exists once per deployment** ([`Placement::Deployment`]): under `multi-region`,
+//! `blue-green`, `disaster-recovery` or several `isolation: account` tenants it lives in the
+//! `global` stack, not in each regional, color or tenant stack (which would each create the same
+//! custom domain, `_dnsauth` TXT record and CNAME, and the second apply would fail). Its origin
+//! is one storage account in that stack, not one per region or color: a site's files are build
+//! output that Front Door caches at its edge, so regional copies would add little availability
+//! (an origin is reached only on a cache miss) while every deploy would have to upload to each of
+//! them and keep them alike; one account is one upload target (the manifest's
+//! `stacks.<stack>.static_sites`), one name and one `max_storage_accounts` count. The price: while
+//! the global stack's region (the primary `location`) is down, files not cached at the edge
+//! fail, and a blue-green switch-over does not switch the site's files (deploy files both colors
+//! can serve).
+//!
 //! Merge rules: none — each `static-site` component is its own requirement (key = component
 //! key). Validation: document names, `custom_domain` with `dns_zone` (the domain inside the
 //! zone, unique across sites), `cache_max_age` within Front Door's range, compression only
@@ -25,10 +38,11 @@
 //!   `azurerm_cdn_frontdoor_custom_domain_association.web`.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Claimed, Context, Merged, Provisioned};
 use crate::facts::defaults::secure_storage_account;
 use crate::facts::refs;
 use crate::naming::ResourceKind;
+use crate::Placement;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::kinds;
@@ -100,6 +114,13 @@ impl ResourceProvider for StaticSiteProvider {
         vec![kinds::STATIC_SITE]
     }
 
+    /// A site is one thing for the whole deployment: one Front Door profile, endpoint, custom
+    /// domain and set of DNS records, and one storage account as its origin (in the `global`
+    /// stack when the backend is deployed as several stacks; see the module doc).
+    fn placement(&self, _merged: &Merged) -> Placement {
+        Placement::Deployment
+    }
+
     /// Component keys are unique, so a group holds one requirement.
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
         Ok(Merged::from_group(group))
@@ -155,7 +176,9 @@ impl ResourceProvider for StaticSiteProvider {
         );
         let domain = valid_domain(site);
         if let Some(domain) = &domain {
+            let span = site.custom_domain.as_ref().map_or(span, |d| d.span);
             custom_domain(domain, &addresses, sources, &mut out);
+            claim_domain(domain, span, &mut out);
         }
         out.output(
             &url_output(key),
@@ -173,6 +196,19 @@ impl ResourceProvider for StaticSiteProvider {
             &format!("static_site_{key}_storage_account"),
             addresses.account.attr("name"),
             "Storage account whose `$web` container holds the site's files",
+        );
+        // Where this stack's deploy uploads the files, and the endpoint to purge afterwards.
+        let group = context.resource_group_azure_name().map_err(|e| vec![e])?;
+        out.stack_manifest_entry(
+            "static_sites",
+            key,
+            json!({
+                "storage_account": account_name,
+                "container": WEB_CONTAINER,
+                "resource_group": group,
+                "front_door_profile": profile_name,
+                "front_door_endpoint": endpoint_name,
+            }),
         );
         out.manifest_entry(context, "static_sites", key, || {
             manifest_entry(
@@ -1109,6 +1145,24 @@ fn custom_domain(
             sources,
         );
     }
+}
+
+/// The custom domain and its records exist once: a second Front Door profile or stack that
+/// wrote them would fail to apply.
+fn claim_domain(domain: &Domain, span: Span, out: &mut Provisioned) {
+    let record = |name: String, record_type| Claimed::DnsRecord {
+        zone: domain.zone.clone(),
+        name,
+        record_type,
+    };
+    out.claim(Claimed::CustomDomain(domain.host.clone()), span);
+    out.claim(record(domain.txt_name(), "TXT"), span);
+    let target = if domain.is_apex() {
+        record("@".to_owned(), "A")
+    } else {
+        record(domain.relative.clone(), "CNAME")
+    };
+    out.claim(target, span);
 }
 
 fn manifest_entry(

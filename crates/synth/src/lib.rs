@@ -280,7 +280,7 @@ fn run(
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(registry.validate_topology(&context));
     diagnostics.extend(registry.check_limits(&context, &topology::regional_stacks(&context)));
-    diagnostics.extend(topology::stack_name_clashes(&context));
+    diagnostics.extend(topology::stack_name_clashes(&context, registry));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }

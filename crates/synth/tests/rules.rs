@@ -226,3 +226,42 @@ fn multi_region_warns_that_each_region_owns_its_data() {
         &[],
     );
 }
+
+#[test]
+fn no_two_stacks_create_the_same_name_or_dns_record() {
+    // A naming template without `{{region}}` names every region's resources alike: reported
+    // at the template, once for each name. Globally unique names keep their hash of the
+    // region unless `unique_suffix` is off; the resource group's name has none (and the
+    // `global` stack's is named alike too: its `global` rides in the instance).
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\"}\n\
+         deployment: {strategy: blue-green, active: blue}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &["baas::deployment::stateful_colors@5:13"],
+    );
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{env}}\"}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &[
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::regional_data@5:13",
+        ],
+    );
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\", unique_suffix: false}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &[
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::regional_data@5:13",
+        ],
+    );
+}
