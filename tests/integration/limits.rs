@@ -227,7 +227,7 @@ fn every_limit_exceeded_at_once_is_reported_in_one_run() {
 fn limits_count_every_stack_of_the_deployment() {
     let message = exceeds(
         "max_cosmos_accounts: 1\n\
-         deployment: {strategy: multi-region, regions: [eastus, westus2]}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2], data: regional}\n\
          tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}",
         "  users: {type: crud-api, entity: User}\n",
         "baas::limits::exceeded",

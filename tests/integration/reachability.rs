@@ -87,6 +87,21 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::deployment::regional_data",
+            backend(
+                "deployment: {strategy: multi-region, regions: [eastus, westus2], data: regional}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::multi_write_strong",
+            backend(
+                "cosmos: {consistency: Strong}\n\
+                 deployment: {strategy: multi-region, regions: [eastus, westus2], multi_write: true}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::deployment::duplicate",
             backend(
                 "naming: {template: \"{{abbr}}-{{name}}-{{env}}\"}\n\

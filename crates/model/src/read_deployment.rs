@@ -2,8 +2,8 @@
 //! `state` (remote state for every stack).
 
 use crate::backend::{
-    Backend, Color, ComponentKind, Deployment, HealthProbe, Isolation, ProbeProtocol, Routing,
-    State, Strategy, Tenancy, Tenant,
+    Backend, Color, ComponentKind, DataPlacement, Deployment, HealthProbe, Isolation,
+    ProbeProtocol, Routing, State, Strategy, Tenancy, Tenant,
 };
 use crate::codes;
 use crate::decode::{self, backticked, MapReader, Sink};
@@ -16,7 +16,10 @@ pub const STRATEGIES: &[&str] = &["single", "multi-region", "blue-green", "disas
 /// The keys each strategy accepts (besides `strategy`).
 pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
     ("single", &[]),
-    ("multi-region", &["regions", "routing", "health_probe"]),
+    (
+        "multi-region",
+        &["regions", "routing", "health_probe", "data", "multi_write"],
+    ),
     ("blue-green", &["active", "weights", "health_probe"]),
     (
         "disaster-recovery",
@@ -162,10 +165,37 @@ fn multi_region(
         ),
         None => Spanned::new(Routing::Performance, map.span),
     };
+    let data = match map.get("data") {
+        Some(node) => Spanned::new(
+            DataPlacement::ALL
+                [decode::one_of(node, "data placement", DataPlacement::NAMES, sink)?.value],
+            node.span,
+        ),
+        None => Spanned::new(DataPlacement::Global, map.span),
+    };
+    let multi_write = map
+        .get("multi_write")
+        .and_then(|n| decode::boolean(n, "`multi_write`", sink));
+    if let Some(write) = &multi_write {
+        if write.value && data.value == DataPlacement::Regional {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    "`multi_write: true` needs the shared account of `data: global`, but `data` is `regional`",
+                )
+                .at(write.span)
+                .label("multi-region writes")
+                .related(data.span, "every region has its own account")
+                .help("remove `multi_write`, or set `data: global` to share one geo-replicated account"),
+            );
+        }
+    }
     Some(Strategy::MultiRegion {
         regions,
         routing,
         probe: probe(map.get("health_probe"), sink),
+        data,
+        multi_write,
     })
 }
 

@@ -81,6 +81,8 @@ fn top_level_properties() -> Value {
                 "strategy": { "enum": strings(read_deployment::STRATEGIES), "default": "single" },
                 "regions": { "type": "array", "items": { "type": "string" }, "minItems": 2, "uniqueItems": true, "description": "multi-region: the regions; the primary `location` takes part." },
                 "routing": { "enum": strings(Routing::NAMES), "default": "Performance", "description": "multi-region: Traffic Manager routing." },
+                "data": { "enum": strings(DataPlacement::NAMES), "default": "global", "description": "multi-region: `global` shares one Cosmos DB account, created in the primary region's stack and geo-replicated to every region (provisioned autoscale throughput; each app prefers its own region's replica); `regional` gives every region its own account (data kept per region)." },
+                "multi_write": { "type": "boolean", "default": false, "description": "multi-region with `data: global`: every region takes writes (multi-region writes), not only the primary." },
                 "active": { "enum": strings(Color::NAMES), "description": "blue-green: the color that takes the traffic." },
                 "weights": { "type": "object", "additionalProperties": false, "properties": { "blue": { "type": "integer", "minimum": 0, "maximum": 1000 }, "green": { "type": "integer", "minimum": 0, "maximum": 1000 } }, "description": "blue-green: a gradual shift; 0 disables a color." },
                 "secondary": { "type": "string", "description": "disaster-recovery: the secondary region." },

@@ -142,28 +142,44 @@ fn unserved_probe_path(context: &Context<'_>) -> Vec<Diagnostic> {
     found
 }
 
-/// Each blue-green color owns its own data.
+/// Each blue-green color owns its own data; each region of a multi-region deployment its own
+/// Service Bus namespace, and its own Cosmos DB account too under `data: regional`.
 fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
-    let (code, each, consequence, label, help) = match &context.backend.deployment.strategy {
+    let deployment = &context.backend.deployment;
+    let shared_cosmos = deployment
+        .shared_data_regions(context.backend.location.value)
+        .is_some();
+    let (code, each, consequence, label, help, span) = match &deployment.strategy {
         Strategy::BlueGreen { .. } => (
             &codes::STATEFUL_COLORS,
             "each color",
             "data does not follow a switch-over",
             "blue-green",
             "migrate data when switching colors, or keep stateful services in a separate backend",
+            deployment.span,
         ),
-        Strategy::MultiRegion { .. } => (
+        Strategy::MultiRegion { data, .. } if shared_cosmos => (
+            &codes::REGIONAL_DATA,
+            "each region",
+            "a message is received in the region it was sent in (the Cosmos DB account is shared: `data: global`)",
+            "multi-region",
+            "intended when each region's work stays in that region; Service Bus geo-replication (Premium) is not generated",
+            if data.span.is_empty() { deployment.span } else { data.span },
+        ),
+        Strategy::MultiRegion { data, .. } => (
             &codes::REGIONAL_DATA,
             "each region",
             "what is written in one region is not seen in the others, and Traffic Manager decides which one a user reaches",
-            "multi-region",
-            "intended for data kept per region (residency); otherwise keep the data in one backend that every region's code reaches — a shared geo-replicated account is not generated yet",
+            "data: regional",
+            "intended for data kept per region (residency); leave `data` out (or write `data: global`) to share one geo-replicated Cosmos DB account",
+            data.span,
         ),
         _ => return Vec::new(),
     };
     // A static site is not among them: it exists once, in the global stack.
     let stateful: Vec<&str> = [kinds::COSMOS_ACCOUNT, kinds::SERVICEBUS_NAMESPACE]
         .iter()
+        .filter(|kind| !(shared_cosmos && **kind == kinds::COSMOS_ACCOUNT))
         .filter(|kind| context.all(kind).next().is_some())
         .map(|kind| match *kind {
             kinds::COSMOS_ACCOUNT => "Cosmos DB account",
@@ -183,7 +199,7 @@ fn stateful_colors(context: &Context<'_>) -> Vec<Diagnostic> {
         code,
         format!("{each} gets its own {services}: {consequence}"),
     )
-    .at(context.backend.deployment.span)
+    .at(span)
     .label(label)
     .help(help)]
 }

@@ -8,7 +8,7 @@ use crate::codes;
 use crate::context::{Context, Merged, StackInfo};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::kinds;
-use baas_model::{RequirementConfig, Spanned};
+use baas_model::{Backend, RequirementConfig, Spanned};
 
 /// One deployment-wide limit on a kind of resource.
 struct Count<'m> {
@@ -18,7 +18,7 @@ struct Count<'m> {
     merged: Vec<&'m Merged>,
     /// Whether a stack creates these resources (a disaster-recovery secondary reads the
     /// primary's Cosmos DB account instead of creating one).
-    created_in: fn(&StackInfo) -> bool,
+    created_in: fn(&Backend, &StackInfo) -> bool,
     /// Those the deployment creates once, whatever its stacks (a static site's account).
     once: Vec<&'m Merged>,
 }
@@ -30,7 +30,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
     let limits = &context.backend.limits;
     let mut diagnostics = Vec::new();
     let count = |kind: &str| context.all(kind).collect::<Vec<_>>();
-    let every_stack: fn(&StackInfo) -> bool = |_| true;
+    let every_stack: fn(&Backend, &StackInfo) -> bool = |_, _| true;
     let counts = [
         (
             &limits.max_cosmos_accounts,
@@ -76,7 +76,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
     ];
     for (limit, count) in &counts {
         if let Some(limit) = limit {
-            check_count(limit, count, stacks, &mut diagnostics);
+            check_count(context.backend, limit, count, stacks, &mut diagnostics);
         }
     }
     if let Some(limit) = &limits.max_functions_per_app {
@@ -115,6 +115,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
 }
 
 fn check_count(
+    backend: &Backend,
     limit: &Spanned<u32>,
     count: &Count<'_>,
     stacks: &[StackInfo],
@@ -123,7 +124,7 @@ fn check_count(
     let per_stack = count.merged.len();
     let holding: Vec<&str> = stacks
         .iter()
-        .filter(|stack| (count.created_in)(stack))
+        .filter(|stack| (count.created_in)(backend, stack))
         .map(|stack| stack.name.as_str())
         .collect();
     let once = count.once.len();

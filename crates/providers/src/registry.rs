@@ -197,6 +197,32 @@ impl Registry {
         (provisioned, diagnostics)
     }
 
+    /// The stacks (of `regional`) whose resources `stack` reads through data sources: a stack
+    /// that shares a geo-replicated Cosmos DB account (a disaster-recovery secondary, a region
+    /// of `multi-region` with `data: global`) reads it from the stack of the same tenant that
+    /// creates it — found by role, region and tenant, never by editing a stack name.
+    pub fn reads(
+        &self,
+        context: &Context<'_>,
+        stack: &StackInfo,
+        regional: &[StackInfo],
+    ) -> Vec<String> {
+        use crate::facts::refs::creates_cosmos_account;
+        let backend = context.backend;
+        let has_cosmos = context
+            .all(baas_model::requirement::kinds::COSMOS_ACCOUNT)
+            .next()
+            .is_some();
+        if !has_cosmos || creates_cosmos_account(backend, stack) {
+            return Vec::new();
+        }
+        regional
+            .iter()
+            .filter(|s| s.tenant == stack.tenant && creates_cosmos_account(backend, s))
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// Whether any merged requirement exists once per deployment ([`Placement::Deployment`]):
     /// a backend deployed as several stacks then needs the `global` stack to hold it, even
     /// without Traffic Manager.

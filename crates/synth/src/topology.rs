@@ -277,16 +277,7 @@ fn regional_stack(
     } else {
         Vec::new()
     };
-    // A disaster-recovery secondary reads the Cosmos account of its own primary: the primary
-    // stack of the same tenant (found by role and tenant, never by editing a stack name).
-    let reads = match info.role {
-        StackRole::Secondary => regional
-            .iter()
-            .filter(|s| s.role == StackRole::Primary && s.tenant == info.tenant)
-            .map(|s| s.name.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let reads = registry.reads(context, info, regional);
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
         &stack_context,
@@ -481,7 +472,8 @@ fn deploy_order(stacks: Vec<BuiltStack>) -> Vec<BuiltStack> {
     }
     // Kahn's algorithm taking the lowest declared index among the ready stacks, so the order
     // is the declared one wherever reads allow. Reads never form a cycle (global reads the
-    // regional stacks, secondary reads primary); a stack caught in one would keep its place.
+    // regional stacks; a stack sharing a geo-replicated Cosmos DB account reads the one that
+    // creates it, which reads nothing); a stack caught in one would keep its place.
     let mut waiting: Vec<usize> = nodes
         .iter()
         .map(|&n| {

@@ -186,10 +186,7 @@ fn values_azure_would_refuse_are_refused_where_they_are_written() {
     );
     check(
         &top("deployment: {strategy: multi-region, regions: [eastus, westus2], health_probe: {path: \"/api/health\\e[2J\"}}"),
-        &[
-            "baas::deployment::regional_data@4:13",
-            "baas::deployment::invalid@4:87",
-        ],
+        &["baas::deployment::invalid@4:87"],
     );
 }
 
@@ -205,25 +202,70 @@ fn a_time_to_live_beyond_azures_longest_time_span_is_refused() {
 }
 
 #[test]
-fn multi_region_warns_that_each_region_owns_its_data() {
-    let multi_region = |components: &str| {
+fn multi_region_shares_its_data_unless_told_to_keep_it_per_region() {
+    let multi_region = |settings: &str, components: &str| {
         format!(
-            "name: shop\nenvironment: prod\nlocation: eastus\n\
-             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\n\
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]{settings}}}\n\
              components:\n{components}"
         )
     };
+    let users = "  users: {type: crud-api, entity: User}\n";
+    // `data: global` (the default): one geo-replicated account, nothing to warn about.
+    check(&multi_region("", users), &[]);
     check(
-        &multi_region("  users: {type: crud-api, entity: User}\n"),
-        &["baas::deployment::regional_data@4:13"],
+        &multi_region(", data: global, multi_write: true", users),
+        &[],
+    );
+    // `data: regional`: each region's own account, said at `data`.
+    check(
+        &multi_region(", data: regional", users),
+        &["baas::deployment::regional_data@5:72"],
+    );
+    // Service Bus stays regional under `data: global`: said at the deployment.
+    check(
+        &multi_region(
+            "",
+            "  jobs:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             on-order: {trigger: queue, queue: orders}\n",
+        ),
+        &["baas::deployment::regional_data@5:13"],
     );
     // Compute alone holds no data.
     check(
         &multi_region(
+            ", data: regional",
             "  jobs:\n    type: function-app\n    runtime: node\n    functions:\n      \
              nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}\n",
         ),
         &[],
+    );
+    // Multi-region writes need the shared account.
+    check(
+        &multi_region(", data: regional, multi_write: true", users),
+        &[
+            "baas::deployment::regional_data@5:72",
+            "baas::deployment::invalid@5:95",
+        ],
+    );
+    // A shared account replicates: serverless cannot, and Strong cannot take writes everywhere.
+    check(
+        &format!("cosmos: {{serverless: true}}\n{}", multi_region("", users)),
+        &["baas::deployment::serverless_dr@1:22"],
+    );
+    check(
+        &format!(
+            "cosmos: {{consistency: Strong}}\n{}",
+            multi_region(", multi_write: true", users)
+        ),
+        &["baas::deployment::multi_write_strong@1:23"],
+    );
+    check(
+        &format!(
+            "cosmos: {{consistency: Strong}}\n{}",
+            multi_region("", users)
+        ),
+        &["baas::deployment::consistency@1:23"],
     );
 }
 
@@ -232,7 +274,8 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
     // A naming template without `{{region}}` names every region's resources alike: reported
     // at the template, once for each name. Globally unique names keep their hash of the
     // region unless `unique_suffix` is off; the resource group's name has none (and the
-    // `global` stack's is named alike too: its `global` rides in the instance).
+    // `global` stack's is named alike too: its `global` rides in the instance). The shared
+    // Cosmos DB account is created once, so its name is no clash.
     check(
         "name: shop\nenvironment: prod\nlocation: eastus\n\
          naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\"}\n\
@@ -248,7 +291,6 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
         &[
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
-            "baas::deployment::regional_data@5:13",
         ],
     );
     check(
@@ -260,8 +302,6 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
-            "baas::deployment::duplicate@4:20",
-            "baas::deployment::regional_data@5:13",
         ],
     );
 }
