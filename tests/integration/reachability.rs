@@ -87,6 +87,13 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::deployment::custom_domain",
+            backend(
+                "deployment: {strategy: blue-green, active: blue, custom_domain: api.example.com}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::deployment::regional_data",
             backend(
                 "deployment: {strategy: multi-region, regions: [eastus, westus2], data: regional}\nfunctions: {plan: EP1}\n",

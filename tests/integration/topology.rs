@@ -624,3 +624,72 @@ fn multi_region_shares_one_geo_replicated_account_by_default() {
         "the container is in the eastus stack"
     );
 }
+
+/// `deployment.custom_domain`: a CNAME to each Traffic Manager profile and one `asuid` TXT
+/// record in the global stack, and on every app behind it a host name binding (after both
+/// records), a managed certificate and its SNI binding. Under `isolation: account` each
+/// tenant's profile gets `<tenant>.<custom_domain>`.
+#[test]
+fn a_custom_domain_is_bound_on_every_app_behind_traffic_manager() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: disaster-recovery, secondary: westus, custom_domain: api.example.com, dns_zone: example.com}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: beta}]}",
+    ));
+    let synth = workspace.synth_ok("out");
+    assert!(
+        !synth.stderr.contains("no_custom_domain"),
+        "{}",
+        synth.stderr
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    assert_eq!(
+        resource_names(&global, "azurerm_dns_cname_record"),
+        ["node-acme_domain", "node-beta_domain"]
+    );
+    let cname = resource(&global, "azurerm_dns_cname_record", "node-acme_domain");
+    assert_eq!(cname["name"], "acme.api");
+    assert_eq!(
+        cname["record"],
+        "${azurerm_traffic_manager_profile.node-acme.fqdn}"
+    );
+    let txt = resource(&global, "azurerm_dns_txt_record", "node-acme_domain");
+    assert_eq!(txt["name"], "asuid.acme.api");
+    assert_eq!(
+        txt["record"][0]["value"],
+        "${data.azurerm_linux_function_app.node-tenant-acme-primary.custom_domain_verification_id}"
+    );
+    assert_eq!(
+        resource_names(&global, "azurerm_app_service_custom_hostname_binding"),
+        [
+            "node-tenant-acme-primary",
+            "node-tenant-acme-secondary",
+            "node-tenant-beta-primary",
+            "node-tenant-beta-secondary"
+        ]
+    );
+    let binding = resource(
+        &global,
+        "azurerm_app_service_custom_hostname_binding",
+        "node-tenant-beta-secondary",
+    );
+    assert_eq!(binding["hostname"], "beta.api.example.com");
+    assert_eq!(
+        binding["depends_on"],
+        serde_json::json!([
+            "azurerm_dns_txt_record.node-beta_domain",
+            "azurerm_dns_cname_record.node-beta_domain"
+        ])
+    );
+    assert_eq!(
+        resource(
+            &global,
+            "azurerm_app_service_certificate_binding",
+            "node-tenant-beta-secondary"
+        )["ssl_state"],
+        "SniEnabled"
+    );
+    assert_eq!(
+        global["output"]["api_node-acme_url"]["value"],
+        "https://acme.api.example.com"
+    );
+}

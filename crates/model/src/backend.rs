@@ -515,6 +515,17 @@ pub struct CustomRequirement {
 pub struct Deployment {
     pub strategy: Strategy,
     pub span: Span,
+    /// The API's own host name in front of Traffic Manager (`custom_domain` with `dns_zone`).
+    pub custom_domain: Option<ApiDomain>,
+}
+
+/// `deployment.custom_domain`, `dns_zone` and `dns_zone_resource_group`, as written; the
+/// providers check them (the same rules as a static site's).
+#[derive(Debug, Clone)]
+pub struct ApiDomain {
+    pub host: Spanned<String>,
+    pub zone: Option<Spanned<String>>,
+    pub zone_resource_group: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]

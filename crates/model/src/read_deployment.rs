@@ -2,7 +2,7 @@
 //! `state` (remote state for every stack).
 
 use crate::backend::{
-    Backend, Color, ComponentKind, DataPlacement, Deployment, HealthProbe, Isolation,
+    ApiDomain, Backend, Color, ComponentKind, DataPlacement, Deployment, HealthProbe, Isolation,
     ProbeProtocol, Routing, State, Strategy, Tenancy, Tenant,
 };
 use crate::codes;
@@ -18,9 +18,28 @@ pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
     ("single", &[]),
     (
         "multi-region",
-        &["regions", "routing", "health_probe", "data", "multi_write"],
+        &[
+            "regions",
+            "routing",
+            "health_probe",
+            "data",
+            "multi_write",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
+        ],
     ),
-    ("blue-green", &["active", "weights", "health_probe"]),
+    (
+        "blue-green",
+        &[
+            "active",
+            "weights",
+            "health_probe",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
+        ],
+    ),
     (
         "disaster-recovery",
         &[
@@ -29,6 +48,9 @@ pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
             "rpo",
             "automatic_failover",
             "health_probe",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
         ],
     ),
 ];
@@ -49,6 +71,7 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
     let single = Deployment {
         strategy: Strategy::Single,
         span: node.span,
+        custom_domain: None,
     };
     let Some(probe) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(node, "`deployment` must be a mapping"));
@@ -102,9 +125,38 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
         "disaster-recovery" => disaster_recovery(&map, primary, sink),
         _ => Some(Strategy::Single),
     };
+    let text = |key: &str, sink: &mut Sink| {
+        map.get(key)
+            .and_then(|n| decode::string(n, &format!("`{key}`"), sink))
+    };
+    // Under `single` these are another strategy's keys, reported above.
+    let custom_domain = if name == "single" {
+        None
+    } else {
+        text("custom_domain", sink)
+    };
+    let custom_domain = custom_domain.map(|host| ApiDomain {
+        host,
+        zone: text("dns_zone", sink),
+        zone_resource_group: text("dns_zone_resource_group", sink),
+    });
+    // Without `custom_domain` the zone settings mean nothing.
+    if custom_domain.is_none() && name != "single" {
+        for key in ["dns_zone", "dns_zone_resource_group"] {
+            if let Some(node) = map.get(key) {
+                sink.push(
+                    Diagnostic::error(&codes::DEPLOYMENT, format!("`{key}` is set without `custom_domain`"))
+                        .at(node.span)
+                        .label("for no domain")
+                        .help("add `custom_domain` (the API's host name, e.g. `api.example.com`), or remove it"),
+                );
+            }
+        }
+    }
     Deployment {
         strategy: strategy.unwrap_or(Strategy::Single),
         span: node.span,
+        custom_domain,
     }
 }
 

@@ -138,15 +138,18 @@ fn the_probe_path_must_be_served_anonymously() {
              ready: {{trigger: http, route: ready, methods: [get], auth_level: {auth}}}\n"
         )
     };
-    check(&multi_region("/api/ready", "anonymous"), &[]);
-    check(&multi_region("/api/health", "function"), &[]);
+    // Without `custom_domain`, the deployment also says that Traffic Manager's name alone
+    // does not reach the apps.
+    let unreachable = "baas::deployment::no_custom_domain@4:13";
+    check(&multi_region("/api/ready", "anonymous"), &[unreachable]);
+    check(&multi_region("/api/health", "function"), &[unreachable]);
     check(
         &multi_region("/api/ready", "function"),
-        &["baas::deployment::probe_path@4:87"],
+        &[unreachable, "baas::deployment::probe_path@4:87"],
     );
     check(
         &multi_region("/ready", "anonymous"),
-        &["baas::deployment::probe_path@4:87"],
+        &[unreachable, "baas::deployment::probe_path@4:87"],
     );
 }
 
@@ -186,7 +189,10 @@ fn values_azure_would_refuse_are_refused_where_they_are_written() {
     );
     check(
         &top("deployment: {strategy: multi-region, regions: [eastus, westus2], health_probe: {path: \"/api/health\\e[2J\"}}"),
-        &["baas::deployment::invalid@4:87"],
+        &[
+            "baas::deployment::no_custom_domain@4:13",
+            "baas::deployment::invalid@4:87",
+        ],
     );
 }
 
@@ -210,7 +216,17 @@ fn multi_region_shares_its_data_unless_told_to_keep_it_per_region() {
              components:\n{components}"
         )
     };
+    // An app that serves HTTP, on its custom domain (without one, a warning would say that
+    // Traffic Manager's name alone does not reach it).
     let users = "  users: {type: crud-api, entity: User}\n";
+    let multi_region = |settings: &str, components: &str| {
+        let settings = if components == users {
+            format!("{settings}, custom_domain: api.example.com, dns_zone: example.com")
+        } else {
+            settings.to_owned()
+        };
+        multi_region(&settings, components)
+    };
     // `data: global` (the default): one geo-replicated account, nothing to warn about.
     check(&multi_region("", users), &[]);
     check(
@@ -281,7 +297,10 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
          naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\"}\n\
          deployment: {strategy: blue-green, active: blue}\nfunctions: {plan: EP1}\n\
          components:\n  users: {type: crud-api, entity: User}\n",
-        &["baas::deployment::stateful_colors@5:13"],
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            "baas::deployment::stateful_colors@5:13",
+        ],
     );
     check(
         "name: shop\nenvironment: prod\nlocation: eastus\n\
@@ -291,6 +310,7 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
         &[
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
+            "baas::deployment::no_custom_domain@5:13",
         ],
     );
     check(
@@ -302,6 +322,76 @@ fn no_two_stacks_create_the_same_name_or_dns_record() {
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
             "baas::deployment::duplicate@4:20",
+            "baas::deployment::no_custom_domain@5:13",
         ],
+    );
+}
+
+#[test]
+fn the_api_custom_domain_is_checked_where_it_is_written() {
+    let with = |domain: &str, components: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: blue-green, active: blue, {domain}}}\n\
+             components:\n{components}"
+        )
+    };
+    let users = "  users: {type: crud-api, entity: User}\n";
+    let colors = "baas::deployment::stateful_colors@5:13";
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            users,
+        ),
+        &[colors],
+    );
+    // No zone; a zone without a domain; outside the zone; the apex; not a DNS name.
+    check(
+        &with("custom_domain: api.example.com", users),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with("dns_zone: example.com", users),
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            colors,
+            "baas::deployment::invalid@5:60",
+        ],
+    );
+    check(
+        &with(
+            "custom_domain: api.example.org, dns_zone: example.com",
+            users,
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with("custom_domain: example.com, dns_zone: example.com", users),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with(
+            "custom_domain: API.example.com, dns_zone: example.com",
+            users,
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    // One host name reaches one profile: two apps that serve HTTP cannot share it.
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            "  users: {type: crud-api, entity: User}\n  \
+             orders: {type: crud-api, entity: Order, runtime: python}\n",
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    // The API's domain and a static site's are one CNAME: refused across the deployment.
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            "  users: {type: crud-api, entity: User}\n  \
+             web: {type: static-site, custom_domain: api.example.com, dns_zone: example.com}\n",
+        ),
+        &[colors, "baas::deployment::duplicate@5:65"],
     );
 }

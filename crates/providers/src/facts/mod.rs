@@ -8,6 +8,7 @@
 //! owns a resource reads the facts and writes every field of it.
 
 pub mod defaults;
+pub mod dns;
 pub mod network;
 pub mod plan;
 pub mod refs;
