@@ -9,7 +9,7 @@
 
 use crate::codes;
 use crate::context::{Block, Claim, Claimed};
-use crate::naming::{Scope, KINDS};
+use crate::naming::{KindRow, Scope, KINDS};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::Span;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,14 +18,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// `<name>.azurewebsites.net`) or across the subscription (resource groups). Data sources
 /// only read, and a name that is an expression is not known here.
 pub fn names(blocks: &[Block]) -> Vec<Claim> {
+    // The few types whose names are unique, looked up for every block of every stack.
+    let unique: Vec<(&str, &KindRow)> = KINDS
+        .iter()
+        .filter(|row| matches!(row.rule.scope, Scope::Global | Scope::Subscription))
+        .flat_map(|row| row.terraform_types.iter().map(move |t| (*t, row)))
+        .collect();
     let mut found = Vec::new();
     for block in blocks.iter().filter(|b| !b.address.data) {
-        let Some(row) = KINDS.iter().find(|row| {
-            matches!(row.rule.scope, Scope::Global | Scope::Subscription)
-                && row
-                    .terraform_types
-                    .contains(&block.address.resource_type.as_str())
-        }) else {
+        let resource_type = block.address.resource_type.as_str();
+        let Some((_, row)) = unique.iter().find(|(t, _)| *t == resource_type) else {
             continue;
         };
         let Some(name) = block.body.get("name").and_then(|n| n.as_str()) else {
