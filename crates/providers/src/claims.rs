@@ -14,16 +14,25 @@ use baas_model::diagnostic::Diagnostic;
 use baas_model::Span;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The few resource types whose names are unique, with their kinds: looked up for every block
+/// of every stack, so listed once.
+fn unique_types() -> &'static [(&'static str, &'static KindRow)] {
+    static TYPES: std::sync::OnceLock<Vec<(&'static str, &'static KindRow)>> =
+        std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        KINDS
+            .iter()
+            .filter(|row| matches!(row.rule.scope, Scope::Global | Scope::Subscription))
+            .flat_map(|row| row.terraform_types.iter().map(move |t| (*t, row)))
+            .collect()
+    })
+}
+
 /// The names `blocks` create that Azure keeps unique across Azure (DNS labels such as
 /// `<name>.azurewebsites.net`) or across the subscription (resource groups). Data sources
 /// only read, and a name that is an expression is not known here.
 pub fn names(blocks: &[Block]) -> Vec<Claim> {
-    // The few types whose names are unique, looked up for every block of every stack.
-    let unique: Vec<(&str, &KindRow)> = KINDS
-        .iter()
-        .filter(|row| matches!(row.rule.scope, Scope::Global | Scope::Subscription))
-        .flat_map(|row| row.terraform_types.iter().map(move |t| (*t, row)))
-        .collect();
+    let unique = unique_types();
     let mut found = Vec::new();
     for block in blocks.iter().filter(|b| !b.address.data) {
         let resource_type = block.address.resource_type.as_str();
