@@ -87,6 +87,14 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::deployment::shared_service_endpoints",
+            backend(
+                "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}\n\
+                 deployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::deployment::custom_domain",
             backend(
                 "deployment: {strategy: blue-green, active: blue, custom_domain: api.example.com}\nfunctions: {plan: EP1}\n",

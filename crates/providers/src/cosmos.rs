@@ -25,6 +25,7 @@ static COSMOS_CODES: &[&Code] = &[
     &codes::COSMOS_DR_SERVERLESS,
     &codes::COSMOS_DR_CONSISTENCY,
     &codes::COSMOS_MULTI_WRITE_STRONG,
+    &codes::COSMOS_SHARED_SERVICE_ENDPOINTS,
     &codes::MERGE_COSMOS_SETTINGS,
     &codes::MERGE_NETWORK_ACCESS,
     &codes::MERGE_PARTITION_KEY,
@@ -94,6 +95,18 @@ impl ResourceProvider for CosmosProvider {
         // Most restrictive network access wins; say who closed it.
         let mut warnings = Vec::new();
         if let Some(regions) = shared_regions(context) {
+            let networking = &context.backend.networking;
+            if networking.is_isolated() && !networking.private_endpoints.value {
+                // The account's firewall (`virtual_network_rule`) is written by the stack that
+                // creates it and names that stack's subnets: the other regions' apps, in
+                // networks of their own stacks, would be refused.
+                warnings.push(
+                    Diagnostic::error(&codes::COSMOS_SHARED_SERVICE_ENDPOINTS, "the geo-replicated Cosmos account would admit only its own region's subnets: `private_endpoints: false` cannot reach it from the other regions")
+                        .at(networking.private_endpoints.span)
+                        .label("service endpoints")
+                        .help("remove `private_endpoints: false` (each region then reaches the shared account through a private endpoint of its own), or (multi-region) set `deployment.data: regional`"),
+                );
+            }
             let others: Vec<&str> = regions[1..].iter().map(|r| r.name).collect();
             let others = others.join("`, `");
             let (replicas, drop) = if disaster_recovery(context).is_some() {

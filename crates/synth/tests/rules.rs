@@ -395,3 +395,29 @@ fn the_api_custom_domain_is_checked_where_it_is_written() {
         &[colors, "baas::deployment::duplicate@5:65"],
     );
 }
+
+#[test]
+fn a_shared_account_cannot_sit_behind_service_endpoints() {
+    let isolated = |deployment: &str, private_endpoints: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             networking: {{mode: isolated, address_space: 10.0.0.0/16, private_endpoints: {private_endpoints}}}\n\
+             deployment: {deployment}\n\
+             components:\n  users: {{type: crud-api, entity: User}}\n"
+        )
+    };
+    let dr = "{strategy: disaster-recovery, secondary: westus, custom_domain: api.example.com, dns_zone: example.com}";
+    check(&isolated(dr, "true"), &[]);
+    check(
+        &isolated(dr, "false"),
+        &["baas::deployment::shared_service_endpoints@5:77"],
+    );
+    // Each region's own account: its own subnets are all it needs to admit.
+    check(
+        &isolated(
+            "{strategy: multi-region, regions: [eastus, westus2], data: regional, custom_domain: api.example.com, dns_zone: example.com}",
+            "false",
+        ),
+        &["baas::deployment::regional_data@6:72"],
+    );
+}
