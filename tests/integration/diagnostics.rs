@@ -28,6 +28,8 @@ macro_rules! bad_fixtures {
 }
 
 bad_fixtures! {
+    deployment_duplicate_domain => ("deployment-duplicate-domain.yaml", ["baas::deployment::duplicate"]),
+    deployment_custom_domain_apex => ("deployment-custom-domain-apex.yaml", ["baas::deployment::custom_domain", "baas::deployment::stateful_colors"]),
     tenancy_partition_key => ("tenancy-partition-key.yaml", ["baas::tenancy::invalid"]),
     tenancy_duplicate_tenant => ("tenancy-duplicate-tenant.yaml", ["baas::tenancy::invalid"]),
     tenancy_bad_id => ("tenancy-bad-id.yaml", ["baas::tenancy::invalid"]),
