@@ -4,6 +4,12 @@
 //! name, so the global stack never hard-codes ids and applies after the others.
 //!
 //! Azure weights are 1-1000: a color that should get no traffic is disabled, never weight 0.
+//!
+//! With `deployment.custom_domain` the stack also holds the API's host name: a CNAME to each
+//! profile, one `asuid` TXT record, and on every app behind the profile a host name binding, an
+//! App Service managed certificate and its SNI binding (see `domain_records`, `bind_host_name`).
+//! Without one, a warning says that the Traffic Manager name alone does not reach the apps.
+//! (Static sites in this stack are the static site provider's: it places them here.)
 
 use crate::codes;
 use crate::context::{Claimed, Context, Provisioned, StackInfo};
