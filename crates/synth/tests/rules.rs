@@ -421,3 +421,20 @@ fn a_shared_account_cannot_sit_behind_service_endpoints() {
         &["baas::deployment::regional_data@6:72"],
     );
 }
+
+#[test]
+fn a_tenant_called_global_clashes_with_the_global_stack_a_static_site_brings() {
+    let tenants = |components: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\n\
+             tenancy: {{isolation: account, tenants: [{{id: global}}, {{id: beta}}]}}\n\
+             components:\n{components}"
+        )
+    };
+    // No static site: no `global` stack under `single`, so `global` is a tenant id like any.
+    check(&tenants("  users: {type: crud-api, entity: User}\n"), &[]);
+    check(
+        &tenants("  users: {type: crud-api, entity: User}\n  web: {type: static-site}\n"),
+        &["baas::tenancy::invalid@4:46"],
+    );
+}
