@@ -138,3 +138,61 @@ for regions in $REGIONS; do
     echo "| $(group "$n") | $regions | $size | $(group "$resources") | $output | $median | $mean ± $sd | $min | $cpu | $fresh | $rss |"
   done
 done
+
+# `baas diff` of the 1,000-API, 3-region output: against the committed output as it is
+# (identical, exit 0) and after a change that touches every stack (a tag's new value: every
+# taggable resource changes in place, exit 3). The issue's budget is 200 ms whole process.
+DIFF_SIZE=${DIFF_SIZE:-1000}
+DIFF_REGIONS=${DIFF_REGIONS:-3}
+file="$work/diff-backend.yaml"
+out="$work/diff-out"
+"$work/gen" "$DIFF_SIZE" "$DIFF_REGIONS" >"$file"
+"$baas" synth "$file" -o "$out" >/dev/null 2>&1
+changed="$work/diff-changed.yaml"
+sed 's/cost-center: "4711"/cost-center: "4712"/' "$file" >"$changed"
+if cmp -s "$file" "$changed"; then
+  log "error: bench/gen.rs no longer writes the cost-center tag that the diff benchmark changes"
+  exit 1
+fi
+
+# Prints "median min" in milliseconds; exit codes 3 and 4 are what diff is for, not failures.
+measure_diff() {
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none -N -i --warmup "$WARMUP" --runs "$RUNS" \
+      --export-json "$work/diff.json" "$*" >/dev/null
+    local field value values=()
+    for field in median min; do
+      value=$(grep -m1 "\"$field\":" "$work/diff.json" | sed 's/.*: *\([0-9.e+-]*\).*/\1/')
+      values+=("$(awk -v s="$value" 'BEGIN { printf "%.1f", s * 1000 }')")
+    done
+    echo "${values[*]}"
+  else
+    local i start end
+    for ((i = 0; i < RUNS; i++)); do
+      start=$(date +%s%N)
+      "$@" >/dev/null 2>&1 || true
+      end=$(date +%s%N)
+      echo $(((end - start) / 1000))
+    done | sort -n | awk '{ t[NR] = $1 / 1000 } END { printf "%.1f %.1f\n", (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2, t[1] }'
+  fi
+}
+
+echo
+echo "### \`baas diff\`, whole process ($(group "$DIFF_SIZE") CRUD APIs, $DIFF_REGIONS regions)"
+echo
+echo "| committed output vs. | exit | wall median (ms) | wall min (ms) | peak RSS (MB) |"
+echo "|---|---:|---:|---:|---:|"
+for case in identical changed; do
+  input=$([[ $case == identical ]] && echo "$file" || echo "$changed")
+  set +e
+  "$baas" diff "$input" -o "$out" >/dev/null 2>&1
+  code=$?
+  set -e
+  read -r median min < <(measure_diff "$baas" diff "$input" -o "$out")
+  rss=$(for i in 1 2 3; do
+    /usr/bin/time -f "%M" -o "$work/rss" "$baas" diff "$input" -o "$out" >/dev/null 2>&1 || true
+    # On a non-zero exit, time writes "Command exited with non-zero status N" first.
+    tail -1 "$work/rss"
+  done | sort -n | sed -n 2p | awk '{ printf "%.1f", $1 / 1024 }')
+  echo "| $case | $code | $median | $min | $rss |"
+done

@@ -22,6 +22,10 @@ const OK: u8 = 0;
 const DEFINITION_ERRORS: u8 = 1;
 const USAGE_OR_IO: u8 = 2;
 const STALE: u8 = 3;
+/// `baas diff`: the output would change (the same code as a stale `synth --check`).
+const DIFFERENCES: u8 = 3;
+/// `baas diff`: the change removes or replaces a resource that holds data.
+const DATA_LOSS: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +54,22 @@ enum Command {
         /// Write nothing; exit 3 if DIR differs from a fresh synth
         #[arg(long)]
         check: bool,
+    },
+    /// Compare a fresh synth with the committed output in DIR, resource by resource: exit 0
+    /// identical, 3 differences, 4 data loss
+    Diff {
+        /// The backend definition
+        #[arg(default_value = "backend.yaml")]
+        file: PathBuf,
+        /// The committed output folder (read only; links are never followed)
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Environment overlay to apply
+        #[arg(long)]
+        env: Option<String>,
+        /// How to print the differences
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
     },
     /// Run every check synth runs, including the azurerm schema check, and write nothing
     Validate {
@@ -103,6 +123,15 @@ enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Human,
+    /// The schema is in docs/diff.md
+    Json,
+    /// For a pull request comment
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum GraphFormat {
     /// Graphviz DOT (`dot -Tsvg`)
     Dot,
@@ -122,6 +151,12 @@ fn main() -> ExitCode {
             env,
             check,
         } => synth(&registry, &file, &out, env.as_deref(), check),
+        Command::Diff {
+            file,
+            out,
+            env,
+            format,
+        } => diff(&registry, &file, &out, env.as_deref(), format),
         Command::Validate { file, env, format } => {
             validate(&registry, &file, env.as_deref(), format)
         }
@@ -327,6 +362,73 @@ fn synth(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, check:
             OK
         }
         Err(error) => usage_error(&error),
+    }
+}
+
+/// Prints what a synth would change in `out`, and exits by how much it changes.
+fn diff(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, format: DiffFormat) -> u8 {
+    let source = match load(registry, file, Format::Human) {
+        Ok(source) => source,
+        Err(code) => return code,
+    };
+    let synthesis = baas_synth::synthesize_with(
+        &source,
+        registry,
+        &baas_synth::Options {
+            env,
+            templates: &FileTemplates::beside(file),
+        },
+    );
+    report(registry, &source, &synthesis.diagnostics, Format::Human);
+    if synthesis.has_errors() {
+        return DEFINITION_ERRORS;
+    }
+    let committed = match output::read_committed(out) {
+        Ok(committed) => committed,
+        Err(error) => return usage_error(&error),
+    };
+    // A link where synth writes a file, or a folder of files (`out/main` -> elsewhere),
+    // cannot be compared without following it.
+    let holds = |foreign: &str, file: &str| {
+        file == foreign
+            || file
+                .strip_prefix(foreign)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    if let Some(link) = committed
+        .foreign
+        .iter()
+        .find(|path| synthesis.files.keys().any(|file| holds(path, file)))
+    {
+        return usage_error(&format!(
+            "cannot compare `{}`: it is not a regular file (diff never follows a symbolic link); replace it with the committed file",
+            out.join(link).display()
+        ));
+    }
+    let mut changes = match baas_synth::diff::diff(&committed.files, &synthesis.files) {
+        Ok(changes) => changes,
+        Err(unreadable) => {
+            return usage_error(&format!(
+                "cannot compare `{}`: {}",
+                out.join(&unreadable.path).display(),
+                unreadable.reason
+            ))
+        }
+    };
+    changes.add_foreign(committed.foreign);
+    let printed = print_out(&match format {
+        DiffFormat::Human => baas_synth::diff::render::human(&changes),
+        DiffFormat::Json => baas_synth::diff::render::json(&changes),
+        DiffFormat::Markdown => baas_synth::diff::render::markdown(&changes),
+    });
+    if printed != OK {
+        printed
+    } else if changes.data_loss().next().is_some() {
+        DATA_LOSS
+    } else if changes.is_empty() {
+        OK
+    } else {
+        DIFFERENCES
     }
 }
 

@@ -310,6 +310,79 @@ pub fn stale_files(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<S
     Ok(stale)
 }
 
+/// The committed output as `baas diff` reads it: regular files by relative path, and what is
+/// not a regular file (symbolic links, never followed; special files; empty folders).
+#[derive(Debug, Default)]
+pub struct Committed {
+    pub files: BTreeMap<String, String>,
+    pub foreign: Vec<String>,
+}
+
+/// The largest committed file `diff` reads: a stack of 5,000 components in one region is
+/// about 6 MB, so this only stops a wrong folder (a disk image) from taking the memory.
+const MAX_COMMITTED_FILE: u64 = 256 * 1024 * 1024;
+
+/// Reads every regular file under `out` with the walk `--check` uses: links are listed, not
+/// followed, so nothing outside `out` is read. A missing or empty `out` is empty; a folder
+/// that holds something but no manifest written by baas is refused, as synth refuses to
+/// replace it (`diff -o .` would otherwise read the whole working folder). A file that is not
+/// UTF-8 is read with replacement characters: it differs from anything synth writes.
+pub fn read_committed(out: &Path) -> Result<Committed, String> {
+    let mut committed = Committed::default();
+    if fs::symlink_metadata(out).is_err() {
+        return Ok(committed);
+    }
+    let metadata =
+        fs::symlink_metadata(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+    if !metadata.is_dir() {
+        return Err(format!(
+            "`{}` is not a folder (a symbolic link is not followed)",
+            out.display()
+        ));
+    }
+    let empty = fs::read_dir(out)
+        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
+        .next()
+        .is_none();
+    if !empty && !is_baas_output(out) {
+        return Err(format!(
+            "`{}` holds no `{MANIFEST}` written by baas, so it is not baas output; give the folder synth writes as `--out`",
+            out.display()
+        ));
+    }
+    let mut present = BTreeMap::new();
+    walk(out, "", &mut present)?;
+    for (relative, entry) in present {
+        match entry {
+            Entry::File => {
+                let path = out.join(&relative);
+                // Checked again right before reading: a file swapped for a link meanwhile is
+                // not followed.
+                let metadata = fs::symlink_metadata(&path);
+                if !metadata.as_ref().is_ok_and(|m| m.is_file()) {
+                    committed.foreign.push(relative);
+                    continue;
+                }
+                if metadata.is_ok_and(|m| m.len() > MAX_COMMITTED_FILE) {
+                    return Err(format!(
+                        "`{}` is larger than {} MB, more than baas ever writes",
+                        path.display(),
+                        MAX_COMMITTED_FILE / 1024 / 1024
+                    ));
+                }
+                let bytes = fs::read(&path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                committed.files.insert(relative, text);
+            }
+            Entry::EmptyFolder => committed.foreign.push(format!("{relative}/")),
+            Entry::Other => committed.foreign.push(relative),
+        }
+    }
+    Ok(committed)
+}
+
 /// What [`walk`] finds at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {

@@ -43,8 +43,7 @@ fn cosmos_role_assignment_waits_for_its_container() {
 
 /// A Dedicated plan has no scale controller to wake an idle host, so timer and Service Bus
 /// triggers stopped firing after a few minutes: apps on B, S and Pv3 plans get
-/// `site_config.always_on = true`. Consumption and Elastic Premium must not have it, and
-/// Flex Consumption has no such setting.
+/// `site_config.always_on = true`. Consumption and Elastic Premium must not have it.
 #[test]
 fn dedicated_plans_keep_the_host_always_on() {
     for (plan, always_on) in [
@@ -81,19 +80,6 @@ components:
             app["site_config"]
         );
     }
-    let workspace = Workspace::with_backend(&backend_with(
-        "  jobs:
-    type: function-app
-    runtime: node
-    plan: FC1
-    functions:
-      nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}
-",
-    ));
-    workspace.synth_ok("out");
-    let stack = workspace.stack("out");
-    let app = resource(&stack, "azurerm_function_app_flex_consumption", "node");
-    assert!(app["site_config"].get("always_on").is_none(), "{app}");
 }
 
 /// Azure creates a "Failure Anomalies" smart detector rule beside every Application Insights
@@ -132,8 +118,7 @@ components:
     );
 }
 
-/// Where the platform scales an app by a Service Bus backlog (Consumption, Flex Consumption,
-/// Elastic Premium), the scale monitor reads the entity's message count, which needs Manage
+/// Where the platform scales an app by a Service Bus backlog (Consumption, Elastic Premium), the scale monitor reads the entity's message count, which needs Manage
 /// rights: with Data Receiver alone it sees at most one message and scales as if one were
 /// waiting. Those apps get Data Owner on the entity they consume (still scoped to it);
 /// Dedicated plans do not scale on events and keep Data Receiver. Sending is unchanged.
@@ -141,7 +126,6 @@ components:
 fn servicebus_triggers_that_scale_on_backlog_get_data_owner() {
     for (plan, role) in [
         ("Y1", "Azure Service Bus Data Owner"),
-        ("FC1", "Azure Service Bus Data Owner"),
         ("EP1", "Azure Service Bus Data Owner"),
         ("B1", "Azure Service Bus Data Receiver"),
         ("S1", "Azure Service Bus Data Receiver"),

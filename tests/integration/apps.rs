@@ -130,7 +130,14 @@ fn runtimes_without_generated_code_warn_and_get_no_project() {
         "  users: {type: crud-api, entity: User, runtime: dotnet-isolated}\n",
     ));
     let synth = workspace.synth_ok("out");
-    assert_eq!(synth.codes(), ["baas::functions::no_generated_code"]);
+    // On Consumption the newest .NET is 9.0, past its end of support: it warns too.
+    assert_eq!(
+        synth.codes(),
+        [
+            "baas::functions::end_of_support",
+            "baas::functions::no_generated_code"
+        ]
+    );
     let block = synth.block("baas::functions::no_generated_code");
     assert!(block.contains("runtime: dotnet-isolated"), "{block}");
     let tree = workspace.tree("out");
@@ -206,6 +213,7 @@ fn the_default_probe_is_served_and_an_interval_of_ten_seconds_alone_is_valid() {
 fn a_probe_path_served_by_an_anonymous_get_function_is_accepted() {
     let workspace = Workspace::with_backend(
         "name: shop\nenvironment: prod\nlocation: eastus\n\
+         functions: {plan: Y1}\n\
          deployment: {strategy: multi-region, regions: [eastus, westeurope], health_probe: {path: /api/ready}}\n\
          components:\n  ops:\n    type: function-app\n    runtime: node\n    functions:\n      ready: {trigger: http, route: ready, methods: [get], auth_level: anonymous}\n",
     );

@@ -7,6 +7,7 @@ use std::fs;
 const GOOD: &str = "name: shop
 environment: prod
 location: eastus
+functions: {plan: Y1}
 tags: {project: shop}
 components:
   users: {type: crud-api, entity: User, partition_key: /id}
@@ -446,6 +447,7 @@ fn validate_format_json_describes_every_diagnostic() {
         "name: shop
 environment: prod
 location: eastus
+functions: {plan: Y1}
 components:
   users: {type: crud-api, entity: User}
   orders: {type: crud-api, entity: Order, cosmos: {public_network_access: false}}

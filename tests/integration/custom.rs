@@ -171,3 +171,27 @@ fn a_rendered_resource_type_must_be_a_terraform_type() {
         validate.stderr
     );
 }
+
+/// Resources of other providers' types are written as rendered: baas has no schema for them,
+/// so an attribute their provider does not know gets through, and no tags are added.
+#[test]
+fn resources_of_other_providers_are_written_as_rendered() {
+    let workspace = workspace(
+        BACKEND,
+        r#"{"random_string": {"{{key}}": {"length": 8, "special": false, "not_checked": 1}}}"#,
+    );
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    assert_eq!(
+        stack["resource"]["random_string"]["shared"],
+        serde_json::json!({ "length": 8, "special": false, "not_checked": 1 })
+    );
+    assert_eq!(
+        stack["terraform"]["required_providers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["azurerm"]
+    );
+}

@@ -9,7 +9,7 @@ const FORMATS: [&str; 3] = ["dot", "mermaid", "json"];
 
 /// The small backend whose graph is snapshotted in every format.
 fn small_backend() -> String {
-    "name: shop\nenvironment: prod\nlocation: eastus\nmonitoring: {enabled: false}\n\
+    "name: shop\nenvironment: prod\nlocation: eastus\nmonitoring: {enabled: false}\nfunctions: {plan: Y1}\n\
      components:\n  users:\n    type: crud-api\n    entity: User\n    \
      schema: {id: string, email: string}\n    operations: [read]\n"
         .to_owned()

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn backend(limits: &str, components: &str) -> String {
     format!(
-        "name: shop\nenvironment: prod\nlocation: eastus\nlimits:\n  {limits}\ncomponents:\n{components}"
+        "name: shop\nenvironment: prod\nlocation: eastus\nlimits:\n  {limits}\ncomponents:\n{components}functions: {{plan: Y1}}\n"
     )
 }
 

@@ -540,7 +540,7 @@ fn servicebus_entities_dedupe_and_triggers_share_the_declared_queue() {
     let app = resource(&stack, "azurerm_linux_function_app", "node");
     assert_eq!(
         app["app_settings"]["SERVICEBUS__fullyQualifiedNamespace"],
-        "${azurerm_servicebus_namespace.shared.name}.servicebus.windows.net"
+        "${regex(\"^https://([^:/]+)\", azurerm_servicebus_namespace.shared.endpoint)[0]}"
     );
 }
 
@@ -682,5 +682,63 @@ fn servicebus_dead_letter_trigger_declares_its_parent_and_is_no_send_target() {
       relay: {trigger: queue, queue: orders, sends_to: [orders/$deadletterqueue]}
 ",
         "baas::servicebus::unknown_entity",
+    );
+}
+
+/// Elastic Premium and Dedicated plans are billed per instance and a Linux plan hosts apps of
+/// every runtime, so apps on one SKU share one plan (the first app's, in key order); apps on
+/// other SKUs and Consumption apps keep their own, and `plan_per_runtime: true` separates them.
+#[test]
+fn apps_on_one_sku_share_one_plan() {
+    let plans = |functions: &str, python_plan: &str| {
+        let workspace = Workspace::with_backend(&format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {functions}\ncomponents:
+  users: {{type: crud-api, entity: User}}
+  jobs:
+    type: function-app
+    runtime: python
+    plan: {python_plan}
+    functions:
+      tick: {{trigger: timer, schedule: \"0 0 * * * *\"}}
+  reports:
+    type: function-app
+    runtime: java
+    functions:
+      tick: {{trigger: timer, schedule: \"0 0 * * * *\"}}
+"
+        ));
+        workspace.synth_ok("out");
+        let stack = workspace.stack("out");
+        let plan_of = |app: &str| {
+            resource(&stack, "azurerm_linux_function_app", app)["service_plan_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        (
+            resource_names(&stack, "azurerm_service_plan"),
+            ["java", "node", "python"].map(plan_of),
+        )
+    };
+    let (names, ids) = plans("{plan: B1}", "B1");
+    assert_eq!(names, ["java"], "one B1 plan, the first app's");
+    assert_eq!(ids, ["${azurerm_service_plan.java.id}"; 3]);
+    let (names, ids) = plans("{plan: EP1}", "B1");
+    assert_eq!(names, ["java", "python"]);
+    assert_eq!(
+        ids,
+        [
+            "${azurerm_service_plan.java.id}",
+            "${azurerm_service_plan.java.id}",
+            "${azurerm_service_plan.python.id}"
+        ]
+    );
+    let (names, _) = plans("{plan: EP1, plan_per_runtime: true}", "EP1");
+    assert_eq!(names, ["java", "node", "python"]);
+    let (names, _) = plans("{plan: Y1}", "Y1");
+    assert_eq!(
+        names,
+        ["java", "node", "python"],
+        "Consumption: a plan per app"
     );
 }

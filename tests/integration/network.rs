@@ -6,8 +6,10 @@
 use crate::support::{resource, resource_names, Workspace};
 use serde_json::{json, Value};
 
-const ISOLATED: &str =
-    "networking:\n  mode: isolated\n  address_space: 10.0.0.0/16\nfunctions: {plan: EP1}\n";
+/// A plan per runtime, so that every runtime's subnet shows (`shared_plans_share_a_subnet`
+/// covers the default, one plan per SKU).
+const ISOLATED: &str = "networking:\n  mode: isolated\n  address_space: 10.0.0.0/16\n\
+                        functions: {plan: EP1, plan_per_runtime: true}\n";
 
 /// Users on Cosmos DB, a Premium Service Bus queue consumed by a python worker, a static site.
 const FULL: &str = "  users: {type: crud-api, entity: User}
@@ -291,27 +293,30 @@ fn function_apps_join_their_subnet_and_route_everything_through_it() {
     }
 }
 
+/// By default the apps of one SKU share one App Service plan, so they join its subnet: the
+/// apps of a plan integrate with one subnet, and a subnet serves one plan.
 #[test]
-fn flex_consumption_subnets_are_delegated_to_container_app_environments() {
+fn shared_plans_share_a_subnet() {
     let (stack, _) = synth(
-        "networking: {mode: isolated, address_space: 10.1.0.0/24}\nfunctions: {plan: FC1}\n",
-        "  users: {type: crud-api, entity: User}\n",
+        "networking:\n  mode: isolated\n  address_space: 10.0.0.0/16\nfunctions: {plan: EP1}\n",
+        FULL,
     );
-    let subnet = resource(&stack, "azurerm_subnet", "functions-node");
-    assert_eq!(subnet["address_prefixes"], json!(["10.1.0.64/26"]));
+    assert_eq!(resource_names(&stack, "azurerm_service_plan"), ["node"]);
     assert_eq!(
-        subnet["delegation"][0]["service_delegation"],
-        json!({ "name": "Microsoft.App/environments", "actions": ["Microsoft.Network/virtualNetworks/subnets/join/action"] })
+        prefixes(&stack),
+        [
+            ("functions-node".to_owned(), "10.0.0.64/26".to_owned()),
+            ("private-endpoints".to_owned(), "10.0.0.0/26".to_owned()),
+        ]
     );
-    let app = resource(&stack, "azurerm_function_app_flex_consumption", "node");
-    assert_eq!(
-        app["virtual_network_subnet_id"],
-        "${azurerm_subnet.functions-node.id}"
-    );
-    assert_eq!(app["site_config"]["vnet_route_all_enabled"], true);
-    assert!(app["site_config"]
-        .get("runtime_scale_monitoring_enabled")
-        .is_none());
+    for app in ["node", "python"] {
+        let body = resource(&stack, "azurerm_linux_function_app", app);
+        assert_eq!(
+            body["virtual_network_subnet_id"],
+            "${azurerm_subnet.functions-node.id}"
+        );
+        assert_eq!(body["service_plan_id"], "${azurerm_service_plan.node.id}");
+    }
 }
 
 #[test]
@@ -359,7 +364,7 @@ fn java_and_powershell_apps_need_a_23() {
 #[test]
 fn service_endpoints_replace_private_endpoints_when_asked() {
     let (stack, manifest) = synth(
-        "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}\nfunctions: {plan: EP1}\n",
+        "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}\nfunctions: {plan: EP1, plan_per_runtime: true}\n",
         FULL,
     );
     assert_eq!(
@@ -415,7 +420,7 @@ fn service_endpoints_replace_private_endpoints_when_asked() {
 
 #[test]
 fn public_mode_provisions_no_network() {
-    let (stack, manifest) = synth("", FULL);
+    let (stack, manifest) = synth("functions: {plan: Y1}\n", FULL);
     assert_eq!(
         resource_names(&stack, "azurerm_virtual_network"),
         Vec::<String>::new()
@@ -435,7 +440,7 @@ fn public_mode_provisions_no_network() {
 #[test]
 fn public_mode_warns_about_isolated_settings() {
     let workspace = Workspace::with_backend(&backend(
-        "networking: {address_space: 10.0.0.0/16, private_endpoints: false}\n",
+        "networking: {address_space: 10.0.0.0/16, private_endpoints: false}\nfunctions: {plan: Y1}\n",
         "  users: {type: crud-api, entity: User}\n",
     ));
     let synth = workspace.synth_ok("out");

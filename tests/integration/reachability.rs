@@ -52,17 +52,18 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(code, yaml)| (code, yaml, Vec::new()))
         .collect();
     scenarios.push((
-        "baas::deployment::consistency",
-        backend(
-            "cosmos: {consistency: Strong}\ndeployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",
-            "  users: {type: crud-api, entity: User}\n",
-        ),
+        "baas::names::host_id",
+        "name: inventorysvc\nenvironment: staging1\nlocation: southeastasia\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{env}}-{{location}}-{{instance}}\"}\n\
+         functions: {plan: EP1}\ncomponents:\n  users: {type: crud-api, entity: User}\n  \
+         jobs: {type: function-app, runtime: python, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n"
+            .to_owned(),
         Vec::new(),
     ));
     scenarios.push((
-        "baas::deployment::traffic",
+        "baas::deployment::consistency",
         backend(
-            "functions: {plan: FC1}\ndeployment: {strategy: multi-region, regions: [eastus, westus2]}\n",
+            "cosmos: {consistency: Strong}\ndeployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",
             "  users: {type: crud-api, entity: User}\n",
         ),
         Vec::new(),
@@ -210,7 +211,7 @@ fn backends() -> Vec<(&'static str, String)> {
         (
             "baas::terraform::duplicate_address",
             backend(
-                "",
+                "functions: {plan: Y1}\n",
                 "  one: {type: crud-api, entity: One, database: a-b, container: c}\n  \
                  two: {type: crud-api, entity: Two, database: a, container: b-c}\n",
             ),
@@ -385,8 +386,8 @@ fn database_and_container_names_that_join_into_one_address_are_refused() {
         );
     }
     for diagnostic in json.json_diagnostics() {
-        // `two:` is on line 6: the second claimant is reported, the first is related.
-        assert_eq!(diagnostic["line"], 6, "{diagnostic}");
+        // `two:` is on line 7: the second claimant is reported, the first is related.
+        assert_eq!(diagnostic["line"], 7, "{diagnostic}");
     }
     assert!(
         synth.stderr.contains("the other one comes from here"),

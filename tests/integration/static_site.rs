@@ -83,6 +83,23 @@ fn a_single_page_app_serves_the_index_for_unknown_paths() {
     );
 }
 
+/// With an `error_document`, a single-page app still rewrites client-side routes (no file
+/// extension) to its index, and missing files (`/assets/gone.js`) get the error document
+/// with a 404 instead of the index.
+#[test]
+fn a_single_page_app_serves_its_error_document_for_missing_files() {
+    let (stack, _) =
+        synth("  web: {type: static-site, spa: true, error_document: errors/404.html}\n");
+    let website = resource(&stack, "azurerm_storage_account_static_website", "web");
+    assert_eq!(website["index_document"], "index.html");
+    assert_eq!(website["error_404_document"], "errors/404.html");
+    let spa = resource(&stack, "azurerm_cdn_frontdoor_rule", "web-spa");
+    assert_eq!(
+        spa["actions"]["url_rewrite_action"]["destination"],
+        "/index.html"
+    );
+}
+
 #[test]
 fn front_door_standard_fronts_the_web_endpoint_over_https() {
     let (stack, _) = synth("  web: {type: static-site}\n");

@@ -321,7 +321,8 @@ pub fn resource<'a>(stack: &'a Value, resource_type: &str, name: &str) -> &'a Va
     body
 }
 
-/// A backend with the required keys and these `components` (indented YAML under `components:`).
+/// A backend with the required keys, the Consumption plan chosen knowingly (last, so that
+/// the components keep their lines; no `baas::functions::consumption_default`), and these `components` (indented YAML under `components:`).
 pub fn backend_with(components: &str) -> String {
-    format!("name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n{components}")
+    format!("name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n{components}functions: {{plan: Y1}}\n")
 }

@@ -315,6 +315,7 @@ components:
     type: function-app
     runtime: python
     functions: {weekly: {trigger: timer, schedule: \"0 0 6 * * Mon\"}}
+functions: {plan: Y1}
 ";
 
 #[test]
@@ -692,4 +693,28 @@ fn a_custom_domain_is_bound_on_every_app_behind_traffic_manager() {
         global["output"]["api_node-acme_url"]["value"],
         "https://acme.api.example.com"
     );
+}
+
+/// Every stack's names carry the region, in full: colour stacks too (function apps once lost
+/// it to a 32-character cap), and `eastus2` is `eus2`, never `eus`.
+#[test]
+fn names_carry_the_region_under_every_topology() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus2\nfunctions: {plan: EP1}\n\
+         deployment: {strategy: blue-green, active: blue}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    workspace.synth_ok("out");
+    let tree = workspace.tree("out");
+    for color in ["blue", "green"] {
+        let stack: Value = serde_json::from_slice(&tree[&format!("{color}/main.tf.json")]).unwrap();
+        let app = resource(&stack, "azurerm_linux_function_app", "node");
+        let name = app["name"].as_str().unwrap();
+        assert!(
+            name.starts_with(&format!("func-shop-node-{color}-prod-eus2-")),
+            "{name}"
+        );
+        let group = resource(&stack, "azurerm_resource_group", "main");
+        assert_eq!(group["name"], format!("rg-shop-{color}-prod-eus2"));
+    }
 }

@@ -29,6 +29,8 @@ pub struct Backend {
     pub providers: BTreeMap<String, TemplateProviderSpec>,
     /// Enabled components in document order (a disabled one is dropped here).
     pub components: IndexMap<String, Component>,
+    /// `protect` (default true): data-holding resources get `lifecycle.prevent_destroy`.
+    pub protect: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -112,8 +114,12 @@ pub struct CosmosSettings {
 
 #[derive(Debug, Clone)]
 pub struct FunctionsSettings {
-    /// The default hosting plan SKU (`Y1`, `FC1`, `EP1`, ...); the functions provider knows which exist.
+    /// The default hosting plan SKU (`Y1`, `EP1`, `B1`, ...); the functions provider knows which exist.
     pub plan: Spanned<String>,
+    /// Whether `functions.plan` was written; without it the plan is baas's default (`Y1`).
+    pub plan_written: bool,
+    /// One App Service plan per runtime's app instead of one per SKU (`plan_per_runtime`).
+    pub plan_per_runtime: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -161,6 +167,8 @@ pub struct Component {
     pub key: String,
     pub key_span: Span,
     pub kind: ComponentKind,
+    /// `protect: false` on the component: what only it asked for is not protected.
+    pub protect: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -208,13 +216,15 @@ impl StaticSite {
     }
 
     /// The document served with a 404: the index for a single-page app.
+    /// The storage account's 404 document. A single-page app without an `error_document`
+    /// answers missing files with its index document; with one, missing files (paths with an
+    /// extension: Front Door rewrites the others to the index document) get it.
     pub fn error_document(&self) -> &str {
-        if self.spa() {
-            return self.index_document();
+        match &self.error_document {
+            Some(document) => &document.value,
+            None if self.spa() => self.index_document(),
+            None => Self::DEFAULT_ERROR_DOCUMENT,
         }
-        self.error_document
-            .as_ref()
-            .map_or(Self::DEFAULT_ERROR_DOCUMENT, |d| d.value.as_str())
     }
 
     pub fn cache_max_age(&self) -> i64 {

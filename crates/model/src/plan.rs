@@ -56,8 +56,8 @@ impl FunctionPlan {
         self.family() == Family::Consumption
     }
 
-    /// Flex Consumption apps have their own resource type and join subnets delegated to
-    /// `Microsoft.App/environments`; the others to `Microsoft.Web/serverFarms`.
+    /// Flex Consumption: known so that it can be refused precisely (the functions provider's
+    /// `baas::functions::flex_consumption`: azurerm cannot deploy it with identity-based storage).
     pub fn is_flex(self) -> bool {
         self.family() == Family::FlexConsumption
     }

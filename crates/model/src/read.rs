@@ -17,7 +17,7 @@ pub mod keys {
     pub const NAMING: &[&str] = &["template", "abbreviations", "unique_suffix", "salt"];
     pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
-    pub const FUNCTIONS: &[&str] = &["plan"];
+    pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
     pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
     pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
@@ -41,6 +41,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "deployment",
     "state",
     "tenancy",
+    "protect",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
@@ -92,6 +93,10 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let tenancy = top
         .get("tenancy")
         .and_then(|n| crate::read_deployment::tenancy(n, sink));
+    let protect = top
+        .get("protect")
+        .and_then(|n| decode::boolean(n, "`protect`", sink))
+        .is_none_or(|p| p.value);
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -132,6 +137,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         tenancy,
         providers,
         components,
+        protect,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
     Some(backend)
@@ -441,20 +447,29 @@ fn cosmos_settings(
 }
 
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
-    let default = FunctionsSettings {
+    let mut settings = FunctionsSettings {
         plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
+        plan_written: false,
+        plan_per_runtime: false,
     };
-    let Some(node) = node else { return default };
+    let Some(node) = node else { return settings };
     let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, sink) else {
-        return default;
+        return settings;
     };
-    match map
+    if let Some(plan) = map
         .get("plan")
         .and_then(|n| decode::string(n, "`functions.plan`", sink))
     {
-        Some(plan) => FunctionsSettings { plan },
-        None => default,
+        settings.plan = plan;
+        settings.plan_written = true;
     }
+    if let Some(separate) = map
+        .get("plan_per_runtime")
+        .and_then(|n| decode::boolean(n, "`functions.plan_per_runtime`", sink))
+    {
+        settings.plan_per_runtime = separate.value;
+    }
+    settings
 }
 
 struct ComponentDefaults {
@@ -522,6 +537,7 @@ fn valid_component_key(key: &str) -> bool {
 pub const CRUD_API_KEYS: &[&str] = &[
     "type",
     "enabled",
+    "protect",
     "entity",
     "schema",
     "partition_key",
@@ -533,8 +549,15 @@ pub const CRUD_API_KEYS: &[&str] = &[
     "version",
     "cosmos",
 ];
-pub const FUNCTION_APP_KEYS: &[&str] =
-    &["type", "enabled", "runtime", "version", "plan", "functions"];
+pub const FUNCTION_APP_KEYS: &[&str] = &[
+    "type",
+    "enabled",
+    "protect",
+    "runtime",
+    "version",
+    "plan",
+    "functions",
+];
 
 fn component(
     key: &str,
@@ -588,10 +611,15 @@ fn component(
         3 => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
         _ => ComponentKind::Custom(crate::read_custom::custom(&what, &map, sink)?),
     };
+    let protect = map
+        .get("protect")
+        .and_then(|n| decode::boolean(n, "`protect`", sink))
+        .is_none_or(|p| p.value);
     Some(Component {
         key: key.to_owned(),
         key_span,
         kind,
+        protect,
     })
 }
 

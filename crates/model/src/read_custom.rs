@@ -10,25 +10,12 @@ use crate::span::Spanned;
 use crate::yaml::{Node, Value};
 use std::collections::BTreeMap;
 
-pub const KEYS: &[&str] = &["type", "enabled", "requires"];
+pub const KEYS: &[&str] = &["type", "enabled", "protect", "requires"];
 pub const REQUIREMENT_KEYS: &[&str] = &["type", "key", "config"];
 pub const PROVIDER_KEYS: &[&str] = &["template"];
 
 /// Requirement types the built-in providers serve; a custom requirement cannot use them.
-pub const BUILT_IN_KINDS: &[&str] = &[
-    kinds::COSMOS_ACCOUNT,
-    kinds::COSMOS_DATABASE,
-    kinds::COSMOS_CONTAINER,
-    kinds::COSMOS_DATA_ACCESS,
-    kinds::FUNCTION_APP,
-    kinds::STORAGE,
-    kinds::MONITORING,
-    kinds::SERVICEBUS_NAMESPACE,
-    kinds::SERVICEBUS_QUEUE,
-    kinds::SERVICEBUS_TOPIC,
-    kinds::SERVICEBUS_ACCESS,
-    kinds::STATIC_SITE,
-];
+pub const BUILT_IN_KINDS: &[&str] = kinds::ALL;
 
 pub fn custom(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Custom> {
     let list = map.require("requires", what, sink)?;

@@ -9,6 +9,7 @@ use crate::decode::{self, MapReader, Sink};
 pub const KEYS: &[&str] = &[
     "type",
     "enabled",
+    "protect",
     "index_document",
     "error_document",
     "spa",

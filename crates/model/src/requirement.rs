@@ -28,6 +28,24 @@ pub mod kinds {
     pub const STATIC_SITE: &str = "static-site";
     /// The isolated virtual network, its subnets and the data services' private access.
     pub const NETWORK: &str = "network";
+
+    /// Every built-in type: a `custom` component may not declare one (its provider would
+    /// serve it with built-in meaning, or ignore it, as `network` is in public mode).
+    pub const ALL: &[&str] = &[
+        COSMOS_ACCOUNT,
+        COSMOS_DATABASE,
+        COSMOS_CONTAINER,
+        COSMOS_DATA_ACCESS,
+        FUNCTION_APP,
+        STORAGE,
+        MONITORING,
+        SERVICEBUS_NAMESPACE,
+        SERVICEBUS_QUEUE,
+        SERVICEBUS_TOPIC,
+        SERVICEBUS_ACCESS,
+        STATIC_SITE,
+        NETWORK,
+    ];
 }
 
 /// The key of the one virtual network an isolated backend has.
@@ -113,6 +131,8 @@ pub struct AppRequirement {
     pub runtime: Runtime,
     pub version: Option<Spanned<String>>,
     pub plan: Spanned<String>,
+    /// The plan is baas's default: neither the component nor `functions.plan` names one.
+    pub plan_defaulted: bool,
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
@@ -431,6 +451,7 @@ fn crud_api(
             runtime: api.runtime.value,
             version: api.version.clone(),
             plan: backend.functions.plan.clone(),
+            plan_defaulted: !backend.functions.plan_written,
             functions,
             cosmos_bindings: bindings,
         }),
@@ -668,6 +689,7 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .plan
                 .clone()
                 .unwrap_or_else(|| backend.functions.plan.clone()),
+            plan_defaulted: app.plan.is_none() && !backend.functions.plan_written,
             functions,
             cosmos_bindings: Vec::new(),
         }),

@@ -66,7 +66,8 @@ fn top_level_properties() -> Value {
         ], keys::MONITORING),
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
-            ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1, FC1, EP1-EP3, B1-B3, S1-S3, P0v3-P3v3.", "examples": ["Y1", "FC1", "EP1"] })),
+            ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1 (the default; retires 2028-09-30), EP1-EP3, B1-B3, S1-S3, P0v3-P3v3. FC1 is refused until the azurerm provider can deploy it.", "examples": ["Y1", "EP1", "B1"] })),
+            ("plan_per_runtime", json!({ "type": "boolean", "default": false, "description": "Elastic Premium and Dedicated apps of one SKU share one App Service plan in each stack (one bill); true gives each runtime's app a plan of its own." })),
         ], keys::FUNCTIONS),
         "networking": object("Network isolation. `public` (default): every service keeps its public endpoint. `isolated`: a virtual network carved into /26 subnets, VNet-integrated function apps, and data services (Cosmos DB, host storage, Service Bus) closed to public traffic.", &[
             ("mode", json!({ "enum": strings(NetworkMode::NAMES), "default": "public" })),
@@ -124,6 +125,10 @@ fn top_level_properties() -> Value {
                     },
                 } },
             },
+        },
+        "protect": {
+            "description": "`lifecycle.prevent_destroy = true` on every data-holding resource (Cosmos DB accounts, databases and containers, Service Bus namespaces and entities), so Terraform refuses to destroy or replace them. `false` turns it off, e.g. in a `dev` environment overlay.",
+            "type": "boolean", "default": true,
         },
         "environments": {
             "description": "Overlays chosen with `--env NAME`, deep-merged over the document.",
@@ -235,7 +240,7 @@ fn definitions() -> Value {
         "function-app": component("function-app", "A function app with its own functions; one app per runtime is shared.", &[
             ("runtime", json!({ "enum": strings(Runtime::NAMES) })),
             ("version", json!({ "type": ["string", "number"] })),
-            ("plan", json!({ "type": "string", "examples": ["Y1", "FC1", "EP1"] })),
+            ("plan", json!({ "type": "string", "examples": ["Y1", "EP1", "B1"] })),
             ("functions", json!({ "type": "object", "minProperties": 1, "additionalProperties": { "$ref": "#/definitions/function" } })),
         ], read::FUNCTION_APP_KEYS, &["runtime", "functions"]),
         "service-bus": component("service-bus", "Service Bus queues and topics in the shared namespace.", &[
@@ -245,7 +250,7 @@ fn definitions() -> Value {
         ], read_servicebus::KEYS, &[]),
         "static-site": component("static-site", "A static website: its own storage account behind Azure Front Door Standard, with an optional custom domain in an Azure DNS zone.", &[
             ("index_document", json!({ "type": "string", "default": StaticSite::DEFAULT_INDEX_DOCUMENT, "description": "File served for a folder, in every folder (a file name, no `/`)." })),
-            ("error_document", json!({ "type": "string", "default": StaticSite::DEFAULT_ERROR_DOCUMENT, "description": "Blob served with status 404, relative to `$web`. Not with `spa: true`." })),
+            ("error_document", json!({ "type": "string", "default": StaticSite::DEFAULT_ERROR_DOCUMENT, "description": "Blob served with status 404 for missing files, relative to `$web`. With `spa: true` it defaults to the index document and serves paths with a file extension." })),
             ("spa", json!({ "type": "boolean", "default": false, "description": "Single-page app: unknown paths serve the index document." })),
             ("custom_domain", json!({ "type": "string", "description": "Host name inside `dns_zone` (the apex works too).", "examples": ["www.example.com"] })),
             ("dns_zone", json!({ "type": "string", "description": "Existing Azure DNS zone that holds `custom_domain`.", "examples": ["example.com"] })),
@@ -283,6 +288,10 @@ fn component(
         (
             "enabled",
             json!({ "type": "boolean", "default": true, "description": "`false` leaves the component out." }),
+        ),
+        (
+            "protect",
+            json!({ "type": "boolean", "default": true, "description": "`false`: the data-holding resources only this component asks for (Cosmos DB containers, Service Bus entities) get no `lifecycle.prevent_destroy`." }),
         ),
     ];
     properties.extend(own.iter().cloned());

@@ -51,6 +51,10 @@ pub struct Block {
     pub address: Address,
     pub body: Value,
     pub sources: Vec<Source>,
+    /// Destroying the resource destroys data users put there (a database, a queue's
+    /// messages): synth protects it with `lifecycle.prevent_destroy` unless `protect: false`,
+    /// and `baas diff` calls its removal or replacement data loss.
+    pub holds_data: bool,
 }
 
 /// What one provider produced for one merged requirement.
@@ -102,6 +106,17 @@ impl Provisioned {
             address,
             body,
             sources: sources.to_vec(),
+            holds_data: false,
+        });
+    }
+
+    /// A block of a resource that holds data (see [`Block::holds_data`]).
+    pub fn data_block(&mut self, address: Address, body: Value, sources: &[Source]) {
+        self.blocks.push(Block {
+            address,
+            body,
+            sources: sources.to_vec(),
+            holds_data: true,
         });
     }
 

@@ -198,7 +198,7 @@ impl ResourceProvider for CosmosProvider {
                     // Provisioned accounts share autoscale throughput at the database level.
                     body["autoscale_settings"] = json!({ "max_throughput": 1000 });
                 }
-                out.block(database_address(name), body, &merged.sources);
+                out.data_block(database_address(name), body, &merged.sources);
             }
             RequirementConfig::CosmosContainer(container) => {
                 let body = json!({
@@ -209,7 +209,7 @@ impl ResourceProvider for CosmosProvider {
                     "partition_key_paths": [container.partition_key.value],
                     "partition_key_version": 2,
                 });
-                out.block(
+                out.data_block(
                     container_address(context, &container.database, &container.name),
                     body,
                     &merged.sources,
@@ -456,7 +456,7 @@ fn provision_account(
         "Cosmos DB account endpoint",
     );
     out.manifest_entry(context, "cosmos_accounts", &merged.key, || json!({ "address": address.to_string(), "name": name, "serverless": serverless, "consistency": consistency }));
-    out.block(address, body, &merged.sources);
+    out.data_block(address, body, &merged.sources);
     Ok(())
 }
 

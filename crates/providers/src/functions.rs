@@ -24,6 +24,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 mod project;
+mod support;
 
 /// The connection name the code's Service Bus triggers and clients use; the app setting
 /// `SERVICEBUS__fullyQualifiedNamespace` makes it identity-based.
@@ -38,20 +39,10 @@ fn rank(plan: &str) -> usize {
     FunctionPlan::parse(plan).map_or(0, FunctionPlan::rank)
 }
 
-fn is_flex(plan: &str) -> bool {
-    FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_flex)
-}
-
-/// Versions Azure Functions supports on Linux (first = baas's default), per runtime.
+/// Versions Azure Functions supports on Linux on `plan` (first = baas's default).
 fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
-    match (runtime, is_flex(plan)) {
-        (Runtime::Node, _) => &["22", "20"],
-        (Runtime::Python, false) => &["3.12", "3.11", "3.10", "3.9"],
-        (Runtime::Python, true) => &["3.12", "3.11", "3.10"],
-        (Runtime::DotnetIsolated, _) => &["8.0", "9.0"],
-        (Runtime::Java, _) => &["21", "17", "11"],
-        (Runtime::Powershell, _) => &["7.4"],
-    }
+    let consumption = FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_consumption);
+    support::versions(runtime, consumption)
 }
 
 static FUNCTIONS_CODES: &[&Code] = &[
@@ -63,6 +54,10 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::RUNTIME_VERSION,
     &codes::HEALTH_RESERVED,
     &codes::NO_GENERATED_CODE,
+    &codes::FLEX_CONSUMPTION,
+    &codes::CONSUMPTION_DEFAULT,
+    &codes::END_OF_SUPPORT,
+    &codes::HOST_ID,
 ];
 
 #[derive(Debug)]
@@ -94,6 +89,9 @@ impl ResourceProvider for FunctionsProvider {
             merge_version(app, next, &other.source.component, &mut errors);
             if rank(&next.plan.value) > rank(&app.plan.value) {
                 app.plan = next.plan.clone();
+                app.plan_defaulted = next.plan_defaulted;
+            } else if next.plan.value == app.plan.value {
+                app.plan_defaulted &= next.plan_defaulted;
             }
             app.functions.extend(next.functions.iter().cloned());
             app.cosmos_bindings
@@ -138,6 +136,10 @@ impl ResourceProvider for FunctionsProvider {
             );
             return diagnostics;
         }
+        if FunctionPlan::parse(&app.plan.value).is_some_and(FunctionPlan::is_flex) {
+            diagnostics.push(flex_consumption_error(&merged.key, app));
+            return diagnostics;
+        }
         if let Some(version) = &app.version {
             let supported = versions(app.runtime, &app.plan.value);
             if !supported.contains(&version.value.as_str()) {
@@ -161,6 +163,9 @@ impl ResourceProvider for FunctionsProvider {
                 );
             }
         }
+        end_of_support_warning(merged, app, &mut diagnostics);
+        consumption_default_warning(merged, context, &mut diagnostics);
+        host_id_collisions(merged, context, &mut diagnostics);
         plan_raised_warning(merged, app, context, &mut diagnostics);
         no_generated_code_warning(app, context, &mut diagnostics);
         diagnostics
@@ -175,25 +180,29 @@ impl ResourceProvider for FunctionsProvider {
             return Ok(Provisioned::default());
         };
         let span = merged.span();
+        // Apps on one Elastic Premium or Dedicated SKU share the plan of the first of them.
+        let owner = plan::plan_owner(context, &merged.key);
         let app_name = context.name(ResourceKind::FunctionApp, &merged.key, span);
-        let plan_name = context.name(ResourceKind::ServicePlan, &merged.key, span);
+        let plan_name = context.name(ResourceKind::ServicePlan, owner, span);
         let (app_name, plan_name) = match (app_name, plan_name) {
             (Ok(a), Ok(p)) => (a, p),
             (a, p) => return Err(a.err().into_iter().chain(p.err()).collect()),
         };
         let mut out = Provisioned::default();
-        let plan = plan_address(&merged.key);
-        out.block(
-            plan.clone(),
-            json!({
-                "name": plan_name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "os_type": "Linux",
-                "sku_name": app.plan.value,
-            }),
-            &merged.sources,
-        );
+        let plan = plan_address(owner);
+        if owner == merged.key {
+            out.block(
+                plan.clone(),
+                json!({
+                    "name": plan_name,
+                    "location": context.location(),
+                    "resource_group_name": context.resource_group_name(),
+                    "os_type": "Linux",
+                    "sku_name": app.plan.value,
+                }),
+                &merged.sources,
+            );
+        }
         let address = refs::function_app(context, &merged.key);
         let version = app
             .version
@@ -201,11 +210,7 @@ impl ResourceProvider for FunctionsProvider {
             .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
                 v.value.as_str()
             });
-        let mut body = if is_flex(&app.plan.value) {
-            flex_app_body(&app_name, &plan, app, version, &merged.key, context)
-        } else {
-            linux_app_body(&app_name, &plan, app, version, context)
-        };
+        let mut body = linux_app_body(&app_name, &plan, app, version, context);
         if let Some(integration) = network::app_integration(context, &merged.key, &app.plan.value) {
             join_network(&mut body, &integration);
         }
@@ -250,6 +255,152 @@ impl ResourceProvider for FunctionsProvider {
     fn codes(&self) -> &'static [&'static Code] {
         FUNCTIONS_CODES
     }
+}
+
+/// Flex Consumption is refused until the azurerm provider stops writing a key-based
+/// `AzureWebJobsStorage` into every Flex Consumption app. In 4.55.0 (and every release up to
+/// 5.x) `function_app_flex_consumption_resource.go` builds
+/// `DefaultEndpointsProtocol=https;AccountName=<account>;AccountKey=<storage_access_key>;...`
+/// from `storage_container_endpoint` whatever `storage_authentication_type` says (lines 443-448
+/// on create, 868-875 on update), and `helpers.ExpandSiteConfigFunctionFlexConsumptionApp`
+/// writes it as `AzureWebJobsStorage` (function_app_schema.go:2077-2078). With identity-based
+/// storage the key is empty; the Functions host takes any `AzureWebJobsStorage` value as a
+/// connection string before the identity settings (azure-functions-host,
+/// `StorageClientProvider.IsConnectionStringPresent`), so the host never starts. The
+/// published workaround rewrites the app settings with the `azapi` provider after every
+/// apply, and the two providers then change the app on every run.
+fn flex_consumption_error(key: &str, app: &AppRequirement) -> Diagnostic {
+    Diagnostic::error(
+        &codes::FLEX_CONSUMPTION,
+        format!("the `{key}` app cannot run on Flex Consumption (`FC1`) with the azurerm provider yet"),
+    )
+    .at(app.plan.span)
+    .label("Flex Consumption")
+    .help("azurerm writes a key-based `AzureWebJobsStorage` into every Flex Consumption app, which stops the host when storage keys are off (hashicorp/terraform-provider-azurerm#29693): use `EP1` (scales on events, joins a network) or a Dedicated plan such as `B1`")
+}
+
+/// Runtime versions past their end of support run, but get no security fixes.
+fn end_of_support_warning(merged: &Merged, app: &AppRequirement, out: &mut Vec<Diagnostic>) {
+    let (version, span, written) = match &app.version {
+        Some(version) => (version.value.as_str(), version.span, true),
+        None => (
+            versions(app.runtime, &app.plan.value)[0],
+            merged.span(),
+            false,
+        ),
+    };
+    let Some(date) = support::ended(app.runtime, version) else {
+        return;
+    };
+    let supported = versions(app.runtime, &app.plan.value);
+    let current: Vec<&str> = supported
+        .iter()
+        .copied()
+        .filter(|v| support::ended(app.runtime, v).is_none())
+        .collect();
+    let how = if current.is_empty()
+        && FunctionPlan::parse(&app.plan.value).is_some_and(FunctionPlan::is_consumption)
+    {
+        "Linux Consumption (`Y1`) gets no newer version: move the app to `EP1` or a Dedicated plan"
+            .to_owned()
+    } else if current.is_empty() {
+        "no newer version is available to baas's azurerm provider yet; plan the upgrade when one is"
+            .to_owned()
+    } else {
+        match current.as_slice() {
+            [only] => format!("set `version` to `{only}`"),
+            _ => format!("set `version` to one of {}", backtick_list(&current)),
+        }
+    };
+    let what = if written {
+        ""
+    } else {
+        " (baas's default on this plan)"
+    };
+    out.push(
+        Diagnostic::warning(
+            &codes::END_OF_SUPPORT,
+            format!(
+                "{} `{version}`{what} on the `{}` app reached end of support on {date}",
+                app.runtime.as_str(),
+                merged.key
+            ),
+        )
+        .at(span)
+        .label("past end of support")
+        .help(how),
+    );
+}
+
+/// The host ID is the app name cut to 32 characters (lowercase, without a trailing hyphen);
+/// the apps of a stack share its host storage account, so their host IDs must differ. Checked
+/// once, at the first app, for the stack validation sees; other stacks add the same qualifiers
+/// to every app's name.
+fn host_id_collisions(merged: &Merged, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    const HOST_ID_LEN: usize = 32;
+    let mut apps = context.all(kinds::FUNCTION_APP);
+    if apps.next().map(|m| &m.key) != Some(&merged.key) {
+        return;
+    }
+    let mut seen: BTreeMap<String, (&str, String)> = BTreeMap::new();
+    for app in context.all(kinds::FUNCTION_APP) {
+        let Ok(name) = context.name(ResourceKind::FunctionApp, &app.key, app.span()) else {
+            continue; // reported where the app is provisioned
+        };
+        let host_id: String = name.to_lowercase().chars().take(HOST_ID_LEN).collect();
+        let host_id = host_id.trim_end_matches('-').to_owned();
+        if let Some((other, other_name)) = seen.get(&host_id) {
+            out.push(
+                Diagnostic::error(
+                    &codes::HOST_ID,
+                    format!(
+                        "function apps `{other_name}` (`{other}`) and `{name}` (`{}`) share the host ID `{host_id}`",
+                        app.key
+                    ),
+                )
+                .at(context.backend.naming.template.as_ref().map_or(app.span(), |t| t.span))
+                .label("host IDs collide")
+                .help("put `{{instance}}` earlier in `naming.template`, or shorten `name`: the first 32 characters of the names must differ"),
+            );
+        } else {
+            seen.insert(host_id, (app.key.as_str(), name));
+        }
+    }
+}
+
+/// The default plan is Linux Consumption, which retires: say so once per backend, at the first
+/// app that took the default, naming every such app. Writing `plan: Y1` (or `functions.plan`)
+/// keeps it knowingly and silences the warning.
+fn consumption_default_warning(merged: &Merged, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let defaulted: Vec<&Merged> = context
+        .all(kinds::FUNCTION_APP)
+        .filter(|m| matches!(&m.config, RequirementConfig::FunctionApp(app) if app.plan_defaulted))
+        .collect();
+    if defaulted.first().map(|m| &m.key) != Some(&merged.key) {
+        return;
+    }
+    let apps = defaulted
+        .iter()
+        .map(|m| format!("`{}`", m.key))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (noun, verb) = if defaulted.len() == 1 {
+        ("app", "runs")
+    } else {
+        ("apps", "run")
+    };
+    out.push(
+        Diagnostic::warning(
+            &codes::CONSUMPTION_DEFAULT,
+            format!(
+                "the {apps} {noun} {verb} on baas's default plan, Linux Consumption (`Y1`), which Azure retires on {}",
+                support::CONSUMPTION_RETIREMENT
+            ),
+        )
+        .at(merged.span())
+        .label("no plan named")
+        .help("write `functions.plan: Y1` to keep it knowingly, or choose `EP1` or a Dedicated plan (`B1`, `S1`, `P0v3`); Flex Consumption, Azure's replacement, cannot be deployed with azurerm yet"),
+    );
 }
 
 /// Every app that serves HTTP gets `GET api/health`, anonymous: the default probe path of every
@@ -489,7 +640,13 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
         let namespace = refs::servicebus_namespace();
         settings.insert(
             format!("{SERVICEBUS_CONNECTION}__fullyQualifiedNamespace"),
-            json!(format!("{}.servicebus.windows.net", namespace.attr("name"))),
+            // The host name from the namespace's own `endpoint`
+            // (`https://<name>.servicebus.windows.net:443/` in the public cloud,
+            // servicebus_namespace_resource.go:549), so no cloud's suffix is written here.
+            json!(format!(
+                "${{regex(\"^https://([^:/]+)\", {})[0]}}",
+                format!("{namespace}.endpoint")
+            )),
         );
     }
     for binding in &app.cosmos_bindings {
@@ -586,45 +743,6 @@ fn application_stack(runtime: Runtime, version: &str) -> Value {
         Runtime::Java => json!({ "java_version": version }),
         Runtime::Powershell => json!({ "powershell_core_version": version }),
     }
-}
-
-fn flex_app_body(
-    name: &str,
-    plan: &Address,
-    app: &AppRequirement,
-    version: &str,
-    key: &str,
-    context: &Context<'_>,
-) -> Value {
-    let storage = refs::storage_account(FUNCTIONS_STORAGE);
-    let container = refs::storage_container(&requirement::deployment_container(key));
-    let mut settings = app_settings(app, context);
-    settings.insert(
-        "AzureWebJobsStorage__accountName".into(),
-        json!(storage.attr("name")),
-    );
-    let mut site_config = json!({ "minimum_tls_version": "1.2", "scm_minimum_tls_version": "1.2", "http2_enabled": true });
-    if let Some(connection) = insights_connection_string(context) {
-        site_config["application_insights_connection_string"] = json!(connection);
-    }
-    json!({
-        "name": name,
-        "location": context.location(),
-        "resource_group_name": context.resource_group_name(),
-        "service_plan_id": plan.id(),
-        "runtime_name": app.runtime.as_str(),
-        "runtime_version": version,
-        "storage_container_type": "blobContainer",
-        "storage_container_endpoint": format!("{}{}", storage.attr("primary_blob_endpoint"), container.attr("name")),
-        "storage_authentication_type": "SystemAssignedIdentity",
-        "maximum_instance_count": 100,
-        "instance_memory_in_mb": 2048,
-        "https_only": true,
-        "webdeploy_publish_basic_authentication_enabled": false,
-        "identity": { "type": "SystemAssigned" },
-        "site_config": site_config,
-        "app_settings": settings,
-    })
 }
 
 fn role_assignments(

@@ -13,7 +13,6 @@
 
 use crate::codes;
 use crate::context::{Claimed, Context, Provisioned, StackInfo};
-use crate::facts::plan::FunctionPlan;
 use crate::naming::ResourceKind;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::{kinds, AppRequirement};
@@ -470,14 +469,6 @@ fn provision_profiles(
             continue;
         };
         if !serves_http(app) {
-            continue;
-        }
-        if crate::facts::plan::of_app(context, &merged.key).is_some_and(FunctionPlan::is_flex) {
-            errors.push(
-                Diagnostic::error(&codes::TRAFFIC, format!("the `{}` app runs on Flex Consumption, which Traffic Manager cannot front yet", merged.key))
-                    .at(app.plan.span)
-                    .help("use another plan (EP1, B1, ...) for apps behind a multi-region, blue-green or disaster-recovery deployment"),
-            );
             continue;
         }
         let name = match context.name(ResourceKind::TrafficManagerProfile, &profile_key, span) {

@@ -12,6 +12,7 @@ pub mod cosmos;
 pub mod facts;
 pub mod functions;
 pub mod global;
+pub mod lifecycle;
 pub mod limits;
 pub mod monitoring;
 pub mod naming;

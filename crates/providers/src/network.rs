@@ -8,7 +8,7 @@
 //! | /26 | subnet | holds |
 //! |---|---|---|
 //! | 1st | `private-endpoints` | the data services' private endpoints (network policies on) |
-//! | 2nd-6th | `functions-<runtime>` | one function app each, in the order node, python, dotnet-isolated, java, powershell; delegated to `Microsoft.Web/serverFarms` (`Microsoft.App/environments` for Flex Consumption) |
+//! | 2nd-6th | `functions-<runtime>` | one function app each, in the order node, python, dotnet-isolated, java, powershell; delegated to `Microsoft.Web/serverFarms` (Flex Consumption, which would need `Microsoft.App/environments`, is refused) (n) |
 //!
 //! The address space must be at least a /24; java and powershell apps need a /23. Every
 //! subnet gets its own network security group with the rules of the seed example: HTTPS from
@@ -188,22 +188,16 @@ impl ResourceProvider for NetworkProvider {
                 subnets.insert(slot.key(), json!(prefix.to_string()));
             }
         }
-        for (slot, plan) in integration_slots(context) {
+        for (slot, _) in integration_slots(context) {
             let Some(prefix) = slot.subnet(space) else {
                 continue; // validate reported it
             };
-            let (service, action) = if FunctionPlan::parse(&plan).is_some_and(FunctionPlan::is_flex)
-            {
-                (
-                    "Microsoft.App/environments",
-                    "Microsoft.Network/virtualNetworks/subnets/join/action",
-                )
-            } else {
-                (
-                    "Microsoft.Web/serverFarms",
-                    "Microsoft.Network/virtualNetworks/subnets/action",
-                )
-            };
+            // Every plan that joins a network is an App Service plan (Flex Consumption, whose
+            // subnets are delegated to `Microsoft.App/environments`, is refused).
+            let (service, action) = (
+                "Microsoft.Web/serverFarms",
+                "Microsoft.Network/virtualNetworks/subnets/action",
+            );
             let mut body = json!({
                 "delegation": [{
                     "name": "function-app",
@@ -535,7 +529,8 @@ fn written(span: Span, value: &str) -> bool {
     span.line > 0 && span.len() >= value.len() && span.len() <= value.len() + 2
 }
 
-const JOINING_PLANS: &str = "`FC1` (Flex Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3` or `P0v3`-`P3v3` (Dedicated)";
+const JOINING_PLANS: &str =
+    "`EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3` or `P0v3`-`P3v3` (Dedicated)";
 
 fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mode = &context.backend.networking.mode;

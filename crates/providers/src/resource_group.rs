@@ -11,5 +11,6 @@ pub fn block(context: &Context<'_>) -> Result<Block, Diagnostic> {
         address: crate::facts::refs::resource_group(),
         body: json!({ "name": name, "location": context.location() }),
         sources: Vec::new(),
+        holds_data: false,
     })
 }

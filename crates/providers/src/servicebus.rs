@@ -256,23 +256,23 @@ impl ResourceProvider for ServiceBusProvider {
                     &merged.key,
                     || json!({ "address": namespace.to_string(), "name": name, "sku": sku.as_str() }),
                 );
-                out.block(namespace, body, &merged.sources);
+                out.data_block(namespace, body, &merged.sources);
             }
             RequirementConfig::ServiceBusQueue(queue) => {
                 let mut body = json!({ "name": queue.name.value, "namespace_id": namespace.id() });
                 entity_body(&mut body, &queue.settings, true, true);
-                out.block(queue_address(&queue.name.value), body, &merged.sources);
+                out.data_block(queue_address(&queue.name.value), body, &merged.sources);
             }
             RequirementConfig::ServiceBusTopic(topic) => {
                 let address = topic_address(&topic.name.value);
                 let mut body = json!({ "name": topic.name.value, "namespace_id": namespace.id() });
                 entity_body(&mut body, &topic.settings, true, false);
-                out.block(address.clone(), body, &merged.sources);
+                out.data_block(address.clone(), body, &merged.sources);
                 for subscription in &topic.subscriptions {
                     let mut body =
                         json!({ "name": subscription.name.value, "topic_id": address.id() });
                     entity_body(&mut body, &subscription.settings, false, true);
-                    out.block(
+                    out.data_block(
                         subscription_address(&topic.name.value, &subscription.name.value),
                         body,
                         &merged.sources,

@@ -23,7 +23,8 @@
 //! What is generated for a site `web`:
 //! - `azurerm_storage_account.web` with the secure defaults of [`crate::facts::defaults`], and
 //!   `azurerm_storage_account_static_website.web` (the account's `static_website` block is
-//!   deprecated in azurerm 4.x). A single-page app gets the index document as its 404 document.
+//!   deprecated in azurerm 4.x). A single-page app gets the index document as its 404 document, or its `error_document`,
+//!   served for missing files (paths with an extension; the others are rewritten).
 //! - `azurerm_cdn_frontdoor_profile.web` (Standard), `…_endpoint.web`, `…_origin_group.web`
 //!   (HEAD `/` over HTTPS every 100 s), `…_origin.web` (the account's `primary_web_host`, with
 //!   certificate name check), `…_route.web` (`/*`, HTTP redirected to HTTPS, HTTPS to the
@@ -83,7 +84,6 @@ const CONTENT_TYPES_TO_COMPRESS: &[&str] = &[
 
 static STATIC_SITE_CODES: &[&Code] = &[
     &codes::STATIC_SITE_DOCUMENT,
-    &codes::STATIC_SITE_SPA_ERROR_DOCUMENT,
     &codes::STATIC_SITE_DOMAIN_ZONE,
     &codes::STATIC_SITE_DOMAIN_NAME,
     &codes::STATIC_SITE_DOMAIN_OUTSIDE_ZONE,
@@ -314,19 +314,6 @@ fn documents(site: &StaticSite, out: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(document) = &site.error_document {
-        if site.spa() {
-            let mut diagnostic = error(
-                &codes::STATIC_SITE_SPA_ERROR_DOCUMENT,
-                document.span,
-                "`error_document` is never served on a single-page app (`spa: true`): unknown paths serve the index document".to_owned(),
-                "never served",
-                "remove `error_document`, or set `spa: false` to serve it for unknown paths".to_owned(),
-            );
-            if let Some(spa) = &site.spa {
-                diagnostic = diagnostic.related(spa.span, "single-page app");
-            }
-            out.push(diagnostic);
-        }
         let problem = document_problem(&document.value).or_else(|| {
             if document.value.starts_with('/') {
                 Some("starts with `/`: it is a path inside the `$web` container".to_owned())

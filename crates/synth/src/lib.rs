@@ -5,6 +5,7 @@
 //! files as a map of relative paths to contents, plus every diagnostic found on the way.
 
 pub mod codes;
+pub mod diff;
 pub mod graph;
 mod manifest;
 mod parallel;

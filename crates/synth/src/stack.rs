@@ -78,7 +78,19 @@ pub fn assemble(
             address,
             mut body,
             sources,
+            holds_data,
         } = block;
+        if holds_data && protected(context.backend, &sources) {
+            // Beside what the provider wrote into the lifecycle (`ignore_changes`, say).
+            if let Some(arguments) = body.as_object_mut() {
+                let lifecycle = arguments
+                    .entry("lifecycle")
+                    .or_insert_with(|| serde_json::json!({}));
+                if let Some(lifecycle) = lifecycle.as_object_mut() {
+                    lifecycle.insert("prevent_destroy".to_owned(), serde_json::Value::Bool(true));
+                }
+            }
+        }
         // Data sources only read: their `tags` are computed.
         let has_tags = !address.data
             && match taggable.get(&address.resource_type) {
@@ -217,7 +229,7 @@ fn duplicate_address(address: &str, sources: &[Source], first: Option<&[Source]>
         format!("two resources would both be `{address}`"),
     )
     .at(span)
-    .help("rename one of the components, databases or containers involved");
+    .help("addresses come from names: `.` and `/` in queue, topic and subscription names become `-`, and a container outside the default database is `<database>-<container>`, so two different names can read the same; rename one of them so they differ");
     if let Some(first) = first.and_then(|s| s.first()) {
         diagnostic = diagnostic.related(first.span, "the other one comes from here");
     }
@@ -272,4 +284,19 @@ pub fn conformance(
         );
     }
     out
+}
+
+/// Whether a data-holding block gets `lifecycle.prevent_destroy`: unless `protect: false` at
+/// the top level (or in the environment overlay), or on every component it was made for (a
+/// shared Cosmos DB account stays protected while any component using it wants protection).
+/// This is the one place that writes the lifecycle.
+fn protected(backend: &baas_model::Backend, sources: &[Source]) -> bool {
+    backend.protect
+        && (sources.is_empty()
+            || sources.iter().any(|source| {
+                backend
+                    .components
+                    .get(&source.component)
+                    .is_none_or(|component| component.protect)
+            }))
 }

@@ -195,3 +195,139 @@ fn hostile_shapes_are_rejected_cleanly() {
     }
     check(&[0xff, 0xfe, 0x00, 0x41], &registry);
 }
+
+/// A template loader that serves one text for every path.
+struct OneTemplate(String);
+
+impl baas_synth::TemplateLoader for OneTemplate {
+    fn load(&self, _path: &str) -> Result<String, String> {
+        Ok(self.0.clone())
+    }
+}
+
+const TEMPLATE_BACKEND: &str = "name: shop\nenvironment: prod\nlocation: eastus\n\
+functions: {plan: Y1}\ncomponents:\n  \
+a: {type: custom, requires: [{type: redis, key: shared, config: {sku: Balanced_B1}}]}\n  \
+b: {type: custom, requires: [{type: redis, key: shared, config: {policy: AllKeysLRU}}]}\n\
+providers:\n  redis: {template: providers/redis.hbs}\n";
+
+const TEMPLATE: &str = r#"{
+  "azurerm_managed_redis": {
+    "{{key}}": {
+      "name": "{{name}}-{{unique_suffix}}",
+      "location": "{{location}}",
+      "resource_group_name": "{{resource_group_name}}",
+      "sku_name": {{json config.sku}},
+      "default_database": {"access_keys_authentication_enabled": false, "eviction_policy": {{json config.policy}}}
+    }
+  }
+}
+"#;
+
+/// Handlebars and JSON pieces a template edit is made of.
+const TEMPLATE_PIECES: &[&str] = &[
+    "{{",
+    "}}",
+    "{{#if key}}",
+    "{{/if}}",
+    "{{#each config}}",
+    "{{/each}}",
+    "{{> p}}",
+    "{{#*inline \"p\"}}",
+    "{{/inline}}",
+    "{{json config}}",
+    "{{name",
+    "{{{",
+    "}}}",
+    "\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\\",
+    "\n",
+    "null",
+    "\u{feff}",
+    "\u{0}",
+    "é",
+];
+
+/// Template texts near the valid one: pieces inserted, bytes dropped, a line repeated, one
+/// very long line.
+fn mutate_template(rng: &mut Rng) -> String {
+    let mut text = TEMPLATE.to_owned();
+    for _ in 0..=rng.below(3) {
+        let mut at = rng.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        match rng.below(4) {
+            0 => text.insert_str(at, TEMPLATE_PIECES[rng.below(TEMPLATE_PIECES.len())]),
+            1 => {
+                let mut end = (at + 1 + rng.below(8)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(at..end, "");
+            }
+            2 => {
+                let line = text
+                    .lines()
+                    .nth(rng.below(text.lines().count()))
+                    .unwrap_or("")
+                    .to_owned();
+                text.insert_str(at, &format!("{line}\n"));
+            }
+            _ => text.insert_str(at, &"x".repeat(70_000)),
+        }
+    }
+    text
+}
+
+/// Template bodies, not just backend.yaml, never make baas panic; a rejection carries an
+/// error; a diagnostic that points into the template lies within its text.
+#[test]
+fn mutated_templates_never_panic_and_rejections_say_why() {
+    let registry = Registry::builtin();
+    let source = baas_model::SourceFile::new("backend.yaml", TEMPLATE_BACKEND);
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let valid = baas_synth::synthesize_with(
+        &source,
+        &registry,
+        &baas_synth::Options {
+            env: None,
+            templates: &OneTemplate(TEMPLATE.to_owned()),
+        },
+    );
+    assert!(!valid.files.is_empty(), "{:?}", valid.diagnostics);
+    for _ in 0..120 {
+        let template = mutate_template(&mut rng);
+        let loader = OneTemplate(template.clone());
+        let synthesis = baas_synth::synthesize_with(
+            &source,
+            &registry,
+            &baas_synth::Options {
+                env: None,
+                templates: &loader,
+            },
+        );
+        if synthesis.files.is_empty() {
+            assert!(
+                synthesis.has_errors(),
+                "rejected without an error:\n{template}"
+            );
+        }
+        for diagnostic in &synthesis.diagnostics {
+            let (Some(span), Some(file)) = (diagnostic.span, &diagnostic.file) else {
+                continue;
+            };
+            assert!(
+                span.start <= span.end && span.end <= file.text.len(),
+                "span out of the template: {diagnostic:?}"
+            );
+            assert!(file.text.is_char_boundary(span.start) && file.text.is_char_boundary(span.end));
+        }
+    }
+}

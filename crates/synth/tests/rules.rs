@@ -26,9 +26,10 @@ fn check(yaml: &str, expect: &[&str]) {
     );
 }
 
-/// A backend with the required keys and these components (indented under `components:`).
+/// A backend with the required keys, the Consumption plan chosen knowingly (last, so that
+/// the components keep their lines; no `baas::functions::consumption_default`), and these components (indented under `components:`).
 fn backend(components: &str) -> String {
-    format!("name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n{components}")
+    format!("name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n{components}functions: {{plan: Y1}}\n")
 }
 
 #[test]
@@ -135,7 +136,8 @@ fn the_probe_path_must_be_served_anonymously() {
             "name: shop\nenvironment: prod\nlocation: eastus\n\
              deployment: {{strategy: multi-region, regions: [eastus, westus2], health_probe: {{path: {path}}}}}\n\
              components:\n  ops:\n    type: function-app\n    runtime: node\n    functions:\n      \
-             ready: {{trigger: http, route: ready, methods: [get], auth_level: {auth}}}\n"
+             ready: {{trigger: http, route: ready, methods: [get], auth_level: {auth}}}\n\
+             functions: {{plan: Y1}}\n"
         )
     };
     // Without `custom_domain`, the deployment also says that Traffic Manager's name alone
@@ -176,7 +178,7 @@ fn a_key_ending_in_a_hyphen_is_refused_by_the_rule_the_message_states() {
 fn values_azure_would_refuse_are_refused_where_they_are_written() {
     let top = |extra: &str| {
         format!(
-            "name: shop\nenvironment: prod\nlocation: eastus\n{extra}\ncomponents:\n  users: {{type: crud-api, entity: User}}\n"
+            "name: shop\nenvironment: prod\nlocation: eastus\n{extra}\ncomponents:\n  users: {{type: crud-api, entity: User}}\nfunctions: {{plan: Y1}}\n"
         )
     };
     check(
@@ -428,7 +430,7 @@ fn a_tenant_called_global_clashes_with_the_global_stack_a_static_site_brings() {
         format!(
             "name: shop\nenvironment: prod\nlocation: eastus\n\
              tenancy: {{isolation: account, tenants: [{{id: global}}, {{id: beta}}]}}\n\
-             components:\n{components}"
+             functions: {{plan: EP1}}\ncomponents:\n{components}"
         )
     };
     // No static site: no `global` stack under `single`, so `global` is a tenant id like any.
@@ -436,5 +438,79 @@ fn a_tenant_called_global_clashes_with_the_global_stack_a_static_site_brings() {
     check(
         &tenants("  users: {type: crud-api, entity: User}\n  web: {type: static-site}\n"),
         &["baas::tenancy::invalid@4:46"],
+    );
+}
+
+#[test]
+fn flex_consumption_is_refused_at_the_plan() {
+    check(
+        &backend("  users: {type: crud-api, entity: User, runtime: python}\n")
+            .replace("{plan: Y1}", "{plan: FC1}"),
+        &["baas::functions::flex_consumption@6:19"],
+    );
+}
+
+#[test]
+fn the_default_plan_warns_once_naming_every_app_that_took_it() {
+    let apps = "name: shop\nenvironment: prod\nlocation: eastus\ncomponents:\n  \
+                users: {type: crud-api, entity: User}\n  \
+                jobs: {type: function-app, runtime: python, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n  \
+                ops: {type: function-app, runtime: java, plan: EP1, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n";
+    check(apps, &["baas::functions::consumption_default@5:3"]);
+    let synthesis =
+        baas_synth::synthesize(&SourceFile::new("backend.yaml", apps), &Registry::builtin());
+    let message = &synthesis.diagnostics[0].message;
+    assert!(message.contains("`node`, `python` apps run"), "{message}");
+    // Named anywhere, the plan is a choice: no warning.
+    check(&format!("{apps}functions: {{plan: Y1}}\n"), &[]);
+}
+
+#[test]
+fn a_version_past_its_end_of_support_warns_where_it_is_written_or_defaulted() {
+    check(
+        &backend("  users: {type: crud-api, entity: User, version: \"20\"}\n"),
+        &["baas::functions::end_of_support@5:50"],
+    );
+    // .NET 9, the newest on Consumption, ended on 2026-11-10: the default warns at the app.
+    check(
+        &backend("  users: {type: crud-api, entity: User, runtime: dotnet-isolated}\n"),
+        &[
+            "baas::functions::end_of_support@5:3",
+            "baas::functions::no_generated_code@5:50",
+        ],
+    );
+    check(
+        &backend("  users: {type: crud-api, entity: User, runtime: dotnet-isolated}\n")
+            .replace("{plan: Y1}", "{plan: EP1}"),
+        &["baas::functions::no_generated_code@5:50"],
+    );
+}
+
+#[test]
+fn function_apps_of_a_stack_need_distinct_host_ids() {
+    let source = |template: &str| {
+        format!(
+            "name: inventorysvc\nenvironment: staging1\nlocation: southeastasia\n\
+             naming: {{template: \"{template}\"}}\nfunctions: {{plan: EP1}}\ncomponents:\n  \
+             users: {{type: crud-api, entity: User}}\n  \
+             jobs: {{type: function-app, runtime: python, functions: {{tick: {{trigger: timer, schedule: \"0 0 * * * *\"}}}}}}\n"
+        )
+    };
+    check(
+        &source("{{abbr}}-{{name}}-{{env}}-{{location}}-{{instance}}"),
+        &["baas::names::host_id@4:20"],
+    );
+    check(
+        &source("{{abbr}}-{{instance}}-{{name}}-{{env}}-{{location}}"),
+        &[],
+    );
+}
+
+#[test]
+fn a_custom_requirement_may_not_take_a_built_in_type() {
+    // `network` was served by the network provider, which ignores it in public mode.
+    check(
+        &backend("  net: {type: custom, requires: [{type: network, key: shared}]}\n"),
+        &["baas::schema::invalid_value@5:41"],
     );
 }

@@ -86,10 +86,14 @@ pub fn data_access(context: &Context<'_>) -> DataAccess {
     )
 }
 
-/// The function apps' subnets, in slot order, with the plan of each app.
+/// The function apps' subnets, in slot order, with the plan of each: one per App Service plan,
+/// the slot of the runtime whose app owns the plan. Apps that share a plan share its subnet:
+/// the apps of one plan all integrate with one subnet, and a subnet serves one plan (App
+/// Service, "Virtual network integration", limits).
 pub fn integration_slots(context: &Context<'_>) -> Vec<(Slot, String)> {
     let mut slots: Vec<(Slot, String)> = context
         .all(kinds::FUNCTION_APP)
+        .filter(|m| crate::facts::plan::plan_owner(context, &m.key) == m.key)
         .filter_map(|m| match &m.config {
             RequirementConfig::FunctionApp(app) => {
                 Some((Slot::Functions(app.runtime), app.plan.value.clone()))
@@ -119,7 +123,7 @@ pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Opti
     if !context.backend.networking.is_isolated() {
         return None;
     }
-    let runtime = runtime_of(app_key)?;
+    let runtime = runtime_of(crate::facts::plan::plan_owner(context, app_key))?;
     Some(AppIntegration {
         subnet_id: subnet_address(Slot::Functions(runtime)).id(),
         route_all: true,

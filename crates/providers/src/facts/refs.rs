@@ -3,7 +3,6 @@
 //! providers that refer to it both take it from here.
 
 use crate::context::{Context, StackInfo, StackRole};
-use crate::facts::plan::FunctionPlan;
 use baas_model::requirement::SHARED_SERVICEBUS;
 use baas_model::Backend;
 use baas_terraform::Address;
@@ -13,15 +12,10 @@ pub fn resource_group() -> Address {
     Address::resource("azurerm_resource_group", "main")
 }
 
-/// The function app `key`. Its resource type depends on its plan: Flex Consumption has its own.
-pub fn function_app(context: &Context<'_>, key: &str) -> Address {
-    let flex = crate::facts::plan::of_app(context, key).is_some_and(FunctionPlan::is_flex);
-    let resource_type = if flex {
-        "azurerm_function_app_flex_consumption"
-    } else {
-        "azurerm_linux_function_app"
-    };
-    Address::resource(resource_type, key)
+/// The function app `key`. Every plan baas deploys is a `azurerm_linux_function_app`; Flex
+/// Consumption, which has its own resource type, is refused (`baas::functions::flex_consumption`).
+pub fn function_app(_context: &Context<'_>, key: &str) -> Address {
+    Address::resource("azurerm_linux_function_app", key)
 }
 
 /// The system-assigned identity of a function app, for role assignments made elsewhere.

@@ -41,6 +41,8 @@ pub enum ResourceKind {
     TrafficManagerProfile,
     /// `azurerm_redis_cache`
     RedisCache,
+    /// `azurerm_managed_redis`
+    ManagedRedis,
 }
 
 /// Everything baas knows about one resource kind.
@@ -62,7 +64,7 @@ pub struct KindRow {
 
 /// Every kind, one row each, in the enum's declaration order (a row's position is its kind's
 /// discriminant; checked at compile time below).
-pub static KINDS: [KindRow; 16] = [
+pub static KINDS: [KindRow; 17] = [
     // Resource group: 1-90, letters, digits, `-_.()`, not ending in a period; unique in the
     // subscription.
     KindRow {
@@ -122,10 +124,12 @@ pub static KINDS: [KindRow; 16] = [
     // Function app: letters, digits and hyphens, starting and ending with a letter or digit;
     // global (`<name>.azurewebsites.net`).
     //
-    // Azure accepts 2-60 characters, but the Functions host ID is the app name truncated to 32
+    // Azure accepts 2-60 characters. The Functions host ID is the app name truncated to 32
     // characters, and two apps whose host IDs collide on a shared storage account fail at
-    // start-up. baas therefore caps function app names at 32, so the unique suffix is always
-    // inside the host ID and collisions are caught here rather than at run time.
+    // start-up (learn.microsoft.com, "Host ID considerations"); the apps of a stack share its
+    // host storage account, so the functions provider checks that their first 32 characters
+    // differ (`baas::names::host_id`). A cap of 32 here instead cut the region, the colour or
+    // the tenant off every long name.
     KindRow {
         kind: ResourceKind::FunctionApp,
         key: "function_app",
@@ -134,7 +138,7 @@ pub static KINDS: [KindRow; 16] = [
         terraform_types: &["azurerm_linux_function_app", "azurerm_windows_function_app"],
         rule: NameRule {
             min: 2,
-            max: 32,
+            max: 60,
             charset: Charset::AlphanumericHyphen,
             scope: Scope::Global,
             start: Start::Alphanumeric,
@@ -359,6 +363,27 @@ pub static KINDS: [KindRow; 16] = [
         terraform_types: &["azurerm_redis_cache"],
         rule: NameRule {
             min: 1,
+            max: 63,
+            charset: Charset::AlphanumericHyphen,
+            scope: Scope::Global,
+            start: Start::Alphanumeric,
+            end: End::Alphanumeric,
+            no_consecutive_hyphens: true,
+            reserved_suffixes: &[],
+        },
+    },
+    // Azure Managed Redis: 3-63, letters, digits and hyphens, starting and ending with a letter
+    // or digit, no consecutive hyphens (managedredis/validate/managed_redis_name.go, 4.55.0);
+    // global (`<name>.<region>.redis.azure.net`). It replaces Azure Cache for Redis, which
+    // stops taking new caches.
+    KindRow {
+        kind: ResourceKind::ManagedRedis,
+        key: "managed_redis",
+        abbreviation: "amr",
+        display_name: "Azure Managed Redis",
+        terraform_types: &["azurerm_managed_redis"],
+        rule: NameRule {
+            min: 3,
             max: 63,
             charset: Charset::AlphanumericHyphen,
             scope: Scope::Global,

@@ -185,7 +185,8 @@ impl Namer {
             } else {
                 ""
             };
-            append_suffix(&human, separator, &hash, rule.max)
+            let region = normalise(rule.charset, parts.region);
+            append_suffix(&human, &region, separator, &hash, rule.max)
         } else {
             human
         };

@@ -91,7 +91,7 @@ fn rule_table_is_consistent() {
             rule.check(*kind, "a0b1c2").unwrap();
         }
     }
-    assert_eq!(ResourceKind::all().len(), 16);
+    assert_eq!(ResourceKind::all().len(), 17);
     assert_eq!(ResourceKind::from_key("storage"), None);
 }
 
@@ -135,25 +135,31 @@ fn long_names_are_truncated_but_keep_their_hash() {
 
     let storage = namer.name(ResourceKind::StorageAccount, &parts).unwrap();
     assert_eq!(storage.len(), 24);
+    // Without separators the region is not kept: a cut would leave fragments.
     assert_eq!(storage, format!("stinventorysvcorde{hash}"));
 
     let func = namer.name(ResourceKind::FunctionApp, &parts).unwrap();
     let func_hash = unique_hash(ResourceKind::FunctionApp, &parts, "");
-    // 25 characters of human part end on a hyphen, which is trimmed rather than doubled.
-    assert_eq!(func, format!("func-inventorysvc-orders-{func_hash}"));
-    assert_eq!(func.len(), 31);
+    // Function app names take 60 characters: nothing is cut.
+    assert_eq!(
+        func,
+        format!("func-inventorysvc-orders-history-staging1-weu-{func_hash}")
+    );
     assert_ne!(hash, func_hash);
 }
 
 #[test]
 fn truncation_trims_trailing_separators() {
-    assert_eq!(append_suffix("abc-def", "-", "123456", 11), "abc-123456");
     assert_eq!(
-        append_suffix("abc-def", "-", "123456", 20),
+        append_suffix("abc-def", "", "-", "123456", 11),
+        "abc-123456"
+    );
+    assert_eq!(
+        append_suffix("abc-def", "", "-", "123456", 20),
         "abc-def-123456"
     );
-    assert_eq!(append_suffix("", "-", "123456", 20), "123456");
-    assert_eq!(append_suffix("---", "-", "123456", 20), "123456");
+    assert_eq!(append_suffix("", "", "-", "123456", 20), "123456");
+    assert_eq!(append_suffix("---", "", "-", "123456", 20), "123456");
 }
 
 #[test]
@@ -527,4 +533,38 @@ fn unique_suffix_false_leaves_no_hash() {
         };
         assert_eq!(name, expected, "{kind:?}");
     }
+}
+
+/// A shortened name keeps the region code the template ends with: the cut is made before it.
+#[test]
+fn truncation_keeps_the_region_at_the_end() {
+    // 32 characters with `-` and a 6-character hash leave 25 for the human part.
+    assert_eq!(
+        append_suffix("func-shop-node-blue-prod-eus2", "eus2", "-", "d55f9c", 32),
+        "func-shop-node-blue-eus2-d55f9c"
+    );
+    // Whole segments are dropped, never cut in the middle.
+    assert_eq!(
+        append_suffix("func-tickets-python-prod-uks", "uks", "-", "271a0d", 32),
+        "func-tickets-python-uks-271a0d"
+    );
+    // Storage accounts have no separators: cut at the end, as before.
+    assert_eq!(
+        append_suffix("stshopfunctionsprodeus", "eus", "", "412a4e", 24),
+        "stshopfunctionspro412a4e"
+    );
+    // A name that fits is left alone; a name not ending with the region is cut at the end.
+    assert_eq!(
+        append_suffix("func-shop-node-prod-eus", "eus", "-", "00f443", 32),
+        "func-shop-node-prod-eus-00f443"
+    );
+    assert_eq!(
+        append_suffix("func-shop-node-blue-prod-x", "eus2", "-", "d55f9c", 32),
+        "func-shop-node-blue-prod-d55f9c"
+    );
+    // A region that leaves no room for a whole segment is not kept.
+    assert_eq!(
+        append_suffix("abcd-efgh", "efgh", "-", "123456", 10),
+        "abc-123456"
+    );
 }
