@@ -629,6 +629,10 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
             "COSMOS__accountEndpoint".into(),
             json!(account.attr("endpoint")),
         );
+        // A geo-replicated account: the generated code reads and writes its nearest region.
+        if let Some((name, regions)) = refs::cosmos_preferred_regions(context) {
+            settings.insert(name.into(), json!(regions));
+        }
     }
     let uses_servicebus = app.functions.iter().any(|f| {
         matches!(f.trigger, Trigger::Queue { .. } | Trigger::Topic { .. }) || !f.sends_to.is_empty()
