@@ -9,7 +9,7 @@
 //! (four function apps sharing the host storage account) and three Cosmos databases. Output is
 //! deterministic: the same arguments always give the same bytes.
 //!
-//! `REGIONS` > 1 adds `deployment: {strategy: multi-region, regions: [...]}`.
+//! `REGIONS` > 1 adds `deployment: {strategy: multi-region, regions: [...], data: regional}`.
 
 const NOUNS: &[&str] = &[
     "User",
@@ -88,7 +88,9 @@ pub fn backend(count: usize, regions: usize) -> String {
     if regions > 1 {
         let list: Vec<&str> = REGIONS.iter().copied().cycle().take(regions).collect();
         out.push_str(&format!(
-            "deployment: {{strategy: multi-region, regions: [{}]}}\n",
+            // `data: regional`: a Cosmos DB account per region, the heavier shape (and the one
+            // measured before shared geo-replicated data became the default).
+            "deployment: {{strategy: multi-region, regions: [{}], data: regional}}\n",
             list.join(", ")
         ));
     }
