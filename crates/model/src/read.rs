@@ -42,6 +42,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "state",
     "tenancy",
     "protect",
+    "auth",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
@@ -96,6 +97,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .get("protect")
         .and_then(|n| decode::boolean(n, "`protect`", sink))
         .is_none_or(|p| p.value);
+    let auth = top
+        .get("auth")
+        .and_then(|n| crate::read_access::auth(n, "`auth`", sink));
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -137,6 +141,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         providers,
         components,
         protect,
+        auth,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
     Some(backend)
@@ -547,6 +552,8 @@ pub const CRUD_API_KEYS: &[&str] = &[
     "runtime",
     "version",
     "cosmos",
+    "cors",
+    "auth",
 ];
 pub const FUNCTION_APP_KEYS: &[&str] = &[
     "type",
@@ -556,6 +563,8 @@ pub const FUNCTION_APP_KEYS: &[&str] = &[
     "version",
     "plan",
     "functions",
+    "cors",
+    "auth",
 ];
 
 fn component(
@@ -675,6 +684,7 @@ fn crud_api(
         &format!("`{key}.cosmos`"),
         sink,
     );
+    let (cors, auth) = access(&what, map, sink);
     Some(CrudApi {
         entity: entity?,
         schema,
@@ -686,7 +696,21 @@ fn crud_api(
         runtime: runtime?,
         version,
         cosmos,
+        cors,
+        auth,
     })
+}
+
+/// A component's `cors` and `auth` (see [`crate::read_access`]).
+fn access(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> (Cors, Option<Auth>) {
+    let cors = map
+        .get("cors")
+        .map(|n| crate::read_access::cors(n, sink))
+        .unwrap_or_default();
+    let auth = map
+        .get("auth")
+        .and_then(|n| crate::read_access::auth(n, &format!("`auth` of {what}"), sink));
+    (cors, auth)
 }
 
 fn entity(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
@@ -897,11 +921,14 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
     let functions = map
         .require("functions", what, sink)
         .and_then(|n| functions(n, sink));
+    let (cors, auth) = access(what, map, sink);
     Some(FunctionApp {
         runtime: runtime?,
         version,
         plan,
         functions: functions?,
+        cors,
+        auth,
     })
 }
 

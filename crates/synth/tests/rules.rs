@@ -302,3 +302,90 @@ fn a_custom_requirement_may_not_take_a_built_in_type() {
         &["baas::schema::invalid_value@5:41"],
     );
 }
+
+/// An `auth` mapping with this client id (the tenant is fixed).
+fn auth(client: &str) -> String {
+    format!(
+        "{{provider: entra, tenant_id: 72f988bf-86f1-41af-91ab-2d7cd011db47, client_id: {client}}}"
+    )
+}
+
+const CLIENT_A: &str = "11111111-2222-3333-4444-555555555555";
+const CLIENT_B: &str = "99999999-2222-3333-4444-555555555555";
+
+#[test]
+fn tenant_and_client_ids_must_be_guids() {
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, auth: {}}}\n",
+            auth("not-a-guid")
+        )),
+        &["baas::model::auth_id@5:125"],
+    );
+    check(
+        // Any case: the Entra admin center shows lowercase, other tools uppercase.
+        &format!(
+            "{}auth: {}\n",
+            backend("  users: {type: crud-api, entity: User}\n"),
+            auth("ABCDEF01-2222-3333-4444-555555555555")
+        ),
+        &[],
+    );
+}
+
+#[test]
+fn components_on_one_app_must_agree_on_auth() {
+    let top = format!("auth: {}\n", auth(CLIENT_A));
+    // A component's own `auth` against the top-level one it replaces on another component.
+    check(
+        &format!(
+            "{}{top}",
+            backend(&format!(
+                "  users: {{type: crud-api, entity: User}}\n  orders: {{type: crud-api, entity: Order, auth: {}}}\n",
+                auth(CLIENT_B)
+            ))
+        ),
+        &["baas::merge::auth@6:49"],
+    );
+    // Another runtime's app may have its own; a component without `auth` takes the app's.
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, auth: {}}}\n  orders: {{type: crud-api, entity: Order}}\n  \
+             reports: {{type: crud-api, entity: Report, runtime: python, auth: {}}}\n",
+            auth(CLIENT_A),
+            auth(CLIENT_B)
+        )),
+        &[],
+    );
+}
+
+#[test]
+fn app_cors_origins_are_https_or_localhost() {
+    check(
+        &backend("  users: {type: crud-api, entity: User, cors: [\"http://app.example.com\", \"https://app.example.com/\", \"http://localhost:5173\"]}\n"),
+        &["baas::model::cors_origin@5:48", "baas::model::cors_origin@5:74"],
+    );
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, cors: [\"*\", \"https://app.example.com\"]}\n",
+        ),
+        &["baas::model::cors_origin@5:48"],
+    );
+}
+
+#[test]
+fn every_origin_with_credentials_is_refused_on_the_app() {
+    let hooks = "  hooks: {type: function-app, runtime: node, cors: [\"*\"], functions: {ping: {trigger: http}}}\n";
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, cors: {{origins: [\"https://a.example.com\"], credentials: true}}}}\n{hooks}"
+        )),
+        &["baas::functions::cors_credentials@6:53"],
+    );
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, cors: {{origins: [\"https://a.example.com\"], credentials: false}}}}\n{hooks}"
+        )),
+        &[],
+    );
+}

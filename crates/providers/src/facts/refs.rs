@@ -60,3 +60,15 @@ pub fn cosmos_account_ref(context: &Context<'_>, key: &str) -> Address {
 pub fn servicebus_namespace() -> Address {
     Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
 }
+
+/// A static site's Front Door endpoint.
+pub fn frontdoor_endpoint(key: &str) -> Address {
+    Address::resource("azurerm_cdn_frontdoor_endpoint", key)
+}
+
+/// The origin browsers send (`Origin`) from the pages of the static site `key` on its Front
+/// Door endpoint: a Terraform expression, for the function apps' CORS. Where the endpoint lives
+/// is decided here, so that moving static sites to another stack changes this one place.
+pub fn static_site_origin(_context: &Context<'_>, key: &str) -> String {
+    format!("https://{}", frontdoor_endpoint(key).attr("host_name"))
+}
