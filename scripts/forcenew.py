@@ -305,7 +305,8 @@ class Source:
         self.methods = {}  # (dir, receiver type, name) -> (path, body start, body end)
         self.imports = {}
         func = re.compile(
-            r"^func\s+(?:\(\s*\w*\s*\*?(\w+)\s*\)\s*)?(\w+)\s*\(", re.MULTILINE
+            # The receiver's name is optional: `(r T)`, `(T)`, `(r *T)`.
+            r"^func\s+(?:\(\s*(?:\w+\s+)?\*?(\w+)\s*\)\s*)?(\w+)\s*\(", re.MULTILINE
         )
         for path, text in files.items():
             d = path.rsplit("/", 1)[0]
@@ -579,7 +580,7 @@ def resources(source):
                     if entry:
                         out[r.group(1)] = ("sdkv2", entry, entry)
         for m in re.finditer(
-            r'func\s+\(\s*\w*\s*(\w+)\s*\)\s*ResourceType\(\)\s*string\s*\{\s*return\s+"(azurerm_\w+)"',
+            r'func\s+\(\s*(?:\w+\s+)?\*?(\w+)\s*\)\s*ResourceType\(\)\s*string\s*\{\s*return\s+"(azurerm_\w+)"',
             text,
         ):
             args = source.methods.get((d, m.group(1), "Arguments"))

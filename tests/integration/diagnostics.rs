@@ -71,6 +71,7 @@ bad_fixtures! {
     runtime_end_of_support => ("runtime-end-of-support.yaml", ["baas::functions::end_of_support", "baas::schema::invalid_value"]),
     invalid_utf8 => ("invalid-utf8.yaml", ["baas::parse::encoding"]),
     many_errors => ("many-errors.yaml", ["baas::model::name", "baas::model::partition_key", "baas::model::schedule", "baas::schema::invalid_value"]),
+    monitoring_bad_alerts => ("monitoring-bad-alerts.yaml", ["baas::monitoring::alerts", "baas::monitoring::alerts", "baas::monitoring::alerts", "baas::schema::invalid_value"]),
     missing_component_type => ("missing-component-type.yaml", ["baas::schema::missing_key"]),
     missing_components => ("missing-components.yaml", ["baas::schema::missing_key"]),
     missing_name => ("missing-name.yaml", ["baas::schema::missing_key"]),

@@ -17,6 +17,7 @@ mod graph;
 mod limits;
 mod merge_rules;
 mod network;
+mod operations;
 mod protect;
 mod reachability;
 mod static_site;

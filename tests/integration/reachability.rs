@@ -52,6 +52,14 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(code, yaml)| (code, yaml, Vec::new()))
         .collect();
     scenarios.push((
+        "baas::landing_zone::resource_group",
+        backend(
+            "resource_group: {name: \"rg-{{name}}\"}\nfunctions: {plan: EP1}\ndeployment: {strategy: multi-region, regions: [eastus, westus2]}\n",
+            "  users: {type: crud-api, entity: User}\n",
+        ),
+        Vec::new(),
+    ));
+    scenarios.push((
         "baas::names::host_id",
         "name: inventorysvc\nenvironment: staging1\nlocation: southeastasia\n\
          naming: {template: \"{{abbr}}-{{name}}-{{env}}-{{location}}-{{instance}}\"}\n\

@@ -2,7 +2,7 @@
 //! remote state, and environment overlays.
 
 use crate::support::{resource, resource_names, Workspace};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const COMPONENTS: &str = "components:
   users: {type: crud-api, entity: User, schema: {id: string}}
@@ -578,4 +578,43 @@ fn names_carry_the_region_under_every_topology() {
         let group = resource(&stack, "azurerm_resource_group", "main");
         assert_eq!(group["name"], format!("rg-shop-{color}-prod-eus2"));
     }
+}
+
+/// An existing resource group is read, never created: every stack has a data source named
+/// from the template with its own values, every resource points at it, and a
+/// disaster-recovery secondary reads the primary's Cosmos DB account in the primary's group.
+#[test]
+fn an_existing_resource_group_is_read_by_every_stack() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         resource_group: {name: \"rg-{{name}}-{{stack}}-{{env}}\"}\n\
+         deployment: {strategy: disaster-recovery, secondary: westus2}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    workspace.synth_ok("out");
+    let tree = workspace.tree("out");
+    for stack in ["primary", "secondary", "global"] {
+        let text = String::from_utf8(tree[&format!("{stack}/main.tf.json")].clone()).unwrap();
+        let module: Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            module["resource"].get("azurerm_resource_group").is_none(),
+            "{stack} creates a resource group"
+        );
+        assert_eq!(
+            module["data"]["azurerm_resource_group"]["main"],
+            json!({ "name": format!("rg-shop-{stack}-prod") }),
+            "{stack}"
+        );
+        assert!(!text.contains("${azurerm_resource_group."), "{stack}");
+    }
+    let secondary: Value = serde_json::from_slice(&tree["secondary/main.tf.json"]).unwrap();
+    assert_eq!(
+        secondary["data"]["azurerm_cosmosdb_account"]["shared"]["resource_group_name"],
+        "rg-shop-primary-prod"
+    );
+    let manifest: Value = serde_json::from_slice(&tree["baas.manifest.json"]).unwrap();
+    assert_eq!(
+        manifest["stacks"]["primary"]["resource_group"],
+        "data.azurerm_resource_group.main"
+    );
 }

@@ -33,6 +33,9 @@ pub struct Backend {
     pub protect: bool,
     /// Sign-in for every function app that serves HTTP, unless a component says otherwise.
     pub auth: Option<Auth>,
+    /// `resource_group`: the landing zone's resource group each stack deploys into, read
+    /// by name; without it every stack creates its own.
+    pub resource_group: Option<crate::existing::ExistingResourceGroup>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,7 +75,42 @@ pub struct Monitoring {
     pub enabled: bool,
     pub retention_days: Spanned<u32>,
     pub sampling_percentage: Spanned<f64>,
+    /// Diagnostic settings on every service, sending its logs and metrics to the workspace.
+    pub diagnostics: Spanned<bool>,
+    /// Who is told when a metric alert fires; `None`: no action group and no alert rule.
+    pub alerts: Option<Alerts>,
+    /// Availability tests on every app that serves HTTP.
+    pub availability: Spanned<bool>,
     pub span: Span,
+}
+
+/// `monitoring.alerts`: the receivers of the stack's action group and the rules' severity.
+#[derive(Debug, Clone)]
+pub struct Alerts {
+    /// Valid, distinct addresses.
+    pub email: Vec<Spanned<String>>,
+    /// An HTTPS URL.
+    pub webhook: Option<Spanned<String>>,
+    /// 0 (critical) to 4 (verbose).
+    pub severity: Spanned<u8>,
+    pub span: Span,
+}
+
+impl Monitoring {
+    /// Whether services get diagnostic settings: only with a workspace to send them to.
+    pub fn sends_diagnostics(&self) -> bool {
+        self.enabled && self.diagnostics.value
+    }
+
+    /// The alert settings, when rules are to be created: only with monitoring on.
+    pub fn alerting(&self) -> Option<&Alerts> {
+        self.alerts.as_ref().filter(|_| self.enabled)
+    }
+
+    /// Whether apps that serve HTTP get availability tests (they need Application Insights).
+    pub fn tests_availability(&self) -> bool {
+        self.enabled && self.availability.value
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -15,7 +15,14 @@ use std::collections::BTreeMap;
 /// The keys each mapping accepts; the JSON Schema (`crate::schema`) is tested against them.
 pub mod keys {
     pub const NAMING: &[&str] = &["template", "abbreviations", "unique_suffix", "salt"];
-    pub const MONITORING: &[&str] = &["enabled", "retention_days", "sampling_percentage"];
+    pub const MONITORING: &[&str] = &[
+        "enabled",
+        "retention_days",
+        "sampling_percentage",
+        "diagnostics",
+        "alerts",
+        "availability",
+    ];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
     pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
     pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
@@ -43,6 +50,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "tenancy",
     "protect",
     "auth",
+    "resource_group",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
     "crud-api",
@@ -75,7 +83,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .get("limits")
         .map(|n| limits(n, sink))
         .unwrap_or_default();
-    let monitoring = monitoring(top.get("monitoring"), root.span, sink);
+    let monitoring = crate::read_monitoring::monitoring(top.get("monitoring"), root.span, sink);
     let cosmos = cosmos_settings(top.get("cosmos"), None, "`cosmos`", sink);
     let functions = functions_settings(top.get("functions"), root.span, sink);
     let networking = crate::read_networking::networking(top.get("networking"), root.span, sink);
@@ -100,6 +108,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let auth = top
         .get("auth")
         .and_then(|n| crate::read_access::auth(n, "`auth`", sink));
+    let resource_group = top
+        .get("resource_group")
+        .and_then(|n| crate::existing::resource_group(n, sink));
     let providers = top
         .get("providers")
         .map(|n| crate::read_custom::providers(n, sink))
@@ -142,6 +153,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         components,
         protect,
         auth,
+        resource_group,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
     Some(backend)
@@ -374,40 +386,6 @@ fn limits(node: &Node, sink: &mut Sink) -> Limits {
     limits.max_containers_per_storage = read("max_containers_per_storage", sink);
     limits.max_servicebus_namespaces = read("max_servicebus_namespaces", sink);
     limits
-}
-
-fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monitoring {
-    let span = node.map_or(fallback, |n| n.span);
-    let mut monitoring = Monitoring {
-        enabled: true,
-        retention_days: Spanned::new(90, span),
-        sampling_percentage: Spanned::new(100.0, span),
-        span,
-    };
-    let Some(node) = node else { return monitoring };
-    let Some(map) = MapReader::new(node, "`monitoring`", keys::MONITORING, sink) else {
-        return monitoring;
-    };
-    if let Some(enabled) = map
-        .get("enabled")
-        .and_then(|n| decode::boolean(n, "`monitoring.enabled`", sink))
-    {
-        monitoring.enabled = enabled.value;
-    }
-    // Log Analytics accepts 30..=730 days on the PerGB2018 SKU.
-    if let Some(days) = map
-        .get("retention_days")
-        .and_then(|n| decode::integer(n, "`monitoring.retention_days`", 30, 730, sink))
-    {
-        monitoring.retention_days = Spanned::new(days.value as u32, days.span);
-    }
-    if let Some(p) = map
-        .get("sampling_percentage")
-        .and_then(|n| decode::number(n, "`monitoring.sampling_percentage`", 0.0, 100.0, sink))
-    {
-        monitoring.sampling_percentage = p;
-    }
-    monitoring
 }
 
 /// The shared `cosmos` block, or a CRUD API's override of it (`base` = the shared settings).

@@ -268,7 +268,10 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
             ComponentKind::ServiceBus(bus) => {
                 service_bus(bus, &source, &mut requirements);
                 isolated_network(backend, &source, &mut requirements);
-                // A namespace runs no code: nothing to monitor.
+                // A namespace runs no code, but its logs go to the workspace.
+                if backend.monitoring.sends_diagnostics() {
+                    monitoring(backend, &source, &mut requirements);
+                }
                 continue;
             }
             ComponentKind::StaticSite(site) => {
@@ -281,7 +284,10 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
                     &source,
                     RequirementConfig::StaticSite(Box::new(site.clone())),
                 );
-                // Static files run no code: nothing to monitor.
+                // Static files run no code, but Front Door's logs go to the workspace.
+                if backend.monitoring.sends_diagnostics() {
+                    monitoring(backend, &source, &mut requirements);
+                }
                 continue;
             }
             ComponentKind::Custom(custom) => {
@@ -300,18 +306,25 @@ pub fn expand(backend: &Backend) -> Vec<Requirement> {
         }
         isolated_network(backend, &source, &mut requirements);
         if backend.monitoring.enabled {
-            requirements.push(Requirement {
-                kind: kinds::MONITORING.to_owned(),
-                key: SHARED_MONITORING.to_owned(),
-                source: source.clone(),
-                config: RequirementConfig::Monitoring(MonitoringRequirement {
-                    retention_days: backend.monitoring.retention_days.clone(),
-                    sampling_percentage: backend.monitoring.sampling_percentage.clone(),
-                }),
-            });
+            monitoring(backend, &source, &mut requirements);
         }
     }
     requirements
+}
+
+/// The shared workspace: every component that runs code reports to it, and every service gets a
+/// diagnostic setting that sends to it (so a namespace or a static site alone needs it too).
+fn monitoring(backend: &Backend, source: &Source, requirements: &mut Vec<Requirement>) {
+    push(
+        requirements,
+        kinds::MONITORING,
+        SHARED_MONITORING.to_owned(),
+        source,
+        RequirementConfig::Monitoring(MonitoringRequirement {
+            retention_days: backend.monitoring.retention_days.clone(),
+            sampling_percentage: backend.monitoring.sampling_percentage.clone(),
+        }),
+    );
 }
 
 /// In isolated mode, components with compute or data services need the virtual network (static

@@ -10,6 +10,7 @@ use crate::backend::*;
 use crate::read::{self, keys};
 use crate::read_custom;
 use crate::read_deployment;
+use crate::read_monitoring;
 use crate::read_servicebus;
 use crate::read_staticsite;
 use serde_json::{json, Map, Value};
@@ -67,6 +68,19 @@ fn top_level_properties() -> Value {
             ("enabled", json!({ "type": "boolean", "default": true })),
             ("retention_days", json!({ "type": "integer", "minimum": 30, "maximum": 730, "default": 90 })),
             ("sampling_percentage", json!({ "type": "number", "minimum": 0, "maximum": 100, "default": 100 })),
+            ("diagnostics", json!({ "type": "boolean", "default": true, "description": "Diagnostic settings on every Cosmos DB account, Service Bus namespace, function app, storage account's blob service, Front Door profile and Traffic Manager profile: their logs (category group `allLogs`) and metrics to the Log Analytics workspace." })),
+            ("alerts", json!({
+                "description": "An action group per stack and metric alert rules (function app HTTP 5xx and failed executions, Service Bus dead-lettered and active messages, Cosmos DB throttling and normalized RU consumption, availability). `false`: none (e.g. in a dev overlay).",
+                "oneOf": [
+                    object("Who is notified, and how severe the rules are.", &[
+                        ("email", json!({ "type": "array", "items": { "type": "string", "format": "email" }, "uniqueItems": true, "examples": [["oncall@example.com"]] })),
+                        ("webhook", json!({ "type": "string", "pattern": "^https://", "description": "An HTTPS hook (chat, paging), sent Azure's common alert schema." })),
+                        ("severity", json!({ "type": "integer", "minimum": 0, "maximum": 4, "default": 2, "description": "Azure's 0 (critical) to 4 (verbose)." })),
+                    ], read_monitoring::ALERT_KEYS),
+                    { "const": false },
+                ],
+            })),
+            ("availability", json!({ "type": "boolean", "default": true, "description": "An Application Insights standard web test on every app that serves HTTP, calling its health endpoint from five locations (with an alert on failed locations when `alerts` is given)." })),
         ], keys::MONITORING),
         "cosmos": { "$ref": "#/definitions/cosmos" },
         "functions": object("Function app defaults.", &[
@@ -125,6 +139,9 @@ fn top_level_properties() -> Value {
                 } },
             },
         },
+        "resource_group": object("An existing resource group (a landing zone's) that every stack deploys into, read with a data source by name, never created or destroyed. Without it each stack creates its own.", &[
+            ("name", json!({ "type": "string", "description": "The group's name; `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` and `{{tenant}}` are each stack's values. With several stacks the names must differ (use `{{stack}}`).", "examples": ["rg-shop-{{stack}}-{{env}}"] })),
+        ], crate::existing::RESOURCE_GROUP_KEYS),
         "protect": {
             "description": "`lifecycle.prevent_destroy = true` on every data-holding resource (Cosmos DB accounts, databases and containers, Service Bus namespaces and entities), so Terraform refuses to destroy or replace them. `false` turns it off, e.g. in a `dev` environment overlay.",
             "type": "boolean", "default": true,
@@ -380,6 +397,11 @@ mod tests {
             ("naming", &top["naming"], keys::NAMING),
             ("limits", &top["limits"], Limits::KEYS),
             ("monitoring", &top["monitoring"], keys::MONITORING),
+            (
+                "alerts",
+                &top["monitoring"]["properties"]["alerts"]["oneOf"][0],
+                read_monitoring::ALERT_KEYS,
+            ),
             ("functions", &top["functions"], keys::FUNCTIONS),
             ("networking", &top["networking"], keys::NETWORKING),
             ("cosmos", &definitions["cosmos"], keys::COSMOS),

@@ -2,6 +2,7 @@
 
 use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
 use baas_model::diagnostic::Diagnostic;
+use baas_model::existing::StackVar;
 use baas_model::{Backend, Requirement, RequirementConfig, Source, Span};
 use baas_terraform::Address;
 use serde_json::Value;
@@ -298,7 +299,7 @@ impl Context<'_> {
 
     /// The resource group every resource of the stack lives in.
     pub fn resource_group(&self) -> Address {
-        crate::facts::refs::resource_group()
+        crate::facts::refs::resource_group(self.backend)
     }
 
     /// The Terraform reference to the name of the stack's resource group.
@@ -309,7 +310,22 @@ impl Context<'_> {
     /// The Azure name of the stack's resource group, as a value (for data sources in other
     /// stacks and the manifest); a name that cannot fit is reported at the document's `name`.
     pub fn resource_group_azure_name(&self) -> Result<String, Diagnostic> {
-        self.name(ResourceKind::ResourceGroup, "", self.backend.name.span)
+        let Some(existing) = &self.backend.resource_group else {
+            return self.name(ResourceKind::ResourceGroup, "", self.backend.name.span);
+        };
+        let name = existing.name.render(|var| match var {
+            StackVar::Stack => self.stack.name.clone(),
+            StackVar::Region => self.stack.region.short.to_owned(),
+            StackVar::Location => self.stack.region.name.to_owned(),
+            StackVar::Env => self.backend.environment.value.clone(),
+            StackVar::Name => self.backend.name.value.clone(),
+            StackVar::Tenant => self.stack.tenant.clone().unwrap_or_default(),
+        });
+        ResourceKind::ResourceGroup
+            .rule()
+            .check(ResourceKind::ResourceGroup, &name)
+            .map(|()| name)
+            .map_err(|error| naming_diagnostic(&error, existing.name.text.span))
     }
 }
 

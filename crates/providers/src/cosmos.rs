@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
+use crate::facts::cosmos::{effective_serverless, is_serverless};
 use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
@@ -188,22 +189,6 @@ impl ResourceProvider for CosmosProvider {
     fn codes(&self) -> &'static [&'static Code] {
         COSMOS_CODES
     }
-}
-
-fn is_serverless(context: &Context<'_>, account: &str) -> bool {
-    match context
-        .find(kinds::COSMOS_ACCOUNT, account)
-        .map(|m| &m.config)
-    {
-        Some(RequirementConfig::CosmosAccount(a)) => effective_serverless(a, context),
-        _ => true,
-    }
-}
-
-/// Serverless accounts are single-region: under disaster recovery the account is provisioned
-/// (autoscale) unless someone insisted on serverless, which validate reports.
-fn effective_serverless(account: &CosmosAccountRequirement, context: &Context<'_>) -> bool {
-    account.serverless.value && disaster_recovery(context).is_none()
 }
 
 /// The secondary region and automatic failover, under `disaster-recovery`.

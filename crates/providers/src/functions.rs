@@ -6,6 +6,7 @@
 
 use crate::codes;
 use crate::context::{Context, Merged, Provisioned};
+use crate::facts::health;
 use crate::facts::network::{self, AppIntegration};
 use crate::facts::plan::{self, FunctionPlan};
 use crate::facts::refs;
@@ -700,6 +701,16 @@ fn linux_app_body(
         // and checks no plan, so baas decides here. Flex Consumption has no such setting.
         site_config["always_on"] = json!(true);
     }
+    if health::serves(app) && FunctionPlan::parse(&app.plan.value).is_some_and(health_checked) {
+        // App Service calls the path on every instance each minute and, after the eviction
+        // time of failures, takes the instance out of the load balancer (never more than half
+        // of them) and replaces it after an hour. The provider requires both fields together
+        // and takes 2-10 minutes, writing the time as WEBSITE_HEALTHCHECK_MAXPINGFAILURES and
+        // hiding that setting from the app's settings (`helpers/function_app_schema.go:276-290`,
+        // `:1846-1851`, `helpers/common_web_app_schema.go:1401`, v4.55.0).
+        site_config["health_check_path"] = json!(health::PATH);
+        site_config["health_check_eviction_time_in_min"] = json!(HEALTH_CHECK_EVICTION_MINUTES);
+    }
     let mut body = json!({
         "name": name,
         "location": context.location(),
@@ -723,6 +734,19 @@ fn linux_app_body(
         body["content_share_force_disabled"] = json!(true);
     }
     body
+}
+
+/// Minutes of failed health checks before App Service takes an instance out of its load
+/// balancer: half Azure's default of 10, so a broken instance stops taking traffic in five
+/// minutes, while a restart or a deployment (well under that) evicts nothing.
+const HEALTH_CHECK_EVICTION_MINUTES: u32 = 5;
+
+/// Whether App Service's health check applies on the plan: it load-balances instances of
+/// Elastic Premium and Dedicated plans. Consumption has no instance pool of yours to evict
+/// from (Microsoft documents the health check for Premium and Dedicated plans); Traffic
+/// Manager's probe and the availability tests watch it instead.
+fn health_checked(plan: FunctionPlan) -> bool {
+    plan.is_elastic_premium() || plan.is_dedicated()
 }
 
 /// Joins the app to its subnet as the network plan says (isolated mode).

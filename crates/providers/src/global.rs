@@ -240,6 +240,7 @@ fn provision_profiles(
             Some(tenant) => format!("{}-{tenant}", merged.key),
             None => merged.key.clone(),
         };
+        let profile = crate::facts::refs::traffic_manager_profile(&merged.key, tenant);
         let RequirementConfig::FunctionApp(app) = &merged.config else {
             continue;
         };
@@ -253,7 +254,6 @@ fn provision_profiles(
                 continue;
             }
         };
-        let profile = Address::resource("azurerm_traffic_manager_profile", &profile_key);
         out.block(
             profile.clone(),
             json!({

@@ -1,23 +1,52 @@
-//! Log Analytics and workspace-based Application Insights, shared by every app.
+//! Log Analytics and workspace-based Application Insights, shared by every app, and how the
+//! stack is operated: diagnostic settings on every service (`diagnostics`), an action group
+//! and metric alert rules (`alerts`), availability tests of the apps that serve HTTP
+//! (`availability`).
 //!
 //! Merge rule: one workspace per key; requirements carry the same settings (they all come
-//! from the top-level `monitoring` block).
+//! from the top-level `monitoring` block). Application Insights exists only in backends with
+//! a function app; a backend of a namespace or a static site alone gets the workspace for its
+//! diagnostic settings.
 
-use crate::context::{Context, Merged, Provisioned, StackRole};
+mod alerts;
+mod availability;
+mod diagnostics;
+
+pub use alerts::{Dimension, Rule, Watched, RULES};
+pub use availability::{FAILED_LOCATIONS, LOCATIONS};
+pub use diagnostics::{Categories, Target, SETTING_NAME};
+
+use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{kinds, SHARED_MONITORING};
 use baas_model::{Requirement, RequirementConfig};
-use baas_terraform::Address;
 use serde_json::json;
 
 #[derive(Debug)]
 pub struct MonitoringProvider;
 
-pub fn workspace_address() -> Address {
-    Address::resource("azurerm_log_analytics_workspace", "shared")
+/// Whether the stacks hold Application Insights: only function apps report to it.
+fn has_insights(context: &Context<'_>) -> bool {
+    context.find(kinds::MONITORING, SHARED_MONITORING).is_some()
+        && context.all(kinds::FUNCTION_APP).next().is_some()
+}
+
+/// The global stack's diagnostic settings (its Traffic Manager profiles), given what it holds
+/// so far; nothing without monitoring or with `monitoring.diagnostics: false`.
+pub fn provision_global(
+    context: &Context<'_>,
+    regional: &[StackInfo],
+    global: &Provisioned,
+) -> Result<Provisioned, Vec<Diagnostic>> {
+    if context.find(kinds::MONITORING, SHARED_MONITORING).is_none()
+        || !context.backend.monitoring.sends_diagnostics()
+    {
+        return Ok(Provisioned::default());
+    }
+    diagnostics::provision_global(context, regional, global)
 }
 
 /// What Application Insights needs of the provider's `features` block, in stacks that hold it.
@@ -29,9 +58,7 @@ pub fn workspace_address() -> Address {
 /// (`internal/services/applicationinsights/application_insights_resource.go:288-320` and
 /// `:553-561`, feature declared at `internal/provider/features.go:61-73`, v4.55.0).
 fn add_provider_features(context: &Context<'_>, features: &mut serde_json::Value) {
-    let has_insights = context.find(kinds::MONITORING, SHARED_MONITORING).is_some()
-        && context.stack.role != StackRole::Global;
-    if has_insights {
+    if has_insights(context) && context.stack.role != StackRole::Global {
         features["application_insights"] = json!({ "disable_generated_rule": true });
     }
 }
@@ -69,7 +96,7 @@ impl ResourceProvider for MonitoringProvider {
             (w, i) => return Err(w.err().into_iter().chain(i.err()).collect()),
         };
         let mut out = Provisioned::default();
-        let workspace = workspace_address();
+        let workspace = refs::workspace();
         out.block(
             workspace.clone(),
             json!({
@@ -81,25 +108,39 @@ impl ResourceProvider for MonitoringProvider {
             }),
             &merged.sources,
         );
-        out.block(
-            refs::insights(),
-            json!({
-                "name": insights_name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "application_type": "web",
-                "workspace_id": workspace.id(),
-                "sampling_percentage": settings.sampling_percentage.value,
-                "local_authentication_disabled": true,
-            }),
-            &merged.sources,
-        );
-        out.manifest_entry(
-            context,
-            "monitoring",
-            &merged.key,
-            || json!({ "workspace": workspace_name, "application_insights": insights_name }),
-        );
+        let insights = has_insights(context);
+        if insights {
+            out.block(
+                refs::insights(),
+                json!({
+                    "name": insights_name,
+                    "location": context.location(),
+                    "resource_group_name": context.resource_group_name(),
+                    "application_type": "web",
+                    "workspace_id": workspace.id(),
+                    "sampling_percentage": settings.sampling_percentage.value,
+                    "local_authentication_disabled": true,
+                }),
+                &merged.sources,
+            );
+        }
+        let monitoring = &context.backend.monitoring;
+        if monitoring.sends_diagnostics() {
+            diagnostics::provision(context, &mut out);
+        }
+        if let Some(settings) = monitoring.alerting() {
+            alerts::provision(context, settings, merged, &mut out).map_err(|e| vec![e])?;
+        }
+        if insights && monitoring.tests_availability() {
+            availability::provision(context, monitoring.alerting(), &mut out);
+        }
+        out.manifest_entry(context, "monitoring", &merged.key, || {
+            let mut entry = json!({ "workspace": workspace_name });
+            if insights {
+                entry["application_insights"] = json!(insights_name);
+            }
+            entry
+        });
         Ok(out)
     }
 

@@ -195,14 +195,18 @@ impl Registry {
         crate::limits::check(context, stacks)
     }
 
-    /// The global stack's Traffic Manager profiles and endpoints; `context` is the global
-    /// stack's, `regional` the stacks behind it, in priority order.
+    /// The global stack's Traffic Manager profiles and endpoints and their diagnostic settings;
+    /// `context` is the global stack's, `regional` the stacks behind it, in priority order.
     pub fn provision_global(
         &self,
         context: &Context<'_>,
         regional: &[StackInfo],
     ) -> Result<Provisioned, Vec<Diagnostic>> {
-        crate::global::provision(context, regional)
+        let mut global = crate::global::provision(context, regional)?;
+        // The profiles' diagnostic settings belong to the monitoring provider.
+        let diagnostics = crate::monitoring::provision_global(context, regional, &global)?;
+        global.blocks.extend(diagnostics.blocks);
+        Ok(global)
     }
 
     /// The stack's resource group block.
@@ -210,9 +214,9 @@ impl Registry {
         crate::resource_group::block(context)
     }
 
-    /// The address of every stack's resource group.
-    pub fn resource_group_address() -> Address {
-        crate::facts::refs::resource_group()
+    /// The address of every stack's resource group (a data source when it exists already).
+    pub fn resource_group_address(backend: &baas_model::Backend) -> Address {
+        crate::facts::refs::resource_group(backend)
     }
 
     /// The azurerm provider's `features` block of a stack: what each provider needs of it.

@@ -4,12 +4,19 @@ use crate::context::{Block, Context};
 use baas_model::diagnostic::Diagnostic;
 use serde_json::json;
 
-/// The resource group block; its span for naming errors is the document's `name`.
+/// The resource group block: the group baas creates, or a data source that reads the
+/// landing zone's by name (no tags, no lock, never destroyed). Its span for naming errors is
+/// the document's `name`, or the `resource_group.name` template.
 pub fn block(context: &Context<'_>) -> Result<Block, Diagnostic> {
     let name = context.resource_group_azure_name()?;
+    let body = if context.backend.resource_group.is_some() {
+        json!({ "name": name })
+    } else {
+        json!({ "name": name, "location": context.location() })
+    };
     Ok(Block {
-        address: crate::facts::refs::resource_group(),
-        body: json!({ "name": name, "location": context.location() }),
+        address: context.resource_group(),
+        body,
         sources: Vec::new(),
         holds_data: false,
     })

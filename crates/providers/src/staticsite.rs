@@ -215,7 +215,7 @@ impl Addresses {
             key: key.to_owned(),
             account: refs::storage_account(key),
             website: address("azurerm_storage_account_static_website", key),
-            profile: address("azurerm_cdn_frontdoor_profile", key),
+            profile: refs::frontdoor_profile(key),
             endpoint: refs::frontdoor_endpoint(key),
             origin_group: address("azurerm_cdn_frontdoor_origin_group", key),
             origin: address("azurerm_cdn_frontdoor_origin", key),

@@ -282,6 +282,7 @@ fn run(
     diagnostics.extend(registry.validate_topology(&context));
     diagnostics.extend(registry.check_limits(&context, &topology::regional_stacks(&context)));
     diagnostics.extend(topology::stack_name_clashes(&context));
+    diagnostics.extend(topology::shared_resource_groups(&context));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }
@@ -312,8 +313,11 @@ fn run(
     })
 }
 
+/// Sorted by position, without repeats: one cause found on several paths (a resource group
+/// name every stack and provider asks for) is reported once.
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostic::sort(&mut diagnostics);
+    diagnostics.dedup();
     diagnostics
 }
 

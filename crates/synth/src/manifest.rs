@@ -52,7 +52,7 @@ pub fn build(
             "path": format!("{}/main.tf.json", built.stack.name),
             "role": info.role.as_str(),
             "region": info.region.name,
-            "resource_group": Registry::resource_group_address().to_string(),
+            "resource_group": Registry::resource_group_address(backend).to_string(),
             "resources": built.stack.resource_count,
             "outputs": built.stack.outputs,
         });

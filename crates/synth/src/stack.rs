@@ -129,7 +129,7 @@ pub fn assemble(
     }
     document.output(
         "resource_group_name",
-        Registry::resource_group_address().attr("name"),
+        context.resource_group().attr("name"),
         "Resource group of the stack",
     );
     let resource_count = document.resource_count();

@@ -2,6 +2,7 @@
 //! blocks of each, and the order to apply them in (a petgraph dependency graph: a stack that
 //! reads another's resources through data sources comes after it).
 
+use crate::codes;
 use crate::stack::{self, Stack};
 use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
@@ -71,6 +72,53 @@ fn global_stack_info(context: &Context<'_>) -> Option<StackInfo> {
 /// second apply would fail. Only a tenant id can bring that about — a tenant called `global`
 /// beside the `global` stack, under a strategy whose stacks have no color — so the error is at
 /// the tenant's id.
+/// With an existing resource group (`resource_group.name`), every stack renders its own name;
+/// two stacks that render the same would deploy into one group, and their resources (named
+/// alike per stack, `main` addresses alike) would collide or be destroyed by the other's
+/// apply. A name that Azure would refuse is reported too, at the template.
+pub fn shared_resource_groups(context: &Context<'_>) -> Vec<Diagnostic> {
+    let Some(existing) = &context.backend.resource_group else {
+        return Vec::new();
+    };
+    let mut stacks = regional_stacks(context);
+    stacks.extend(global_stack_info(context));
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for stack in stacks {
+        match context
+            .with_stack(stack.clone())
+            .resource_group_azure_name()
+        {
+            Ok(name) => groups.entry(name).or_default().push(stack.name),
+            Err(diagnostic) => {
+                if !found
+                    .iter()
+                    .any(|d: &Diagnostic| d.message == diagnostic.message)
+                {
+                    found.push(diagnostic);
+                }
+            }
+        }
+    }
+    for (name, stacks) in groups.into_iter().filter(|(_, stacks)| stacks.len() > 1) {
+        let stacks = stacks
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        found.push(
+            Diagnostic::error(
+                &codes::SHARED_RESOURCE_GROUP,
+                format!("stacks {stacks} would all deploy into resource group `{name}`"),
+            )
+            .at(existing.name.text.span)
+            .label("the same name for several stacks")
+            .help("put `{{stack}}` in `resource_group.name` (or `{{region}}`, `{{tenant}}`: whatever tells the stacks apart), so that each stack has a group of its own"),
+        );
+    }
+    found
+}
+
 pub fn stack_name_clashes(context: &Context<'_>) -> Vec<Diagnostic> {
     let mut stacks = regional_stacks(context);
     stacks.extend(global_stack_info(context));

@@ -303,6 +303,95 @@ fn a_custom_requirement_may_not_take_a_built_in_type() {
     );
 }
 
+#[test]
+fn an_existing_resource_group_is_named_per_stack() {
+    let existing = |name: &str, deployment: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             resource_group: {{name: \"{name}\"}}\n{deployment}components:\n  \
+             users: {{type: crud-api, entity: User}}\n"
+        )
+    };
+    check(&existing("rg-{{name}}-{{env}}", ""), &[]);
+    check(
+        &existing("rg-{{stak}}", ""),
+        &["baas::schema::invalid_value@5:24"],
+    );
+    // Azure refuses a resource group name ending with a period.
+    check(&existing("rg-{{env}}.", ""), &["baas::names::invalid@5:24"]);
+    let blue_green = "deployment: {strategy: blue-green, active: blue}\n";
+    check(
+        &existing("rg-{{name}}-{{env}}", blue_green),
+        &[
+            "baas::landing_zone::resource_group@5:24",
+            "baas::deployment::stateful_colors@6:13",
+        ],
+    );
+    check(
+        &existing("rg-{{name}}-{{stack}}-{{env}}", blue_green),
+        &["baas::deployment::stateful_colors@6:13"],
+    );
+}
+/// A backend with one CRUD API and this `monitoring` block (a flow mapping).
+fn monitored(monitoring: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: Y1}}\nmonitoring: {monitoring}\ncomponents:\n  users: {{type: crud-api, entity: User}}\n"
+    )
+}
+
+#[test]
+fn alert_emails_must_be_addresses_and_distinct() {
+    check(
+        &monitored("{alerts: {email: [oncall@example.com, oncall, ONCALL@example.com]}}"),
+        &[
+            "baas::monitoring::alerts@5:51",
+            "baas::monitoring::alerts@5:59",
+        ],
+    );
+}
+
+#[test]
+fn an_alert_webhook_must_be_https() {
+    check(
+        &monitored("{alerts: {webhook: \"http://hooks.example.com\"}}"),
+        &["baas::monitoring::alerts@5:32"],
+    );
+}
+
+#[test]
+fn alerts_need_someone_to_notify() {
+    check(
+        &monitored("{alerts: {severity: 1}}"),
+        &["baas::monitoring::alerts@5:22"],
+    );
+}
+
+#[test]
+fn alert_severity_is_zero_to_four() {
+    check(
+        &monitored("{alerts: {email: [a@example.com], severity: 5}}"),
+        &["baas::schema::invalid_value@5:57"],
+    );
+}
+
+#[test]
+fn retention_is_thirty_to_seven_hundred_thirty_days() {
+    check(
+        &monitored("{retention_days: 7}"),
+        &["baas::schema::invalid_value@5:30"],
+    );
+}
+
+#[test]
+fn alerts_without_monitoring_warn_and_alerts_false_is_none() {
+    check(
+        &monitored("{enabled: false, alerts: {email: [a@example.com]}}"),
+        &["baas::monitoring::alerts@5:38"],
+    );
+    check(&monitored("{alerts: false}"), &[]);
+    check(&monitored("{alerts: true}"), &["baas::schema::type@5:22"]);
+}
+
 /// An `auth` mapping with this client id (the tenant is fixed).
 fn auth(client: &str) -> String {
     format!(

@@ -7,7 +7,9 @@
 //! property of the function plan, how the network reaches a data service; the provider that
 //! owns a resource reads the facts and writes every field of it.
 
+pub mod cosmos;
 pub mod defaults;
+pub mod health;
 pub mod network;
 pub mod plan;
 pub mod refs;

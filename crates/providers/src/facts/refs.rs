@@ -6,9 +6,14 @@ use crate::context::{Context, StackInfo, StackRole};
 use baas_model::requirement::SHARED_SERVICEBUS;
 use baas_terraform::Address;
 
-/// The one resource group of a stack.
-pub fn resource_group() -> Address {
-    Address::resource("azurerm_resource_group", "main")
+/// The one resource group of a stack: created, or read by name when the landing zone
+/// provides it (`resource_group.name`).
+pub fn resource_group(backend: &baas_model::Backend) -> Address {
+    if backend.resource_group.is_some() {
+        Address::data("azurerm_resource_group", "main")
+    } else {
+        Address::resource("azurerm_resource_group", "main")
+    }
 }
 
 /// The function app `key`. Every plan baas deploys is a `azurerm_linux_function_app`; Flex
@@ -30,6 +35,11 @@ pub fn storage_account(key: &str) -> Address {
 /// A blob container of the function hosts' storage account.
 pub fn storage_container(name: &str) -> Address {
     Address::resource("azurerm_storage_container", name)
+}
+
+/// The shared Log Analytics workspace of a stack.
+pub fn workspace() -> Address {
+    Address::resource("azurerm_log_analytics_workspace", "shared")
 }
 
 /// The shared Application Insights component.
@@ -71,4 +81,21 @@ pub fn frontdoor_endpoint(key: &str) -> Address {
 /// is decided here, so that moving static sites to another stack changes this one place.
 pub fn static_site_origin(_context: &Context<'_>, key: &str) -> String {
     format!("https://{}", frontdoor_endpoint(key).attr("host_name"))
+}
+
+/// A static site's Front Door profile.
+pub fn frontdoor_profile(key: &str) -> Address {
+    Address::resource("azurerm_cdn_frontdoor_profile", key)
+}
+
+/// The global stack's Traffic Manager profile of the function app `app`; under
+/// `isolation: account` each tenant has its own.
+pub fn traffic_manager_profile(app: &str, tenant: Option<&str>) -> Address {
+    match tenant {
+        Some(tenant) => Address::resource(
+            "azurerm_traffic_manager_profile",
+            &format!("{app}-{tenant}"),
+        ),
+        None => Address::resource("azurerm_traffic_manager_profile", app),
+    }
 }

@@ -14,10 +14,10 @@
 
 use crate::codes;
 use crate::context::Context;
-use crate::facts::refs;
+use crate::facts::{health, refs};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::{kinds, AppRequirement, FunctionOrigin};
-use baas_model::{Auth, AuthLevel, RequirementConfig, Strategy, Trigger, HEALTH_PROBE_PATH};
+use baas_model::{Auth, AuthLevel, RequirementConfig, Strategy, Trigger};
 use serde_json::{json, Map, Value};
 
 /// Adds `next`'s CORS origins and sign-in settings to the app's (`component` names `next`).
@@ -100,15 +100,9 @@ pub fn validate(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn serves_http(app: &AppRequirement) -> bool {
-    app.functions
-        .iter()
-        .any(|f| matches!(f.trigger, Trigger::Http { .. }))
-}
-
 /// Sets `site_config.cors` and `auth_settings_v2` on an app that serves HTTP.
 pub fn apply(body: &mut Value, app: &AppRequirement, context: &Context<'_>) {
-    if !serves_http(app) {
+    if !health::serves(app) {
         return;
     }
     if let Some(cors) = cors_block(app, context) {
@@ -165,7 +159,8 @@ pub fn tenant_auth_endpoint(auth: &Auth) -> String {
 
 /// `auth_settings_v2` for API callers: every request needs a valid Entra ID token and gets 401
 /// without one (no login redirect: an API has no page to redirect to), except the health path,
-/// which Traffic Manager and Front Door probe without a token. No client secret is written:
+/// which App Service's health check, the availability tests and Traffic Manager call without a
+/// token. No client secret is written:
 /// App Service validates bearer tokens with the tenant's public signing keys and never needs
 /// one; a secret is only for the login flow (`/.auth/login`), which baas does not turn on.
 fn auth_settings(auth: &Auth, context: &Context<'_>) -> Value {
@@ -197,9 +192,10 @@ fn auth_settings(auth: &Auth, context: &Context<'_>) -> Value {
 }
 
 /// The health path, and the deployment's probe path when it is another one: probes carry no
-/// token, and a probe that gets 401 marks every endpoint degraded.
+/// token, and a probe that gets 401 marks every endpoint degraded (and App Service's health
+/// check replaces instances that fail it).
 fn excluded_paths(context: &Context<'_>) -> Vec<String> {
-    let mut paths = vec![HEALTH_PROBE_PATH.to_owned()];
+    let mut paths = vec![health::PATH.to_owned()];
     let probe = match &context.backend.deployment.strategy {
         Strategy::Single => None,
         Strategy::MultiRegion { probe, .. }

@@ -43,6 +43,8 @@ pub enum ResourceKind {
     RedisCache,
     /// `azurerm_managed_redis`
     ManagedRedis,
+    /// `azurerm_monitor_action_group`
+    ActionGroup,
 }
 
 /// Everything baas knows about one resource kind.
@@ -64,7 +66,7 @@ pub struct KindRow {
 
 /// Every kind, one row each, in the enum's declaration order (a row's position is its kind's
 /// discriminant; checked at compile time below).
-pub static KINDS: [KindRow; 17] = [
+pub static KINDS: [KindRow; 18] = [
     // Resource group: 1-90, letters, digits, `-_.()`, not ending in a period; unique in the
     // subscription.
     KindRow {
@@ -390,6 +392,25 @@ pub static KINDS: [KindRow; 17] = [
             start: Start::Alphanumeric,
             end: End::Alphanumeric,
             no_consecutive_hyphens: true,
+            reserved_suffixes: &[],
+        },
+    },
+    // Action group: 1-260, letters, digits, `-_.()`, not ending in a period; unique in the
+    // resource group.
+    KindRow {
+        kind: ResourceKind::ActionGroup,
+        key: "action_group",
+        abbreviation: "ag",
+        display_name: "action group",
+        terraform_types: &["azurerm_monitor_action_group"],
+        rule: NameRule {
+            min: 1,
+            max: 260,
+            charset: Charset::AlphanumericHyphenUnderscorePeriodParentheses,
+            scope: Scope::ResourceGroup,
+            start: Start::Any,
+            end: End::NotPeriod,
+            no_consecutive_hyphens: false,
             reserved_suffixes: &[],
         },
     },

@@ -1,0 +1,108 @@
+//! Availability tests (`monitoring.availability`): an Application Insights standard web test
+//! per app that serves HTTP, calling its health endpoint over HTTPS from [`LOCATIONS`], and,
+//! with `monitoring.alerts`, a metric alert when [`FAILED_LOCATIONS`] of them fail.
+
+use crate::context::{Context, Provisioned};
+use crate::facts::{health, refs};
+use crate::naming::ResourceKind;
+use baas_model::requirement::kinds;
+use baas_model::{Alerts, RequirementConfig};
+use baas_terraform::Address;
+use serde_json::json;
+
+/// Where the tests run from (Azure's test location ids): East US, West US, North Europe, West
+/// Europe, Southeast Asia. Microsoft recommends at least five locations, so that one
+/// location's network trouble is not an outage.
+pub const LOCATIONS: [&str; 5] = [
+    "us-va-ash-azr",
+    "us-ca-sjc-azr",
+    "emea-gb-db3-azr",
+    "emea-nl-ams-azr",
+    "apac-sg-dal-azr",
+];
+
+/// The alert fires when this many locations fail at once: Microsoft's recommendation of the
+/// number of locations minus two, which ignores one or two locations' own trouble.
+pub const FAILED_LOCATIONS: u32 = 3;
+
+/// Seconds between runs from each location (azurerm takes 300, 600 or 900).
+const FREQUENCY_SECONDS: u32 = 300;
+
+/// The web tests (and with `alerts` their rules) of the stack of `context`.
+pub fn provision(context: &Context<'_>, alerts: Option<&Alerts>, out: &mut Provisioned) {
+    let insights = refs::insights();
+    for app in context.all(kinds::FUNCTION_APP) {
+        let RequirementConfig::FunctionApp(spec) = &app.config else {
+            continue;
+        };
+        if !health::serves(spec) {
+            continue;
+        }
+        let address = refs::function_app(context, &app.key);
+        // The app's name as a value, as the global stack's data sources name it: a web test
+        // is named in its resource group, so each stack's carries its own app's name. A name
+        // that cannot fit is the functions provider's error already: not reported twice.
+        let Ok(app_name) = context.name(ResourceKind::FunctionApp, &app.key, app.span()) else {
+            continue;
+        };
+        let test = Address::resource("azurerm_application_insights_standard_web_test", &app.key);
+        let url = format!(
+            "https://{}{}",
+            address.attr("default_hostname"),
+            health::PATH
+        );
+        out.block(
+            test.clone(),
+            json!({
+                "name": format!("{app_name}-health"),
+                "resource_group_name": context.resource_group_name(),
+                "location": context.location(),
+                "application_insights_id": insights.id(),
+                "description": format!("GET {} every {} seconds from {} locations", health::PATH, FREQUENCY_SECONDS, LOCATIONS.len()),
+                "enabled": true,
+                "frequency": FREQUENCY_SECONDS,
+                "timeout": 30,
+                "retry_enabled": true,
+                "geo_locations": LOCATIONS,
+                "request": { "url": url, "http_verb": "GET", "follow_redirects_enabled": false },
+                "validation_rules": { "expected_status_code": 200, "ssl_check_enabled": true, "ssl_cert_remaining_lifetime": 7 },
+            }),
+            &app.sources,
+        );
+        out.stack_manifest_entry(
+            "availability_tests",
+            &app.key,
+            json!({ "address": test.to_string(), "url": url, "locations": LOCATIONS.len() }),
+        );
+        let Some(alerts) = alerts else { continue };
+        let label = format!("app-{}-availability", app.key);
+        let alert = Address::resource("azurerm_monitor_metric_alert", &label);
+        out.block(
+            alert.clone(),
+            json!({
+                "name": format!("{}-availability", address.attr("name")),
+                "resource_group_name": context.resource_group_name(),
+                "scopes": [test.id(), insights.id()],
+                "description": format!(
+                    "Function app {} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. Open the test's results in Application Insights: a failure everywhere is the app or its plan (restart it, check the last deployment), a certificate failure means its TLS certificate expires within 7 days.",
+                    address.attr("name"), health::PATH, LOCATIONS.len()
+                ),
+                "severity": alerts.severity.value,
+                "frequency": "PT1M",
+                "window_size": "PT5M",
+                "application_insights_web_test_location_availability_criteria": {
+                    "web_test_id": test.id(),
+                    "component_id": insights.id(),
+                    "failed_location_count": FAILED_LOCATIONS,
+                },
+                "action": [{ "action_group_id": super::alerts::action_group().id() }],
+            }),
+            &app.sources,
+        );
+        out.stack_manifest_entry(
+            "alerts",
+            &label,
+            json!({ "address": alert.to_string(), "metric": "availability", "condition": format!("failed locations >= {FAILED_LOCATIONS} of {}", LOCATIONS.len()), "window": "PT5M" }),
+        );
+    }
+}
