@@ -121,9 +121,19 @@ for root, _, files in os.walk(scan_dir):
                     addr_at[(rel, no)] = f"{prefix}{rtype}.{key}"
 
 # Resource types checkov 3.3 has no checks for: a stack holding only these (the global
-# Traffic Manager stack, with the profiles' diagnostic settings) legitimately runs no check.
-UNCHECKED = ("azurerm_resource_group", "azurerm_traffic_manager_profile", "azurerm_traffic_manager_external_endpoint",
-             "azurerm_monitor_diagnostic_setting")
+# Traffic Manager stack, with the profiles' diagnostic settings and the API's custom domain
+# records and bindings) legitimately runs no check.
+UNCHECKED = (
+    "azurerm_resource_group",
+    "azurerm_traffic_manager_profile",
+    "azurerm_traffic_manager_external_endpoint",
+    "azurerm_monitor_diagnostic_setting",
+    "azurerm_dns_cname_record",
+    "azurerm_dns_txt_record",
+    "azurerm_app_service_custom_hostname_binding",
+    "azurerm_app_service_managed_certificate",
+    "azurerm_app_service_certificate_binding",
+)
 types_seen = {a.split(".")[-2] for a in addr_at.values() if not a.startswith("data.")}
 unchecked_only = bool(types_seen) and all(t in UNCHECKED for t in types_seen)
 

@@ -218,7 +218,12 @@ fn a_probe_path_served_by_an_anonymous_get_function_is_accepted() {
          components:\n  ops:\n    type: function-app\n    runtime: node\n    functions:\n      ready: {trigger: http, route: ready, methods: [get], auth_level: anonymous}\n",
     );
     let synth = workspace.synth_ok("out");
-    assert!(synth.codes().is_empty(), "{}", synth.stderr);
+    assert_eq!(
+        synth.codes(),
+        ["baas::deployment::no_custom_domain"],
+        "{}",
+        synth.stderr
+    );
 }
 
 #[test]

@@ -356,15 +356,17 @@ fn a_folder_that_is_not_baas_output_is_refused() {
 
 #[test]
 fn a_region_taken_out_removes_its_stack_and_its_data() {
+    // `data: regional`: each region owns its Cosmos DB account (with `data: global` it lives
+    // in the primary region's stack, which stays).
     let regions =
-        "deployment: {strategy: multi-region, regions: [eastus, westeurope]}\ncomponents:";
+        "deployment: {strategy: multi-region, regions: [eastus, westeurope], data: regional}\ncomponents:";
     let workspace = Workspace::with_backend(&BASE.replace("components:", regions));
     workspace.synth_ok("out");
     workspace.write(
         "backend.yaml",
         BASE.replace(
             "components:",
-            "deployment: {strategy: multi-region, regions: [eastus, centralus]}\ncomponents:",
+            "deployment: {strategy: multi-region, regions: [eastus, centralus], data: regional}\ncomponents:",
         ),
     );
     let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);

@@ -96,6 +96,51 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::functions::cors_site_elsewhere",
+            backend(
+                "deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n",
+                "  web: {type: static-site}\n  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::shared_service_endpoints",
+            backend(
+                "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}\n\
+                 deployment: {strategy: disaster-recovery, secondary: westus}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::custom_domain",
+            backend(
+                "deployment: {strategy: blue-green, active: blue, custom_domain: api.example.com}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::regional_data",
+            backend(
+                "deployment: {strategy: multi-region, regions: [eastus, westus2], data: regional}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::multi_write_strong",
+            backend(
+                "cosmos: {consistency: Strong}\n\
+                 deployment: {strategy: multi-region, regions: [eastus, westus2], multi_write: true}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::deployment::duplicate",
+            backend(
+                "naming: {template: \"{{abbr}}-{{name}}-{{env}}\"}\n\
+                 deployment: {strategy: blue-green, active: blue}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::functions::no_generated_code",
             backend(
                 "",

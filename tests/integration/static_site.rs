@@ -435,3 +435,135 @@ components:
         "the host account and one per site:\n{block}"
     );
 }
+
+/// Reads a stack of `out` as JSON.
+fn stack_of(workspace: &Workspace, stack: &str) -> Value {
+    let text = std::fs::read_to_string(workspace.join(&format!("out/{stack}/main.tf.json")))
+        .unwrap_or_else(|e| panic!("{stack}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Under every topology of several stacks a site is one thing: its storage account, Front
+/// Door profile, custom domain and DNS records are in the `global` stack alone, and the
+/// manifest says where to upload its files.
+#[test]
+fn a_site_lives_once_in_the_global_stack_under_every_topology() {
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "deployment: {strategy: multi-region, regions: [eastus, westus2]}",
+            &["eastus", "westus2"],
+        ),
+        (
+            "deployment: {strategy: blue-green, active: green}",
+            &["blue", "green"],
+        ),
+        (
+            "deployment: {strategy: disaster-recovery, secondary: westus}",
+            &["primary", "secondary"],
+        ),
+        (
+            "tenancy: {isolation: account, tenants: [{id: acme, name: Acme}, {id: beta, name: Beta}]}",
+            &["tenant-acme", "tenant-beta"],
+        ),
+        (
+            "tenancy: {isolation: account, tenants: [{id: acme, name: Acme}, {id: beta, name: Beta}]}\n\
+             deployment: {strategy: multi-region, regions: [eastus, westus2]}",
+            &[
+                "tenant-acme-eastus",
+                "tenant-acme-westus2",
+                "tenant-beta-eastus",
+                "tenant-beta-westus2",
+            ],
+        ),
+    ];
+    for (topology, regional) in cases {
+        let workspace = Workspace::with_backend(&format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n{topology}\n\
+             components:\n  users: {{type: crud-api, entity: User}}\n{SUBDOMAIN}"
+        ));
+        let synth = workspace.synth_ok("out");
+        assert!(
+            !synth.stderr.contains("baas::deployment::duplicate"),
+            "{}",
+            synth.stderr
+        );
+        let global = stack_of(&workspace, "global");
+        for resource_type in [
+            "azurerm_storage_account",
+            "azurerm_cdn_frontdoor_profile",
+            "azurerm_cdn_frontdoor_custom_domain",
+            "azurerm_dns_txt_record",
+            "azurerm_dns_cname_record",
+        ] {
+            assert_eq!(
+                resource_names(&global, resource_type),
+                ["web"],
+                "{topology}: {resource_type}"
+            );
+        }
+        for stack in regional {
+            let regional = stack_of(&workspace, stack);
+            assert!(
+                regional["resource"]
+                    .get("azurerm_cdn_frontdoor_profile")
+                    .is_none()
+                    && regional["resource"]
+                        .get("azurerm_dns_cname_record")
+                        .is_none(),
+                "{topology}: {stack} holds no part of the site"
+            );
+        }
+        let manifest: Value =
+            serde_json::from_slice(&workspace.tree("out")["baas.manifest.json"]).unwrap();
+        let target = &manifest["stacks"]["global"]["static_sites"]["web"];
+        assert_eq!(target["container"], "$web", "{topology}");
+        assert_eq!(
+            target["storage_account"],
+            resource(&global, "azurerm_storage_account", "web")["name"],
+            "{topology}"
+        );
+        assert_eq!(
+            manifest["deploy_order"].as_array().unwrap().last().unwrap(),
+            "global",
+            "{topology}"
+        );
+    }
+}
+
+/// A single stack keeps its site: no `global` stack for a backend that is one stack.
+#[test]
+fn a_single_stack_keeps_its_site() {
+    let workspace = Workspace::with_backend(&backend_with(SUBDOMAIN));
+    workspace.synth_ok("out");
+    assert!(!workspace.join("out/global").exists());
+    let main = stack_of(&workspace, "main");
+    assert_eq!(
+        resource_names(&main, "azurerm_cdn_frontdoor_profile"),
+        ["web"]
+    );
+}
+
+/// Limits count a site's storage account once, in the `global` stack.
+#[test]
+fn a_sites_storage_account_counts_once_under_several_stacks() {
+    let workspace = Workspace::with_backend(
+        "name: shop
+environment: prod
+location: eastus
+functions: {plan: EP1}
+limits: {max_storage_accounts: 2}
+deployment: {strategy: multi-region, regions: [eastus, westus2]}
+components:
+  users: {type: crud-api, entity: User}
+  web: {type: static-site}
+",
+    );
+    let validate = workspace.baas(&["validate", "backend.yaml", "--format", "json"]);
+    validate.expect_exit(1);
+    let errors = validate.json_errors();
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("needs 3 storage accounts, 1 in each of 2 stacks (`eastus`, `westus2`) and 1 in the `global` stack"),
+        "{message}"
+    );
+}

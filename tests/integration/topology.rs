@@ -19,7 +19,7 @@ fn read(workspace: &Workspace, path: &str) -> Value {
 #[test]
 fn multi_region_has_a_stack_per_region_and_a_global_one_applied_last() {
     let workspace = Workspace::with_backend(&backend(
-        "deployment: {strategy: multi-region, regions: [westeurope, eastus]}",
+        "deployment: {strategy: multi-region, regions: [westeurope, eastus], data: regional}",
     ));
     workspace.synth_ok("out");
     let manifest = read(&workspace, "out/baas.manifest.json");
@@ -554,6 +554,145 @@ fn a_tenant_named_global_beside_the_global_stack_is_an_error_at_its_id() {
             "{diagnostics:?}"
         );
     }
+}
+
+/// `data: global` (the default): one Cosmos DB account in the primary `location`'s stack,
+/// replicated to every region with autoscale throughput; the other regions read it through a
+/// data source, are applied after it, and tell the generated code to prefer their own region.
+#[test]
+fn multi_region_shares_one_geo_replicated_account_by_default() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: multi-region, regions: [westeurope, eastus, southeastasia], multi_write: true}",
+    ));
+    let synth = workspace.synth_ok("out");
+    assert!(!synth.stderr.contains("regional_data"), "{}", synth.stderr);
+    let manifest = read(&workspace, "out/baas.manifest.json");
+    assert_eq!(
+        manifest["deploy_order"],
+        serde_json::json!(["eastus", "westeurope", "southeastasia", "global"]),
+        "the account's stack first"
+    );
+    assert_eq!(
+        manifest["stacks"]["westeurope"]["reads"],
+        serde_json::json!(["eastus"])
+    );
+    let east = read(&workspace, "out/eastus/main.tf.json");
+    let account = resource(&east, "azurerm_cosmosdb_account", "shared");
+    assert_eq!(
+        account["geo_location"],
+        serde_json::json!([
+            {"location": "eastus", "failover_priority": 0},
+            {"location": "westeurope", "failover_priority": 1},
+            {"location": "southeastasia", "failover_priority": 2},
+        ])
+    );
+    assert!(account.get("capabilities").is_none(), "not serverless");
+    assert_eq!(account["multiple_write_locations_enabled"], true);
+    assert_eq!(account["automatic_failover_enabled"], true);
+    assert_eq!(
+        resource(&east, "azurerm_cosmosdb_sql_database", "shop")["autoscale_settings"]
+            ["max_throughput"],
+        1000
+    );
+    let west = read(&workspace, "out/westeurope/main.tf.json");
+    assert!(west["resource"].get("azurerm_cosmosdb_account").is_none());
+    assert!(west["resource"]
+        .get("azurerm_cosmosdb_sql_container")
+        .is_none());
+    assert_eq!(
+        west["data"]["azurerm_cosmosdb_account"]["shared"],
+        serde_json::json!({
+            "name": account["name"],
+            "resource_group_name": east["resource"]["azurerm_resource_group"]["main"]["name"],
+        })
+    );
+    let settings = &resource(&west, "azurerm_linux_function_app", "node")["app_settings"];
+    assert_eq!(
+        settings["COSMOS__accountEndpoint"],
+        "${data.azurerm_cosmosdb_account.shared.endpoint}"
+    );
+    assert_eq!(
+        settings["COSMOS_PREFERRED_REGIONS"],
+        "West Europe,East US,Southeast Asia"
+    );
+    let role = &west["resource"]["azurerm_cosmosdb_sql_role_assignment"]["node-users"];
+    assert_eq!(
+        role["resource_group_name"],
+        "${data.azurerm_cosmosdb_account.shared.resource_group_name}"
+    );
+    assert!(
+        role.get("depends_on").is_none(),
+        "the container is in the eastus stack"
+    );
+}
+
+/// `deployment.custom_domain`: a CNAME to each Traffic Manager profile and one `asuid` TXT
+/// record in the global stack, and on every app behind it a host name binding (after both
+/// records), a managed certificate and its SNI binding. Under `isolation: account` each
+/// tenant's profile gets `<tenant>.<custom_domain>`.
+#[test]
+fn a_custom_domain_is_bound_on_every_app_behind_traffic_manager() {
+    let workspace = Workspace::with_backend(&backend(
+        "deployment: {strategy: disaster-recovery, secondary: westus, custom_domain: api.example.com, dns_zone: example.com}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: beta}]}",
+    ));
+    let synth = workspace.synth_ok("out");
+    assert!(
+        !synth.stderr.contains("no_custom_domain"),
+        "{}",
+        synth.stderr
+    );
+    let global = read(&workspace, "out/global/main.tf.json");
+    assert_eq!(
+        resource_names(&global, "azurerm_dns_cname_record"),
+        ["node-acme_domain", "node-beta_domain"]
+    );
+    let cname = resource(&global, "azurerm_dns_cname_record", "node-acme_domain");
+    assert_eq!(cname["name"], "acme.api");
+    assert_eq!(
+        cname["record"],
+        "${azurerm_traffic_manager_profile.node-acme.fqdn}"
+    );
+    let txt = resource(&global, "azurerm_dns_txt_record", "node-acme_domain");
+    assert_eq!(txt["name"], "asuid.acme.api");
+    assert_eq!(
+        txt["record"][0]["value"],
+        "${data.azurerm_linux_function_app.node-tenant-acme-primary.custom_domain_verification_id}"
+    );
+    assert_eq!(
+        resource_names(&global, "azurerm_app_service_custom_hostname_binding"),
+        [
+            "node-tenant-acme-primary",
+            "node-tenant-acme-secondary",
+            "node-tenant-beta-primary",
+            "node-tenant-beta-secondary"
+        ]
+    );
+    let binding = resource(
+        &global,
+        "azurerm_app_service_custom_hostname_binding",
+        "node-tenant-beta-secondary",
+    );
+    assert_eq!(binding["hostname"], "beta.api.example.com");
+    assert_eq!(
+        binding["depends_on"],
+        serde_json::json!([
+            "azurerm_dns_txt_record.node-beta_domain",
+            "azurerm_dns_cname_record.node-beta_domain"
+        ])
+    );
+    assert_eq!(
+        resource(
+            &global,
+            "azurerm_app_service_certificate_binding",
+            "node-tenant-beta-secondary"
+        )["ssl_state"],
+        "SniEnabled"
+    );
+    assert_eq!(
+        global["output"]["api_node-acme_url"]["value"],
+        "https://acme.api.example.com"
+    );
 }
 
 /// Every stack's names carry the region, in full: colour stacks too (function apps once lost

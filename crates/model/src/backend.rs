@@ -571,6 +571,17 @@ pub struct CustomRequirement {
 pub struct Deployment {
     pub strategy: Strategy,
     pub span: Span,
+    /// The API's own host name in front of Traffic Manager (`custom_domain` with `dns_zone`).
+    pub custom_domain: Option<ApiDomain>,
+}
+
+/// `deployment.custom_domain`, `dns_zone` and `dns_zone_resource_group`, as written; the
+/// providers check them (the same rules as a static site's).
+#[derive(Debug, Clone)]
+pub struct ApiDomain {
+    pub host: Spanned<String>,
+    pub zone: Option<Spanned<String>>,
+    pub zone_resource_group: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -581,6 +592,11 @@ pub enum Strategy {
         regions: Vec<Spanned<&'static Region>>,
         routing: Spanned<Routing>,
         probe: HealthProbe,
+        /// One geo-replicated Cosmos DB account for every region (`global`, the default), or
+        /// one per region; the span is the deployment's when `data` is not written.
+        data: Spanned<DataPlacement>,
+        /// `multi_write: true`: every region of the shared account takes writes.
+        multi_write: Option<Spanned<bool>>,
     },
     /// Two identical color stacks and a global weighted Traffic Manager.
     BlueGreen {
@@ -596,6 +612,51 @@ pub enum Strategy {
         automatic_failover: bool,
         probe: HealthProbe,
     },
+}
+
+/// Where a multi-region deployment keeps its Cosmos DB data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DataPlacement {
+    /// One account, created in the primary region's stack, replicated to every region.
+    Global,
+    /// An account per region: data is not shared (residency designs).
+    Regional,
+}
+
+impl DataPlacement {
+    pub const NAMES: &'static [&'static str] = &["global", "regional"];
+    pub const ALL: [DataPlacement; 2] = [DataPlacement::Global, DataPlacement::Regional];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+impl Deployment {
+    /// The regions whose stacks share one geo-replicated Cosmos DB account, the account's own
+    /// (the primary `location`) first: `disaster-recovery`, and `multi-region` with
+    /// `data: global`. `None` when every stack has its own account.
+    pub fn shared_data_regions(&self, primary: &'static Region) -> Option<Vec<&'static Region>> {
+        match &self.strategy {
+            Strategy::DisasterRecovery { secondary, .. } => Some(vec![primary, secondary.value]),
+            Strategy::MultiRegion { regions, data, .. } if data.value == DataPlacement::Global => {
+                let mut all = vec![primary];
+                all.extend(
+                    regions
+                        .iter()
+                        .map(|r| r.value)
+                        .filter(|r| r.name != primary.name),
+                );
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether every region of the shared account takes writes (`multi_write: true`).
+    pub fn multi_write(&self) -> bool {
+        matches!(&self.strategy, Strategy::MultiRegion { data, multi_write: Some(m), .. } if data.value == DataPlacement::Global && m.value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -91,6 +91,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
     let deployment = match top.get("deployment") {
         Some(node) => crate::read_deployment::deployment(node, primary, sink),
         None => Deployment {
+            custom_domain: None,
             strategy: Strategy::Single,
             span: root.span,
         },

@@ -2,8 +2,8 @@
 //! `state` (remote state for every stack).
 
 use crate::backend::{
-    Backend, Color, ComponentKind, Deployment, HealthProbe, Isolation, ProbeProtocol, Routing,
-    State, Strategy, Tenancy, Tenant,
+    ApiDomain, Backend, Color, ComponentKind, DataPlacement, Deployment, HealthProbe, Isolation,
+    ProbeProtocol, Routing, State, Strategy, Tenancy, Tenant,
 };
 use crate::codes;
 use crate::decode::{self, backticked, MapReader, Sink};
@@ -16,8 +16,30 @@ pub const STRATEGIES: &[&str] = &["single", "multi-region", "blue-green", "disas
 /// The keys each strategy accepts (besides `strategy`).
 pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
     ("single", &[]),
-    ("multi-region", &["regions", "routing", "health_probe"]),
-    ("blue-green", &["active", "weights", "health_probe"]),
+    (
+        "multi-region",
+        &[
+            "regions",
+            "routing",
+            "health_probe",
+            "data",
+            "multi_write",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
+        ],
+    ),
+    (
+        "blue-green",
+        &[
+            "active",
+            "weights",
+            "health_probe",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
+        ],
+    ),
     (
         "disaster-recovery",
         &[
@@ -26,6 +48,9 @@ pub const STRATEGY_KEYS: &[(&str, &[&str])] = &[
             "rpo",
             "automatic_failover",
             "health_probe",
+            "custom_domain",
+            "dns_zone",
+            "dns_zone_resource_group",
         ],
     ),
 ];
@@ -46,6 +71,7 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
     let single = Deployment {
         strategy: Strategy::Single,
         span: node.span,
+        custom_domain: None,
     };
     let Some(probe) = MapReader::any_keys(node) else {
         sink.push(decode::type_error(node, "`deployment` must be a mapping"));
@@ -99,9 +125,38 @@ pub fn deployment(node: &Node, primary: &'static Region, sink: &mut Sink) -> Dep
         "disaster-recovery" => disaster_recovery(&map, primary, sink),
         _ => Some(Strategy::Single),
     };
+    let text = |key: &str, sink: &mut Sink| {
+        map.get(key)
+            .and_then(|n| decode::string(n, &format!("`{key}`"), sink))
+    };
+    // Under `single` these are another strategy's keys, reported above.
+    let custom_domain = if name == "single" {
+        None
+    } else {
+        text("custom_domain", sink)
+    };
+    let custom_domain = custom_domain.map(|host| ApiDomain {
+        host,
+        zone: text("dns_zone", sink),
+        zone_resource_group: text("dns_zone_resource_group", sink),
+    });
+    // Without `custom_domain` the zone settings mean nothing.
+    if custom_domain.is_none() && name != "single" {
+        for key in ["dns_zone", "dns_zone_resource_group"] {
+            if let Some(node) = map.get(key) {
+                sink.push(
+                    Diagnostic::error(&codes::DEPLOYMENT, format!("`{key}` is set without `custom_domain`"))
+                        .at(node.span)
+                        .label("for no domain")
+                        .help("add `custom_domain` (the API's host name, e.g. `api.example.com`), or remove it"),
+                );
+            }
+        }
+    }
     Deployment {
         strategy: strategy.unwrap_or(Strategy::Single),
         span: node.span,
+        custom_domain,
     }
 }
 
@@ -162,10 +217,37 @@ fn multi_region(
         ),
         None => Spanned::new(Routing::Performance, map.span),
     };
+    let data = match map.get("data") {
+        Some(node) => Spanned::new(
+            DataPlacement::ALL
+                [decode::one_of(node, "data placement", DataPlacement::NAMES, sink)?.value],
+            node.span,
+        ),
+        None => Spanned::new(DataPlacement::Global, map.span),
+    };
+    let multi_write = map
+        .get("multi_write")
+        .and_then(|n| decode::boolean(n, "`multi_write`", sink));
+    if let Some(write) = &multi_write {
+        if write.value && data.value == DataPlacement::Regional {
+            sink.push(
+                Diagnostic::error(
+                    &codes::DEPLOYMENT,
+                    "`multi_write: true` needs the shared account of `data: global`, but `data` is `regional`",
+                )
+                .at(write.span)
+                .label("multi-region writes")
+                .related(data.span, "every region has its own account")
+                .help("remove `multi_write`, or set `data: global` to share one geo-replicated account"),
+            );
+        }
+    }
     Some(Strategy::MultiRegion {
         regions,
         routing,
         probe: probe(map.get("health_probe"), sink),
+        data,
+        multi_write,
     })
 }
 

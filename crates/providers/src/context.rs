@@ -69,6 +69,36 @@ pub struct Provisioned {
     /// What this stack deploys to, for its own entry under the manifest's `stacks`: section ->
     /// entry key -> entry. Every stack records these (they are small: one per function app).
     pub stack_manifest: BTreeMap<String, BTreeMap<String, Value>>,
+    /// What these blocks create that must exist once in the deployment besides the names of
+    /// their resources (which are claimed from the blocks themselves): DNS records and custom
+    /// domains.
+    pub claims: Vec<Claim>,
+}
+
+/// Something a stack creates that no other resource of the deployment may create too: the
+/// second `terraform apply` would fail with "already exists".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Claimed {
+    /// A record set in an Azure DNS zone. A CNAME excludes every other record of its name.
+    DnsRecord {
+        zone: String,
+        name: String,
+        record_type: &'static str,
+    },
+    /// A host name validated on a Front Door profile or served through Traffic Manager.
+    CustomDomain(String),
+    /// A resource name that is unique across Azure or the subscription.
+    Name {
+        kind: crate::naming::ResourceKind,
+        name: String,
+    },
+}
+
+/// A claim and the YAML that caused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub what: Claimed,
+    pub span: Span,
 }
 
 impl Provisioned {
@@ -113,6 +143,11 @@ impl Provisioned {
                 .or_default()
                 .insert(key.to_owned(), entry());
         }
+    }
+
+    /// Records something that must exist once in the deployment (see [`Claimed`]).
+    pub fn claim(&mut self, what: Claimed, span: Span) {
+        self.claims.push(Claim { what, span });
     }
 
     /// Describes what this stack deploys to, in its own entry of the manifest's `stacks`.
@@ -300,6 +335,18 @@ impl Context<'_> {
     /// The resource group every resource of the stack lives in.
     pub fn resource_group(&self) -> Address {
         crate::facts::refs::resource_group(self.backend)
+    }
+
+    /// Whether the backend is deployed as several stacks (regions, colors, tenants): then what
+    /// exists once per deployment ([`crate::Placement::Deployment`]) lives in the `global` stack.
+    pub fn several_backend_stacks(&self) -> bool {
+        let several_tenants = self.backend.tenancy.as_ref().is_some_and(|t| {
+            t.isolation.value == baas_model::Isolation::Account && t.tenants.len() > 1
+        });
+        !matches!(
+            self.backend.deployment.strategy,
+            baas_model::Strategy::Single
+        ) || several_tenants
     }
 
     /// The Terraform reference to the name of the stack's resource group.

@@ -5,8 +5,8 @@
 //! databases dedupe by name; a container requested twice must keep one partition key.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
-use crate::facts::cosmos::{effective_serverless, is_serverless};
+use crate::context::{Context, Merged, Provisioned};
+use crate::facts::cosmos::{effective_serverless, is_serverless, shared_regions};
 use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
@@ -25,6 +25,8 @@ const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
 static COSMOS_CODES: &[&Code] = &[
     &codes::COSMOS_DR_SERVERLESS,
     &codes::COSMOS_DR_CONSISTENCY,
+    &codes::COSMOS_MULTI_WRITE_STRONG,
+    &codes::COSMOS_SHARED_SERVICE_ENDPOINTS,
     &codes::MERGE_COSMOS_SETTINGS,
     &codes::MERGE_NETWORK_ACCESS,
     &codes::MERGE_PARTITION_KEY,
@@ -93,22 +95,57 @@ impl ResourceProvider for CosmosProvider {
         };
         // Most restrictive network access wins; say who closed it.
         let mut warnings = Vec::new();
-        if let Some((secondary, _)) = disaster_recovery(context) {
+        if let Some(regions) = shared_regions(context) {
+            let networking = &context.backend.networking;
+            if networking.is_isolated() && !networking.private_endpoints.value {
+                // The account's firewall (`virtual_network_rule`) is written by the stack that
+                // creates it and names that stack's subnets: the other regions' apps, in
+                // networks of their own stacks, would be refused.
+                warnings.push(
+                    Diagnostic::error(&codes::COSMOS_SHARED_SERVICE_ENDPOINTS, "the geo-replicated Cosmos account would admit only its own region's subnets: `private_endpoints: false` cannot reach it from the other regions")
+                        .at(networking.private_endpoints.span)
+                        .label("service endpoints")
+                        .help("remove `private_endpoints: false` (each region then reaches the shared account through a private endpoint of its own), or (multi-region) set `deployment.data: regional`"),
+                );
+            }
+            let others: Vec<&str> = regions[1..].iter().map(|r| r.name).collect();
+            let others = others.join("`, `");
+            let (replicas, drop) = if disaster_recovery(context).is_some() {
+                (
+                    "a secondary region",
+                    format!("drop the `{others}` secondary"),
+                )
+            } else {
+                (
+                    "the other regions",
+                    "set `deployment.data: regional` to give each region its own account"
+                        .to_owned(),
+                )
+            };
             if account.serverless.value && account.serverless.span.line > 0 {
                 warnings.push(
-                    Diagnostic::error(&codes::COSMOS_DR_SERVERLESS, "a serverless Cosmos account cannot replicate to a secondary region")
+                    Diagnostic::error(&codes::COSMOS_DR_SERVERLESS, format!("a serverless Cosmos account cannot replicate to {replicas}"))
                         .at(account.serverless.span)
                         .label("serverless")
-                        .help(format!("remove `serverless: true` (disaster recovery provisions autoscale throughput by default), or drop the `{}` secondary", secondary.name)),
+                        .help(format!("remove `serverless: true` (a geo-replicated account gets autoscale throughput by default), or {drop}")),
                 );
             }
             if account.consistency.value == Consistency::Strong {
-                warnings.push(
-                    Diagnostic::warning(&codes::COSMOS_DR_CONSISTENCY, "Strong consistency across two regions makes every write wait for the secondary")
-                        .at(account.consistency.span)
-                        .label("Strong")
-                        .help("Azure refuses Strong for regions more than 5,000 miles apart without approval; `BoundedStaleness` or `Session` keep writes local"),
-                );
+                if context.backend.deployment.multi_write() {
+                    warnings.push(
+                        Diagnostic::error(&codes::COSMOS_MULTI_WRITE_STRONG, "Strong consistency cannot be combined with multi-region writes")
+                            .at(account.consistency.span)
+                            .label("Strong")
+                            .help("choose `BoundedStaleness`, `Session`, `ConsistentPrefix` or `Eventual`, or remove `multi_write: true`"),
+                    );
+                } else {
+                    warnings.push(
+                        Diagnostic::warning(&codes::COSMOS_DR_CONSISTENCY, format!("Strong consistency across {} regions makes every write wait for the others", regions.len()))
+                            .at(account.consistency.span)
+                            .label("Strong")
+                            .help("Azure refuses Strong for regions more than 5,000 miles apart without approval; `BoundedStaleness` or `Session` keep writes local"),
+                    );
+                }
             }
         }
         if !account.public_network_access.value && merged.sources.len() > 1 {
@@ -131,11 +168,12 @@ impl ResourceProvider for CosmosProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let secondary = !refs::creates_cosmos_account(&context.stack);
+        let secondary = !refs::creates_cosmos_account(context.backend, &context.stack);
         match &merged.config {
             RequirementConfig::CosmosAccount(_) if secondary => {
-                // The secondary region's compute uses the primary's geo-replicated account.
-                let primary = context.with_stack(primary_stack(context));
+                // This stack's compute uses the geo-replicated account of the stack that
+                // creates it (the DR primary, or the primary region under multi-region).
+                let primary = context.with_stack(refs::cosmos_account_stack(context));
                 let name = primary
                     .name(ResourceKind::CosmosAccount, "", merged.span())
                     .map_err(|d| vec![d])?;
@@ -202,21 +240,6 @@ fn disaster_recovery(
             ..
         } => Some((secondary.value, *automatic_failover)),
         _ => None,
-    }
-}
-
-/// The primary stack of a DR deployment (of the same tenant), for names the secondary reads.
-fn primary_stack(context: &Context<'_>) -> StackInfo {
-    let primary = StackInfo {
-        name: StackRole::Primary.as_str().to_owned(),
-        role: StackRole::Primary,
-        region: context.backend.location.value,
-        color: None,
-        tenant: None,
-    };
-    match &context.stack.tenant {
-        Some(tenant) => primary.of_tenant(tenant),
-        None => primary,
     }
 }
 
@@ -347,11 +370,11 @@ fn provision_account(
         .name(ResourceKind::CosmosAccount, "", merged.span())
         .map_err(|d| vec![d])?;
     let consistency = account.consistency.value.as_str();
-    let dr = disaster_recovery(context);
+    let shared = shared_regions(context);
     let mut policy = json!({ "consistency_level": consistency });
     if consistency == "BoundedStaleness" {
         // Azure's minimums: single-region, and multi-region accounts.
-        let (interval, prefix) = if dr.is_some() {
+        let (interval, prefix) = if shared.is_some() {
             (300, 100_000)
         } else {
             (5, 100)
@@ -359,10 +382,13 @@ fn provision_account(
         policy["max_interval_in_seconds"] = json!(interval);
         policy["max_staleness_prefix"] = json!(prefix);
     }
-    let mut geo_location = vec![json!({ "location": context.location(), "failover_priority": 0 })];
-    if let Some((secondary, _)) = dr {
-        geo_location.push(json!({ "location": secondary.name, "failover_priority": 1 }));
-    }
+    // The account's own region first (failover priority 0), then the others in order.
+    let regions = shared.clone().unwrap_or_else(|| vec![context.stack.region]);
+    let geo_location: Vec<_> = regions
+        .iter()
+        .enumerate()
+        .map(|(priority, region)| json!({ "location": region.name, "failover_priority": priority }))
+        .collect();
     let mut body = json!({
         "name": name,
         "location": context.location(),
@@ -391,8 +417,13 @@ fn provision_account(
     if serverless {
         body["capabilities"] = json!([{ "name": "EnableServerless" }]);
     }
-    if let Some((_, automatic_failover)) = dr {
+    if shared.is_some() {
+        // Under multi-region the account fails over on its own; DR lets the user decide.
+        let automatic_failover = disaster_recovery(context).is_none_or(|(_, on)| on);
         body["automatic_failover_enabled"] = json!(automatic_failover);
+    }
+    if context.backend.deployment.multi_write() {
+        body["multiple_write_locations_enabled"] = json!(true);
     }
     let address = refs::cosmos_account(&merged.key);
     out.output(
@@ -414,7 +445,7 @@ fn provision_account(
 /// work at 1,000 APIs). A DR secondary provisions no containers (the primary stack, deployed
 /// first, holds them): nothing to wait for.
 fn access_dependencies(context: &Context<'_>, access: &DataAccessRequirement) -> Vec<String> {
-    if context.stack.role == StackRole::Secondary {
+    if !refs::creates_cosmos_account(context.backend, &context.stack) {
         return Vec::new();
     }
     vec![container_address(context, &access.database, &access.container).to_string()]
@@ -429,8 +460,8 @@ fn provision_access(
     let account = refs::cosmos_account_ref(context, &access.account);
     let container = scoped_name(context, &access.database, &access.container);
     let body = json!({
-        // The account's own group: in a DR secondary it lives in the primary's.
-        "resource_group_name": if context.stack.role == StackRole::Secondary { account.attr("resource_group_name") } else { context.resource_group_name() },
+        // The account's own group: read from another stack, it lives in that stack's.
+        "resource_group_name": if refs::creates_cosmos_account(context.backend, &context.stack) { context.resource_group_name() } else { account.attr("resource_group_name") },
         "account_name": account.attr("name"),
         "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
         "principal_id": refs::principal_id(context, &access.app),

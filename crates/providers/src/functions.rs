@@ -62,6 +62,7 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::HOST_ID,
     &codes::MERGE_AUTH,
     &codes::CORS_CREDENTIALS,
+    &codes::CORS_SITE_ELSEWHERE,
 ];
 
 #[derive(Debug)]
@@ -175,6 +176,7 @@ impl ResourceProvider for FunctionsProvider {
         plan_raised_warning(merged, app, context, &mut diagnostics);
         no_generated_code_warning(app, context, &mut diagnostics);
         access::validate(app, &mut diagnostics);
+        access::sites_elsewhere(&merged.key, context, &mut diagnostics);
         diagnostics
     }
 
@@ -636,6 +638,10 @@ fn app_settings(app: &AppRequirement, context: &Context<'_>) -> Map<String, Valu
             "COSMOS__accountEndpoint".into(),
             json!(account.attr("endpoint")),
         );
+        // A geo-replicated account: the generated code reads and writes its nearest region.
+        if let Some((name, regions)) = refs::cosmos_preferred_regions(context) {
+            settings.insert(name.into(), json!(regions));
+        }
     }
     let uses_servicebus = app.functions.iter().any(|f| {
         matches!(f.trigger, Trigger::Queue { .. } | Trigger::Topic { .. }) || !f.sends_to.is_empty()

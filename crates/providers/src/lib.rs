@@ -5,6 +5,7 @@
 //! merged result (errors and warnings, never dropped), checks the configured limits across
 //! everything merged, and finally asks each provider for the Terraform blocks it provisions.
 
+pub mod claims;
 pub mod codes;
 pub mod context;
 pub mod cosmos;
@@ -26,11 +27,22 @@ pub mod template;
 #[cfg(test)]
 mod layering;
 
-pub use context::{Block, Context, Merged, Provisioned, StackInfo, StackRole};
+pub use context::{Block, Claim, Claimed, Context, Merged, Provisioned, StackInfo, StackRole};
 pub use registry::{Registry, Resolution};
 
 use baas_model::diagnostic::Code;
 use baas_model::{Diagnostic, Requirement};
+
+/// Which stacks hold a merged requirement's resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Every stack that holds the backend: each region, color and tenant gets its own copy.
+    EveryStack,
+    /// Once per deployment: in the `global` stack when the backend is deployed as several
+    /// stacks (regions, colors, tenants), else in the one stack. For what must exist once,
+    /// such as a custom domain and its DNS records.
+    Deployment,
+}
 
 /// One kind of Azure resource family that baas can provision.
 pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
@@ -48,6 +60,12 @@ pub trait ResourceProvider: std::fmt::Debug + Send + Sync {
     /// default.
     fn validate(&self, _merged: &Merged, _context: &Context<'_>) -> Vec<Diagnostic> {
         Vec::new()
+    }
+
+    /// Which stacks hold this requirement's resources: every stack that holds the backend (the
+    /// default), or the deployment once (a static site).
+    fn placement(&self, _merged: &Merged) -> Placement {
+        Placement::EveryStack
     }
 
     /// The Terraform blocks, outputs and manifest entries for one merged requirement.

@@ -8,7 +8,7 @@ use crate::codes;
 use crate::context::{Context, Merged, StackInfo};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::kinds;
-use baas_model::{RequirementConfig, Spanned};
+use baas_model::{Backend, RequirementConfig, Spanned};
 
 /// One deployment-wide limit on a kind of resource.
 struct Count<'m> {
@@ -18,19 +18,19 @@ struct Count<'m> {
     merged: Vec<&'m Merged>,
     /// Whether a stack creates these resources (a disaster-recovery secondary reads the
     /// primary's Cosmos DB account instead of creating one).
-    created_in: fn(&StackInfo) -> bool,
+    created_in: fn(&Backend, &StackInfo) -> bool,
+    /// Those the deployment creates once, whatever its stacks (a static site's account).
+    once: Vec<&'m Merged>,
 }
 
 /// Checks every configured limit against the merged requirements, as provisioned in `stacks`
-/// (the stacks that hold the backend; the `global` stack holds none of the limited resources).
+/// (the stacks that hold the backend; what exists once per deployment, a static site's storage
+/// account, is counted once, in the `global` stack when there are several).
 pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
     let limits = &context.backend.limits;
     let mut diagnostics = Vec::new();
     let count = |kind: &str| context.all(kind).collect::<Vec<_>>();
-    let every_stack: fn(&StackInfo) -> bool = |_| true;
-    // Every static site has a storage account of its own.
-    let mut storage_accounts = count(kinds::STORAGE);
-    storage_accounts.extend(count(kinds::STATIC_SITE));
+    let every_stack: fn(&Backend, &StackInfo) -> bool = |_, _| true;
     let counts = [
         (
             &limits.max_cosmos_accounts,
@@ -39,6 +39,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
                 what: "Cosmos DB account",
                 merged: count(kinds::COSMOS_ACCOUNT),
                 created_in: crate::facts::refs::creates_cosmos_account,
+                once: Vec::new(),
             },
         ),
         (
@@ -48,6 +49,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
                 what: "function app",
                 merged: count(kinds::FUNCTION_APP),
                 created_in: every_stack,
+                once: Vec::new(),
             },
         ),
         (
@@ -55,8 +57,10 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
             Count {
                 key: "max_storage_accounts",
                 what: "storage account",
-                merged: storage_accounts,
+                merged: count(kinds::STORAGE),
                 created_in: every_stack,
+                // Every static site has a storage account of its own, once per deployment.
+                once: count(kinds::STATIC_SITE),
             },
         ),
         (
@@ -66,12 +70,13 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
                 what: "Service Bus namespace",
                 merged: count(kinds::SERVICEBUS_NAMESPACE),
                 created_in: every_stack,
+                once: Vec::new(),
             },
         ),
     ];
     for (limit, count) in &counts {
         if let Some(limit) = limit {
-            check_count(limit, count, stacks, &mut diagnostics);
+            check_count(context.backend, limit, count, stacks, &mut diagnostics);
         }
     }
     if let Some(limit) = &limits.max_functions_per_app {
@@ -110,6 +115,7 @@ pub fn check(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
 }
 
 fn check_count(
+    backend: &Backend,
     limit: &Spanned<u32>,
     count: &Count<'_>,
     stacks: &[StackInfo],
@@ -118,10 +124,11 @@ fn check_count(
     let per_stack = count.merged.len();
     let holding: Vec<&str> = stacks
         .iter()
-        .filter(|stack| (count.created_in)(stack))
+        .filter(|stack| (count.created_in)(backend, stack))
         .map(|stack| stack.name.as_str())
         .collect();
-    let total = per_stack * holding.len();
+    let once = count.once.len();
+    let total = per_stack * holding.len() + once;
     if total <= limit.value as usize {
         return;
     }
@@ -129,9 +136,16 @@ fn check_count(
     let causes: Vec<String> = count
         .merged
         .iter()
+        .chain(&count.once)
         .map(|m| format!("`{}` (from {})", m.key, list(&m.components())))
         .collect();
     let causes = causes.join(", ");
+    // What the deployment has once lives in the `global` stack when there are several.
+    let global = match (once, per_stack) {
+        (0, _) => String::new(),
+        (_, 0) => ", in the `global` stack".to_owned(),
+        _ => format!(" and {once} in the `global` stack"),
+    };
     // One stack (`single`): the resources are the whole story. Otherwise each stack that
     // holds them adds them again, and the message says which and how many each.
     let (stacks_part, help) = match holding.as_slice() {
@@ -139,13 +153,17 @@ fn check_count(
             String::new(),
             format!("remove or merge the components that need the extra {}", noun(total, what)),
         ),
+        _ if per_stack == 0 => (
+            global,
+            format!("remove or merge the components that need the extra {}", noun(total, what)),
+        ),
         [only] => (
-            format!(", in the `{only}` stack"),
+            format!(", in the `{only}` stack{global}"),
             format!("remove or merge the components that need the extra {}", noun(total, what)),
         ),
         _ => (
             format!(
-                ", {per_stack} in each of {} stacks ({})",
+                ", {per_stack} in each of {} stacks ({}){global}",
                 holding.len(),
                 list(&holding)
             ),

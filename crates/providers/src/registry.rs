@@ -5,7 +5,7 @@
 
 use crate::codes;
 use crate::context::{Block, Context, Merged, Provisioned, StackInfo};
-use crate::ResourceProvider;
+use crate::{Placement, ResourceProvider};
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::Requirement;
 use baas_terraform::Address;
@@ -167,20 +167,104 @@ impl Registry {
         diagnostics
     }
 
-    /// Provisions every merged requirement, in `(type, key)` order.
+    /// Provisions every merged requirement the stack of `context` holds, in `(type, key)`
+    /// order: one `Provisioned` per merged requirement (empty for those another stack holds),
+    /// so the list stays aligned with `context.merged`. A stack that holds the backend holds
+    /// the requirements placed in every stack, and those placed once per deployment when it
+    /// is the only one; the `global` stack holds those placed once per deployment.
     pub fn provision(&self, context: &Context<'_>) -> (Vec<Provisioned>, Vec<Diagnostic>) {
         let mut provisioned = Vec::new();
         let mut diagnostics = Vec::new();
+        let global = context.stack.role == crate::StackRole::Global;
+        let several = context.several_backend_stacks();
         for merged in context.merged {
             let Some(provider) = self.provider_for(&merged.kind) else {
                 continue;
             };
+            let here = match provider.placement(merged) {
+                Placement::EveryStack => !global,
+                Placement::Deployment => global || !several,
+            };
+            if !here {
+                provisioned.push(Provisioned::default());
+                continue;
+            }
             match provider.provision(merged, context) {
                 Ok(p) => provisioned.push(p),
                 Err(d) => diagnostics.extend(d),
             }
         }
         (provisioned, diagnostics)
+    }
+
+    /// The stacks (of `regional`) whose resources `stack` reads through data sources: a stack
+    /// that shares a geo-replicated Cosmos DB account (a disaster-recovery secondary, a region
+    /// of `multi-region` with `data: global`) reads it from the stack of the same tenant that
+    /// creates it — found by role, region and tenant, never by editing a stack name.
+    pub fn reads(
+        &self,
+        context: &Context<'_>,
+        stack: &StackInfo,
+        regional: &[StackInfo],
+    ) -> Vec<String> {
+        use crate::facts::refs::creates_cosmos_account;
+        let backend = context.backend;
+        let has_cosmos = context
+            .all(baas_model::requirement::kinds::COSMOS_ACCOUNT)
+            .next()
+            .is_some();
+        if !has_cosmos || creates_cosmos_account(backend, stack) {
+            return Vec::new();
+        }
+        regional
+            .iter()
+            .filter(|s| s.tenant == stack.tenant && creates_cosmos_account(backend, s))
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// Whether any merged requirement exists once per deployment ([`Placement::Deployment`]):
+    /// a backend deployed as several stacks then needs the `global` stack to hold it, even
+    /// without Traffic Manager.
+    pub fn has_deployment_wide(&self, context: &Context<'_>) -> bool {
+        context.merged.iter().any(|merged| {
+            self.provider_for(&merged.kind)
+                .is_some_and(|p| p.placement(merged) == Placement::Deployment)
+        })
+    }
+
+    /// What the blocks of one stack must be alone in creating: the names Azure keeps unique
+    /// (taken from the blocks) and what the providers claimed (DNS records, custom domains).
+    pub fn claims(context: &Context<'_>, provisioned: &mut [Provisioned]) -> Vec<crate::Claim> {
+        let mut claims = Vec::new();
+        // The resource group is no requirement's block; a name that cannot fit is reported
+        // where the block is made.
+        if let Ok(name) = context.resource_group_azure_name() {
+            claims.push(crate::Claim {
+                what: crate::Claimed::Name {
+                    kind: crate::naming::ResourceKind::ResourceGroup,
+                    name,
+                },
+                span: context.backend.name.span,
+            });
+        }
+        for p in provisioned {
+            claims.extend(crate::claims::names(&p.blocks));
+            claims.append(&mut p.claims);
+        }
+        claims
+    }
+
+    /// An error for each DNS record, custom domain or unique name that two resources of the
+    /// deployment create; `stacks` in deploy order.
+    pub fn claim_clashes(
+        &self,
+        context: &Context<'_>,
+        stacks: &[(&str, &[crate::Claim])],
+    ) -> Vec<Diagnostic> {
+        let naming = &context.backend.naming;
+        let span = naming.template.as_ref().map_or(naming.span, |t| t.span);
+        crate::claims::clashes(stacks, span)
     }
 
     /// Problems of the deployment's topology that belong to no one requirement (what the

@@ -2,6 +2,19 @@
 //! account-wide) behind Azure Front Door Standard, with an optional custom domain whose
 //! records go into an existing Azure DNS zone.
 //!
+//! **A site exists once per deployment** ([`Placement::Deployment`]): under `multi-region`,
+//! `blue-green`, `disaster-recovery` or several `isolation: account` tenants it lives in the
+//! `global` stack, not in each regional, color or tenant stack (which would each create the same
+//! custom domain, `_dnsauth` TXT record and CNAME, and the second apply would fail). Its origin
+//! is one storage account in that stack, not one per region or color: a site's files are build
+//! output that Front Door caches at its edge, so regional copies would add little availability
+//! (an origin is reached only on a cache miss) while every deploy would have to upload to each of
+//! them and keep them alike; one account is one upload target (the manifest's
+//! `stacks.<stack>.static_sites`), one name and one `max_storage_accounts` count. The price: while
+//! the global stack's region (the primary `location`) is down, files not cached at the edge
+//! fail, and a blue-green switch-over does not switch the site's files (deploy files both colors
+//! can serve).
+//!
 //! Merge rules: none — each `static-site` component is its own requirement (key = component
 //! key). Validation: document names, `custom_domain` with `dns_zone` (the domain inside the
 //! zone, unique across sites), `cache_max_age` within Front Door's range, compression only
@@ -26,10 +39,12 @@
 //!   `azurerm_cdn_frontdoor_custom_domain_association.web`.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Claimed, Context, Merged, Provisioned};
 use crate::facts::defaults::secure_storage_account;
+use crate::facts::dns::{dns_name_problem, relative_name, resource_group_problem};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
+use crate::Placement;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::kinds;
@@ -100,6 +115,13 @@ impl ResourceProvider for StaticSiteProvider {
         vec![kinds::STATIC_SITE]
     }
 
+    /// A site is one thing for the whole deployment: one Front Door profile, endpoint, custom
+    /// domain and set of DNS records, and one storage account as its origin (in the `global`
+    /// stack when the backend is deployed as several stacks; see the module doc).
+    fn placement(&self, _merged: &Merged) -> Placement {
+        Placement::Deployment
+    }
+
     /// Component keys are unique, so a group holds one requirement.
     fn merge(&self, group: &[Requirement]) -> Result<Merged, Vec<Diagnostic>> {
         Ok(Merged::from_group(group))
@@ -155,7 +177,9 @@ impl ResourceProvider for StaticSiteProvider {
         );
         let domain = valid_domain(site);
         if let Some(domain) = &domain {
+            let span = site.custom_domain.as_ref().map_or(span, |d| d.span);
             custom_domain(domain, &addresses, sources, &mut out);
+            claim_domain(domain, span, &mut out);
         }
         out.output(
             &url_output(key),
@@ -173,6 +197,19 @@ impl ResourceProvider for StaticSiteProvider {
             &format!("static_site_{key}_storage_account"),
             addresses.account.attr("name"),
             "Storage account whose `$web` container holds the site's files",
+        );
+        // Where this stack's deploy uploads the files, and the endpoint to purge afterwards.
+        let group = context.resource_group_azure_name().map_err(|e| vec![e])?;
+        out.stack_manifest_entry(
+            "static_sites",
+            key,
+            json!({
+                "storage_account": account_name,
+                "container": WEB_CONTAINER,
+                "resource_group": group,
+                "front_door_profile": profile_name,
+                "front_door_endpoint": endpoint_name,
+            }),
         );
         out.manifest_entry(context, "static_sites", key, || {
             manifest_entry(
@@ -362,16 +399,6 @@ fn valid_domain(site: &StaticSite) -> Option<Domain> {
     })
 }
 
-fn relative_name(host: &str, zone: &str) -> Option<String> {
-    if host == zone {
-        return Some("@".to_owned());
-    }
-    host.strip_suffix(zone)
-        .and_then(|rest| rest.strip_suffix('.'))
-        .filter(|rest| !rest.is_empty())
-        .map(str::to_owned)
-}
-
 fn domain(site: &StaticSite, out: &mut Vec<Diagnostic>) {
     let mut names_ok = true;
     for (name, what) in [
@@ -457,87 +484,6 @@ fn domain(site: &StaticSite, out: &mut Vec<Diagnostic>) {
                     .to_owned(),
             ));
         }
-    }
-}
-
-/// Why `name` is not a lowercase, fully qualified DNS name without the trailing dot, and how
-/// to fix it.
-fn dns_name_problem(name: &str) -> Option<(String, String)> {
-    let fix = |problem: &str, help: &str| Some((problem.to_owned(), help.to_owned()));
-    if name.is_empty() {
-        return fix("is empty", "write a name such as `www.example.com`");
-    }
-    if name.starts_with("*.") {
-        return fix(
-            "is a wildcard domain",
-            "name one host, e.g. `www.example.com`: Front Door's managed certificates do not cover wildcard domains",
-        );
-    }
-    if name.ends_with('.') {
-        return fix("ends with `.`", "leave out the trailing dot");
-    }
-    if name.contains("://") || name.contains('/') {
-        return fix(
-            "is a URL, not a host name",
-            "write only the host name, e.g. `www.example.com`",
-        );
-    }
-    if !name.is_ascii() {
-        return fix(
-            "holds characters outside ASCII",
-            "write an internationalised name in its ASCII (punycode) form",
-        );
-    }
-    if name.chars().any(|c| c.is_ascii_uppercase()) {
-        return fix("holds uppercase letters", "write it in lowercase");
-    }
-    if name.len() > 253 {
-        return fix("is longer than 253 characters", "use a shorter name");
-    }
-    let labels: Vec<&str> = name.split('.').collect();
-    if labels.len() < 2 {
-        return fix(
-            "is a single label",
-            "write the fully qualified name, e.g. `www.example.com`",
-        );
-    }
-    for label in &labels {
-        let ok = !label.is_empty()
-            && label.len() <= 63
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !label.starts_with('-')
-            && !label.ends_with('-');
-        if !ok {
-            return Some((
-                format!("has the invalid label `{label}`"),
-                "labels are 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen".to_owned(),
-            ));
-        }
-    }
-    if labels
-        .last()
-        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
-    {
-        return fix(
-            "looks like an IP address",
-            "write a domain name, e.g. `www.example.com`",
-        );
-    }
-    None
-}
-
-fn resource_group_problem(name: &str) -> Option<&'static str> {
-    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')');
-    if name.is_empty() || name.chars().count() > 90 {
-        Some("is not 1 to 90 characters long")
-    } else if !name.chars().all(allowed) {
-        Some("holds characters a resource group name cannot")
-    } else if name.ends_with('.') {
-        Some("ends with `.`")
-    } else {
-        None
     }
 }
 
@@ -1098,6 +1044,24 @@ fn custom_domain(
     }
 }
 
+/// The custom domain and its records exist once: a second Front Door profile or stack that
+/// wrote them would fail to apply.
+fn claim_domain(domain: &Domain, span: Span, out: &mut Provisioned) {
+    let record = |name: String, record_type| Claimed::DnsRecord {
+        zone: domain.zone.clone(),
+        name,
+        record_type,
+    };
+    out.claim(Claimed::CustomDomain(domain.host.clone()), span);
+    out.claim(record(domain.txt_name(), "TXT"), span);
+    let target = if domain.is_apex() {
+        record("@".to_owned(), "A")
+    } else {
+        record(domain.relative.clone(), "CNAME")
+    };
+    out.claim(target, span);
+}
+
 fn manifest_entry(
     site: &StaticSite,
     addresses: &Addresses,
@@ -1146,52 +1110,6 @@ mod tests {
         assert_eq!(cache_duration(86_400), "1.00:00:00");
         assert_eq!(cache_duration(90_061), "1.01:01:01");
         assert_eq!(cache_duration(MAX_CACHE_MAX_AGE), "365.00:00:00");
-    }
-
-    #[test]
-    fn dns_names() {
-        for ok in [
-            "example.com",
-            "www.example.com",
-            "a-b.c0.example.co.uk",
-            "xn--bcher-kva.example",
-        ] {
-            assert_eq!(dns_name_problem(ok), None, "{ok}");
-        }
-        for bad in [
-            "",
-            "com",
-            "example.com.",
-            "*.example.com",
-            "Example.com",
-            "-a.example.com",
-            "a-.example.com",
-            "a..example.com",
-            "https://example.com",
-            "1.2.3.4",
-            "bücher.de",
-            "a_b.example.com",
-        ] {
-            assert!(dns_name_problem(bad).is_some(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn relative_names() {
-        assert_eq!(
-            relative_name("example.com", "example.com").as_deref(),
-            Some("@")
-        );
-        assert_eq!(
-            relative_name("www.example.com", "example.com").as_deref(),
-            Some("www")
-        );
-        assert_eq!(
-            relative_name("a.b.example.com", "example.com").as_deref(),
-            Some("a.b")
-        );
-        assert_eq!(relative_name("myexample.com", "example.com"), None);
-        assert_eq!(relative_name("example.org", "example.com"), None);
     }
 
     #[test]

@@ -281,8 +281,8 @@ fn run(
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(registry.validate_topology(&context));
     diagnostics.extend(registry.check_limits(&context, &topology::regional_stacks(&context)));
-    diagnostics.extend(topology::stack_name_clashes(&context));
-    diagnostics.extend(topology::shared_resource_groups(&context));
+    diagnostics.extend(topology::stack_name_clashes(&context, registry));
+    diagnostics.extend(topology::shared_resource_groups(&context, registry));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }

@@ -7,7 +7,7 @@ use crate::stack::{self, Stack};
 use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::{Color, Strategy};
-use baas_providers::{Context, Registry, StackInfo, StackRole};
+use baas_providers::{Claim, Context, Registry, StackInfo, StackRole};
 use baas_terraform::Address;
 use petgraph::graph::DiGraph;
 use std::collections::BTreeMap;
@@ -21,6 +21,8 @@ pub struct BuiltStack {
     pub reads: Vec<String>,
     /// What the stack deploys to, for its manifest entry: section -> key -> entry.
     pub deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// What the stack must be alone in creating (names, DNS records, custom domains).
+    pub claims: Vec<Claim>,
 }
 
 #[derive(Debug)]
@@ -53,9 +55,14 @@ pub fn regional_stacks(context: &Context<'_>) -> Vec<StackInfo> {
     }
 }
 
-/// The `global` stack of the strategies that put Traffic Manager in front of the others.
-fn global_stack_info(context: &Context<'_>) -> Option<StackInfo> {
-    if matches!(context.backend.deployment.strategy, Strategy::Single) {
+/// The `global` stack: Traffic Manager in front of the regional or color stacks, and what a
+/// deployment has once (static sites) when the backend is deployed as several stacks — so a
+/// `single` deployment of several tenants gets one too when it has a static site.
+fn global_stack_info(context: &Context<'_>, registry: &Registry) -> Option<StackInfo> {
+    let traffic_manager = !matches!(context.backend.deployment.strategy, Strategy::Single);
+    if !(context.several_backend_stacks()
+        && (traffic_manager || registry.has_deployment_wide(context)))
+    {
         return None;
     }
     Some(StackInfo {
@@ -67,21 +74,16 @@ fn global_stack_info(context: &Context<'_>) -> Option<StackInfo> {
     })
 }
 
-/// Every stack names its resources by its region and qualifiers (tenant, then color or
-/// `global`): two stacks that share both would create resources of the same names, and the
-/// second apply would fail. Only a tenant id can bring that about — a tenant called `global`
-/// beside the `global` stack, under a strategy whose stacks have no color — so the error is at
-/// the tenant's id.
 /// With an existing resource group (`resource_group.name`), every stack renders its own name;
 /// two stacks that render the same would deploy into one group, and their resources (named
 /// alike per stack, `main` addresses alike) would collide or be destroyed by the other's
 /// apply. A name that Azure would refuse is reported too, at the template.
-pub fn shared_resource_groups(context: &Context<'_>) -> Vec<Diagnostic> {
+pub fn shared_resource_groups(context: &Context<'_>, registry: &Registry) -> Vec<Diagnostic> {
     let Some(existing) = &context.backend.resource_group else {
         return Vec::new();
     };
     let mut stacks = regional_stacks(context);
-    stacks.extend(global_stack_info(context));
+    stacks.extend(global_stack_info(context, registry));
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut found = Vec::new();
     for stack in stacks {
@@ -119,9 +121,14 @@ pub fn shared_resource_groups(context: &Context<'_>) -> Vec<Diagnostic> {
     found
 }
 
-pub fn stack_name_clashes(context: &Context<'_>) -> Vec<Diagnostic> {
+/// Every stack names its resources by its region and qualifiers (tenant, then color or
+/// `global`): two stacks that share both would create resources of the same names, and the
+/// second apply would fail. Only a tenant id can bring that about — a tenant called `global`
+/// beside the `global` stack, under a strategy whose stacks have no color — so the error is at
+/// the tenant's id.
+pub fn stack_name_clashes(context: &Context<'_>, registry: &Registry) -> Vec<Diagnostic> {
     let mut stacks = regional_stacks(context);
-    stacks.extend(global_stack_info(context));
+    stacks.extend(global_stack_info(context, registry));
     let mut seen: BTreeMap<(&str, String), &StackInfo> = BTreeMap::new();
     let mut found = Vec::new();
     for stack in &stacks {
@@ -221,7 +228,7 @@ struct StackJob {
 /// come back in declared order, so the output never depends on the threads.
 pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Built {
     let regional = regional_stacks(context);
-    let global = global_stack_info(context);
+    let global = global_stack_info(context, registry);
     let has_global = global.is_some();
     let jobs = regional.len() + usize::from(has_global);
     // Counting the cores reads cgroup files: one stack needs the count only when it is large.
@@ -242,19 +249,40 @@ pub fn build(context: &Context<'_>, registry: &Registry, finish: Finish) -> Buil
         }
     });
     let mut stacks = Vec::with_capacity(jobs);
-    let mut addresses = Vec::new();
+    let mut addresses: Vec<Vec<Address>> = Vec::new();
     let mut sections = manifest::Sections::new();
     let mut diagnostics = Vec::new();
     for job in results {
         stacks.push(job.built);
         diagnostics.extend(job.diagnostics);
+        // The primary stack's addresses, with those of what the global stack holds alone (a
+        // static site) in the slots the primary left empty.
         if let Some(found) = job.addresses {
-            addresses = found;
+            if addresses.is_empty() {
+                addresses = found;
+            } else {
+                for (slot, more) in addresses.iter_mut().zip(found) {
+                    if slot.is_empty() {
+                        *slot = more;
+                    }
+                }
+            }
         }
         manifest::extend_sections(&mut sections, job.sections);
     }
+    let stacks = deploy_order(stacks);
+    // After an error the claims may be missing or already reported (two sites with one
+    // custom domain): only a deployment that is otherwise valid is checked.
+    let prior_errors = finish.prior_errors || baas_model::diagnostic::has_errors(&diagnostics);
+    let claims: Vec<(&str, &[Claim])> = stacks
+        .iter()
+        .map(|s| (s.info.name.as_str(), s.claims.as_slice()))
+        .collect();
+    if !prior_errors {
+        diagnostics.extend(registry.claim_clashes(context, &claims));
+    }
     Built {
-        stacks: deploy_order(stacks),
+        stacks,
         addresses,
         sections,
         diagnostics,
@@ -277,6 +305,7 @@ fn regional_stack(
         context.with_stack(info.clone()).without_manifest()
     };
     let (mut provisioned, mut diagnostics) = registry.provision(&stack_context);
+    let claims = Registry::claims(&stack_context, &mut provisioned);
     // Empty unless primary: the other stacks record no manifest entries.
     let entries: Vec<_> = provisioned
         .iter_mut()
@@ -296,16 +325,7 @@ fn regional_stack(
     } else {
         Vec::new()
     };
-    // A disaster-recovery secondary reads the Cosmos account of its own primary: the primary
-    // stack of the same tenant (found by role and tenant, never by editing a stack name).
-    let reads = match info.role {
-        StackRole::Secondary => regional
-            .iter()
-            .filter(|s| s.role == StackRole::Primary && s.tenant == info.tenant)
-            .map(|s| s.name.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let reads = registry.reads(context, info, regional);
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
         &stack_context,
@@ -323,6 +343,7 @@ fn regional_stack(
             stack,
             reads,
             deploys,
+            claims,
         },
         diagnostics,
         addresses,
@@ -339,18 +360,31 @@ fn global_stack(
     share_cores: bool,
 ) -> StackJob {
     let global_context = context.with_stack(info.clone());
-    let mut diagnostics = Vec::new();
-    let mut entries = Vec::new();
-    let provisioned = match registry.provision_global(&global_context, regional) {
-        Ok(mut p) => {
-            entries.push(std::mem::take(&mut p.manifest));
-            vec![p]
+    // What the deployment has once (static sites), one `Provisioned` per merged requirement.
+    let (mut provisioned, mut diagnostics) = registry.provision(&global_context);
+    let addresses: Vec<Vec<Address>> = provisioned
+        .iter()
+        .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
+        .collect();
+    // Traffic Manager reads every regional app through data sources.
+    let traffic_manager = !matches!(context.backend.deployment.strategy, Strategy::Single);
+    if traffic_manager {
+        match registry.provision_global(&global_context, regional) {
+            Ok(p) => provisioned.push(p),
+            Err(found) => diagnostics.extend(found),
         }
-        Err(found) => {
-            diagnostics.extend(found);
-            Vec::new()
+    }
+    let claims = Registry::claims(&global_context, &mut provisioned);
+    let entries: Vec<_> = provisioned
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.manifest))
+        .collect();
+    let mut deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
+    for p in &mut provisioned {
+        for (section, entries) in std::mem::take(&mut p.stack_manifest) {
+            deploys.entry(section).or_default().extend(entries);
         }
-    };
+    }
     let (stack, sections) = finish_stack(
         &global_context,
         registry,
@@ -360,15 +394,21 @@ fn global_stack(
         share_cores,
         &mut diagnostics,
     );
+    let reads = if traffic_manager {
+        regional.iter().map(|s| s.name.clone()).collect()
+    } else {
+        Vec::new()
+    };
     StackJob {
         built: BuiltStack {
             info,
             stack,
-            reads: regional.iter().map(|s| s.name.clone()).collect(),
-            deploys: BTreeMap::new(),
+            reads,
+            deploys,
+            claims,
         },
         diagnostics,
-        addresses: None,
+        addresses: Some(addresses),
         sections,
     }
 }
@@ -480,7 +520,8 @@ fn deploy_order(stacks: Vec<BuiltStack>) -> Vec<BuiltStack> {
     }
     // Kahn's algorithm taking the lowest declared index among the ready stacks, so the order
     // is the declared one wherever reads allow. Reads never form a cycle (global reads the
-    // regional stacks, secondary reads primary); a stack caught in one would keep its place.
+    // regional stacks; a stack sharing a geo-replicated Cosmos DB account reads the one that
+    // creates it, which reads nothing); a stack caught in one would keep its place.
     let mut waiting: Vec<usize> = nodes
         .iter()
         .map(|&n| {

@@ -137,3 +137,22 @@ fn a_custom_probe_path_is_excluded_from_sign_in_too() {
         json!(["/api/health", "/api/ready"])
     );
 }
+
+#[test]
+fn a_site_in_the_global_stack_is_allowed_by_its_custom_domain() {
+    let deployment = "deployment: {strategy: multi-region, regions: [eastus, westus2]}\n";
+    let files = synth(&format!(
+        "{BASE}{deployment}components:\n  \
+         web: {{type: static-site, custom_domain: www.example.com, dns_zone: example.com}}\n  \
+         users: {{type: crud-api, entity: User}}\n"
+    ));
+    for region in ["eastus", "westus2"] {
+        let stack = json_file(&files, &format!("{region}/main.tf.json"));
+        // The endpoint is in the `global` stack, applied after this one: only the domain is known.
+        assert_eq!(
+            app(&stack, "node")["site_config"]["cors"]["allowed_origins"],
+            json!(["https://www.example.com"]),
+            "{region}"
+        );
+    }
+}

@@ -140,15 +140,18 @@ fn the_probe_path_must_be_served_anonymously() {
              functions: {{plan: Y1}}\n"
         )
     };
-    check(&multi_region("/api/ready", "anonymous"), &[]);
-    check(&multi_region("/api/health", "function"), &[]);
+    // Without `custom_domain`, the deployment also says that Traffic Manager's name alone
+    // does not reach the apps.
+    let unreachable = "baas::deployment::no_custom_domain@4:13";
+    check(&multi_region("/api/ready", "anonymous"), &[unreachable]);
+    check(&multi_region("/api/health", "function"), &[unreachable]);
     check(
         &multi_region("/api/ready", "function"),
-        &["baas::deployment::probe_path@4:87"],
+        &[unreachable, "baas::deployment::probe_path@4:87"],
     );
     check(
         &multi_region("/ready", "anonymous"),
-        &["baas::deployment::probe_path@4:87"],
+        &[unreachable, "baas::deployment::probe_path@4:87"],
     );
 }
 
@@ -189,7 +192,7 @@ fn values_azure_would_refuse_are_refused_where_they_are_written() {
     check(
         &top("deployment: {strategy: multi-region, regions: [eastus, westus2], health_probe: {path: \"/api/health\\e[2J\"}}"),
         &[
-            "baas::deployment::regional_data@4:13",
+            "baas::deployment::no_custom_domain@4:13",
             "baas::deployment::invalid@4:87",
         ],
     );
@@ -207,25 +210,238 @@ fn a_time_to_live_beyond_azures_longest_time_span_is_refused() {
 }
 
 #[test]
-fn multi_region_warns_that_each_region_owns_its_data() {
-    let multi_region = |components: &str| {
+fn multi_region_shares_its_data_unless_told_to_keep_it_per_region() {
+    let multi_region = |settings: &str, components: &str| {
         format!(
-            "name: shop\nenvironment: prod\nlocation: eastus\n\
-             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\n\
-             components:\n{components}functions: {{plan: Y1}}\n"
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]{settings}}}\n\
+             components:\n{components}"
         )
     };
+    // An app that serves HTTP, on its custom domain (without one, a warning would say that
+    // Traffic Manager's name alone does not reach it).
+    let users = "  users: {type: crud-api, entity: User}\n";
+    let multi_region = |settings: &str, components: &str| {
+        let settings = if components == users {
+            format!("{settings}, custom_domain: api.example.com, dns_zone: example.com")
+        } else {
+            settings.to_owned()
+        };
+        multi_region(&settings, components)
+    };
+    // `data: global` (the default): one geo-replicated account, nothing to warn about.
+    check(&multi_region("", users), &[]);
     check(
-        &multi_region("  users: {type: crud-api, entity: User}\n"),
-        &["baas::deployment::regional_data@4:13"],
+        &multi_region(", data: global, multi_write: true", users),
+        &[],
+    );
+    // `data: regional`: each region's own account, said at `data`.
+    check(
+        &multi_region(", data: regional", users),
+        &["baas::deployment::regional_data@5:72"],
+    );
+    // Service Bus stays regional under `data: global`: said at the deployment.
+    check(
+        &multi_region(
+            "",
+            "  jobs:\n    type: function-app\n    runtime: node\n    functions:\n      \
+             on-order: {trigger: queue, queue: orders}\n",
+        ),
+        &["baas::deployment::regional_data@5:13"],
     );
     // Compute alone holds no data.
     check(
         &multi_region(
+            ", data: regional",
             "  jobs:\n    type: function-app\n    runtime: node\n    functions:\n      \
              nightly: {trigger: timer, schedule: \"0 0 2 * * *\"}\n",
         ),
         &[],
+    );
+    // Multi-region writes need the shared account.
+    check(
+        &multi_region(", data: regional, multi_write: true", users),
+        &[
+            "baas::deployment::regional_data@5:72",
+            "baas::deployment::invalid@5:95",
+        ],
+    );
+    // A shared account replicates: serverless cannot, and Strong cannot take writes everywhere.
+    check(
+        &format!("cosmos: {{serverless: true}}\n{}", multi_region("", users)),
+        &["baas::deployment::serverless_dr@1:22"],
+    );
+    check(
+        &format!(
+            "cosmos: {{consistency: Strong}}\n{}",
+            multi_region(", multi_write: true", users)
+        ),
+        &["baas::deployment::multi_write_strong@1:23"],
+    );
+    check(
+        &format!(
+            "cosmos: {{consistency: Strong}}\n{}",
+            multi_region("", users)
+        ),
+        &["baas::deployment::consistency@1:23"],
+    );
+}
+
+#[test]
+fn no_two_stacks_create_the_same_name_or_dns_record() {
+    // A naming template without `{{region}}` names every region's resources alike: reported
+    // at the template, once for each name. Globally unique names keep their hash of the
+    // region unless `unique_suffix` is off; the resource group's name has none (and the
+    // `global` stack's is named alike too: its `global` rides in the instance). The shared
+    // Cosmos DB account is created once, so its name is no clash.
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\"}\n\
+         deployment: {strategy: blue-green, active: blue}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            "baas::deployment::stateful_colors@5:13",
+        ],
+    );
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{env}}\"}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &[
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::no_custom_domain@5:13",
+        ],
+    );
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\n\
+         naming: {template: \"{{abbr}}-{{name}}-{{instance}}-{{env}}\", unique_suffix: false}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+        &[
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::duplicate@4:20",
+            "baas::deployment::no_custom_domain@5:13",
+        ],
+    );
+}
+
+#[test]
+fn the_api_custom_domain_is_checked_where_it_is_written() {
+    let with = |domain: &str, components: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: blue-green, active: blue, {domain}}}\n\
+             components:\n{components}"
+        )
+    };
+    let users = "  users: {type: crud-api, entity: User}\n";
+    let colors = "baas::deployment::stateful_colors@5:13";
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            users,
+        ),
+        &[colors],
+    );
+    // No zone; a zone without a domain; outside the zone; the apex; not a DNS name.
+    check(
+        &with("custom_domain: api.example.com", users),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with("dns_zone: example.com", users),
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            colors,
+            "baas::deployment::invalid@5:60",
+        ],
+    );
+    check(
+        &with(
+            "custom_domain: api.example.org, dns_zone: example.com",
+            users,
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with("custom_domain: example.com, dns_zone: example.com", users),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    check(
+        &with(
+            "custom_domain: API.example.com, dns_zone: example.com",
+            users,
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    // One host name reaches one profile: two apps that serve HTTP cannot share it.
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            "  users: {type: crud-api, entity: User}\n  \
+             orders: {type: crud-api, entity: Order, runtime: python}\n",
+        ),
+        &[colors, "baas::deployment::custom_domain@5:65"],
+    );
+    // The API's domain and a static site's are one CNAME: refused across the deployment.
+    check(
+        &with(
+            "custom_domain: api.example.com, dns_zone: example.com",
+            "  users: {type: crud-api, entity: User}\n  \
+             web: {type: static-site, custom_domain: api.example.com, dns_zone: example.com}\n",
+        ),
+        &[colors, "baas::deployment::duplicate@5:65"],
+    );
+}
+
+#[test]
+fn a_shared_account_cannot_sit_behind_service_endpoints() {
+    let isolated = |deployment: &str, private_endpoints: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             networking: {{mode: isolated, address_space: 10.0.0.0/16, private_endpoints: {private_endpoints}}}\n\
+             deployment: {deployment}\n\
+             components:\n  users: {{type: crud-api, entity: User}}\n"
+        )
+    };
+    let dr = "{strategy: disaster-recovery, secondary: westus, custom_domain: api.example.com, dns_zone: example.com}";
+    check(&isolated(dr, "true"), &[]);
+    check(
+        &isolated(dr, "false"),
+        &["baas::deployment::shared_service_endpoints@5:77"],
+    );
+    // Each region's own account: its own subnets are all it needs to admit.
+    check(
+        &isolated(
+            "{strategy: multi-region, regions: [eastus, westus2], data: regional, custom_domain: api.example.com, dns_zone: example.com}",
+            "false",
+        ),
+        &["baas::deployment::regional_data@6:72"],
+    );
+}
+
+#[test]
+fn a_tenant_called_global_clashes_with_the_global_stack_a_static_site_brings() {
+    let tenants = |components: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\n\
+             tenancy: {{isolation: account, tenants: [{{id: global}}, {{id: beta}}]}}\n\
+             functions: {{plan: EP1}}\ncomponents:\n{components}"
+        )
+    };
+    // No static site: no `global` stack under `single`, so `global` is a tenant id like any.
+    check(&tenants("  users: {type: crud-api, entity: User}\n"), &[]);
+    check(
+        &tenants("  users: {type: crud-api, entity: User}\n  web: {type: static-site}\n"),
+        // The site lives in the `global` stack: the tenants' apps cannot allow its endpoint.
+        &[
+            "baas::tenancy::invalid@4:46",
+            "baas::functions::cors_site_elsewhere@8:3",
+        ],
     );
 }
 
@@ -324,12 +540,16 @@ fn an_existing_resource_group_is_named_per_stack() {
         &existing("rg-{{name}}-{{env}}", blue_green),
         &[
             "baas::landing_zone::resource_group@5:24",
+            "baas::deployment::no_custom_domain@6:13",
             "baas::deployment::stateful_colors@6:13",
         ],
     );
     check(
         &existing("rg-{{name}}-{{stack}}-{{env}}", blue_green),
-        &["baas::deployment::stateful_colors@6:13"],
+        &[
+            "baas::deployment::no_custom_domain@6:13",
+            "baas::deployment::stateful_colors@6:13",
+        ],
     );
 }
 /// A backend with one CRUD API and this `monitoring` block (a flow mapping).
@@ -476,5 +696,28 @@ fn every_origin_with_credentials_is_refused_on_the_app() {
             "  users: {{type: crud-api, entity: User, cors: {{origins: [\"https://a.example.com\"], credentials: false}}}}\n{hooks}"
         )),
         &[],
+    );
+}
+
+#[test]
+fn a_site_in_the_global_stack_without_a_custom_domain_warns_once() {
+    let source = |site: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\ncomponents:\n  \
+             {site}\n  users: {{type: crud-api, entity: User}}\n  \
+             reports: {{type: crud-api, entity: Report, runtime: python}}\n"
+        )
+    };
+    check(
+        &source("web: {type: static-site}"),
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            "baas::functions::cors_site_elsewhere@7:3",
+        ],
+    );
+    check(
+        &source("web: {type: static-site, custom_domain: www.example.com, dns_zone: example.com}"),
+        &["baas::deployment::no_custom_domain@5:13"],
     );
 }

@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use baas_model::requirement::{kinds, CosmosAccountRequirement};
-use baas_model::{RequirementConfig, Strategy};
+use baas_model::RequirementConfig;
 
 /// Whether the account `key` is serverless, as provisioned; an unknown account counts as
 /// serverless (it has no throughput of its own).
@@ -14,12 +14,17 @@ pub fn is_serverless(context: &Context<'_>, key: &str) -> bool {
     }
 }
 
-/// Serverless accounts are single-region: under disaster recovery the account is provisioned
-/// (autoscale) unless someone insisted on serverless, which the Cosmos DB provider reports.
+/// Serverless accounts are single-region: a geo-replicated account (`disaster-recovery`, and
+/// `multi-region` with `data: global`) is provisioned (autoscale) unless someone insisted on
+/// serverless, which the Cosmos DB provider reports.
 pub fn effective_serverless(account: &CosmosAccountRequirement, context: &Context<'_>) -> bool {
-    account.serverless.value
-        && !matches!(
-            context.backend.deployment.strategy,
-            Strategy::DisasterRecovery { .. }
-        )
+    account.serverless.value && shared_regions(context).is_none()
+}
+
+/// The regions of the shared geo-replicated account, its own first.
+pub fn shared_regions(context: &Context<'_>) -> Option<Vec<&'static baas_model::regions::Region>> {
+    context
+        .backend
+        .deployment
+        .shared_data_regions(context.backend.location.value)
 }

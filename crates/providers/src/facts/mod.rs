@@ -9,6 +9,7 @@
 
 pub mod cosmos;
 pub mod defaults;
+pub mod dns;
 pub mod health;
 pub mod network;
 pub mod plan;

@@ -4,6 +4,7 @@
 
 use crate::context::{Context, StackInfo, StackRole};
 use baas_model::requirement::SHARED_SERVICEBUS;
+use baas_model::Backend;
 use baas_terraform::Address;
 
 /// The one resource group of a stack: created, or read by name when the landing zone
@@ -52,14 +53,66 @@ pub fn cosmos_account(key: &str) -> Address {
     Address::resource("azurerm_cosmosdb_account", key)
 }
 
-/// Whether a stack creates the Cosmos DB accounts, or (a DR secondary) reads its primary's.
-pub fn creates_cosmos_account(stack: &StackInfo) -> bool {
-    stack.role != StackRole::Secondary
+/// Whether a stack creates the Cosmos DB accounts, or reads the geo-replicated account of the
+/// stack that does: a disaster-recovery secondary reads its primary's, and under `multi-region`
+/// with `data: global` every region but the primary `location` reads that region's.
+pub fn creates_cosmos_account(backend: &Backend, stack: &StackInfo) -> bool {
+    match stack.role {
+        StackRole::Secondary => false,
+        StackRole::Region => {
+            backend
+                .deployment
+                .shared_data_regions(backend.location.value)
+                .is_none()
+                || stack.region.name == backend.location.value.name
+        }
+        _ => true,
+    }
 }
 
-/// The Cosmos DB account as this stack sees it: the DR secondary reads the primary's by name.
+/// The stack that creates the shared Cosmos DB account a stack reads (of the same tenant): the
+/// disaster-recovery primary, or the primary `location`'s region stack under `multi-region`.
+pub fn cosmos_account_stack(context: &Context<'_>) -> StackInfo {
+    let primary = context.backend.location.value;
+    let (name, role) = match context.stack.role {
+        StackRole::Region => (primary.name, StackRole::Region),
+        _ => (StackRole::Primary.as_str(), StackRole::Primary),
+    };
+    let stack = StackInfo {
+        name: name.to_owned(),
+        role,
+        region: primary,
+        color: None,
+        tenant: None,
+    };
+    match &context.stack.tenant {
+        Some(tenant) => stack.of_tenant(tenant),
+        None => stack,
+    }
+}
+
+/// The app setting that lists the regions the generated code's Cosmos DB client prefers, and
+/// its value for this stack: its own region first, then the shared account's others in
+/// failover order, as display names (what both SDKs compare with the account's regions).
+/// Only a geo-replicated account has regions to prefer. Not `COSMOS__…`: the Functions host
+/// reads the `COSMOS__` settings as the Cosmos DB connection's own.
+pub fn cosmos_preferred_regions(context: &Context<'_>) -> Option<(&'static str, String)> {
+    let regions = context
+        .backend
+        .deployment
+        .shared_data_regions(context.backend.location.value)?;
+    let own = context.stack.region;
+    let ordered: Vec<&str> = std::iter::once(own)
+        .chain(regions.into_iter().filter(|r| r.name != own.name))
+        .map(|r| r.display_name)
+        .collect();
+    Some(("COSMOS_PREFERRED_REGIONS", ordered.join(",")))
+}
+
+/// The Cosmos DB account as this stack sees it: a stack that does not create it reads the
+/// shared account by name (see [`creates_cosmos_account`]).
 pub fn cosmos_account_ref(context: &Context<'_>, key: &str) -> Address {
-    if creates_cosmos_account(&context.stack) {
+    if creates_cosmos_account(context.backend, &context.stack) {
         cosmos_account(key)
     } else {
         Address::data("azurerm_cosmosdb_account", key)
@@ -77,10 +130,15 @@ pub fn frontdoor_endpoint(key: &str) -> Address {
 }
 
 /// The origin browsers send (`Origin`) from the pages of the static site `key` on its Front
-/// Door endpoint: a Terraform expression, for the function apps' CORS. Where the endpoint lives
-/// is decided here, so that moving static sites to another stack changes this one place.
-pub fn static_site_origin(_context: &Context<'_>, key: &str) -> String {
-    format!("https://{}", frontdoor_endpoint(key).attr("host_name"))
+/// Door endpoint, as a Terraform expression, for the function apps' CORS — when the site is in
+/// the stack of `context`. A site exists once per deployment (`Placement::Deployment`): with
+/// several backend stacks it lives in the `global` stack, which is applied after the others
+/// (it reads their apps for Traffic Manager), so their apps cannot refer to its endpoint; and
+/// Azure generates the endpoint's host name (`<name>-<hash>.z01.azurefd.net`), so it cannot be
+/// written out either. Then `None`: the site's custom domain is its known origin.
+pub fn static_site_origin(context: &Context<'_>, key: &str) -> Option<String> {
+    (!context.several_backend_stacks())
+        .then(|| format!("https://{}", frontdoor_endpoint(key).attr("host_name")))
 }
 
 /// A static site's Front Door profile.

@@ -4,8 +4,10 @@
 //!
 //! - `cors`: the origins of every component add up; `credentials` is on when any component asks
 //!   for it, and then no origin may be `*` (browsers refuse a wildcard with credentials, and App
-//!   Service refuses to save it). The static sites of the backend are always allowed: their
-//!   Front Door endpoint (`facts::refs::static_site_origin`) and their custom domain.
+//!   Service refuses to save it). The static sites of the backend are allowed: their custom
+//!   domain, and their Front Door endpoint (`facts::refs::static_site_origin`) when the site is
+//!   in the app's stack — a site in the `global` stack without a custom domain gets a warning
+//!   (`baas::functions::cors_site_elsewhere`).
 //! - `auth`: each component brings its own `auth` or the backend's; those that bring one must
 //!   bring the same settings (`baas::merge::auth`). The app then authenticates every request
 //!   except the health path, so its CRUD routes need no function key (`auth_level: anonymous`).
@@ -80,6 +82,46 @@ pub fn crud_routes_anonymous(app: &mut AppRequirement) {
 
 /// `*` with credentials is refused by browsers (the CORS standard forbids it) and by App Service.
 pub fn validate(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
+    credentials_with_any_origin(app, out);
+}
+
+/// The static sites whose pages the apps cannot allow by CORS: in the `global` stack (see
+/// `facts::refs::static_site_origin`) without a custom domain. Reported once, by the first app
+/// that serves HTTP, at each such site.
+pub fn sites_elsewhere(key: &str, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let first_http_app = context
+        .all(kinds::FUNCTION_APP)
+        .find(|m| matches!(&m.config, RequirementConfig::FunctionApp(app) if health::serves(app)));
+    if first_http_app.is_none_or(|m| m.key != key) {
+        return;
+    }
+    for site in context.all(kinds::STATIC_SITE) {
+        let RequirementConfig::StaticSite(config) = &site.config else {
+            continue;
+        };
+        if config.custom_domain.is_some() || refs::static_site_origin(context, &site.key).is_some()
+        {
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                &codes::CORS_SITE_ELSEWHERE,
+                format!(
+                    "the function apps cannot allow the `{}` site's pages by CORS: its Front Door endpoint is created in the `global` stack, after theirs",
+                    site.key
+                ),
+            )
+            .at(site.span())
+            .label("no known origin")
+            .help(format!(
+                "give the site a `custom_domain` (allowed automatically), or add its endpoint to `cors` on the API after the first apply (the `global` stack's `static_site_{}_url` output)",
+                site.key
+            )),
+        );
+    }
+}
+
+fn credentials_with_any_origin(app: &AppRequirement, out: &mut Vec<Diagnostic>) {
     let Some(credentials) = app.cors.credentials.as_ref().filter(|c| c.value) else {
         return;
     };
@@ -139,7 +181,7 @@ fn cors_block(app: &AppRequirement, context: &Context<'_>) -> Option<Value> {
 fn static_site_origins(context: &Context<'_>) -> Vec<String> {
     let mut origins = Vec::new();
     for site in context.all(kinds::STATIC_SITE) {
-        origins.push(refs::static_site_origin(context, &site.key));
+        origins.extend(refs::static_site_origin(context, &site.key));
         if let RequirementConfig::StaticSite(config) = &site.config {
             if let Some(domain) = &config.custom_domain {
                 origins.push(format!("https://{}", domain.value));

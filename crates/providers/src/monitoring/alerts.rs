@@ -243,7 +243,7 @@ fn targets(context: &Context<'_>, watched: Watched) -> Vec<WatchedResource> {
         }
         Watched::CosmosAccount | Watched::ProvisionedCosmosAccount => {
             // A DR secondary reads the primary's account, whose stack watches it.
-            if !refs::creates_cosmos_account(&context.stack) {
+            if !refs::creates_cosmos_account(context.backend, &context.stack) {
                 return found;
             }
             for account in context.all(kinds::COSMOS_ACCOUNT) {

@@ -170,7 +170,7 @@ fn setting(
 /// The settings of a regional (or the single) stack: every service it creates.
 pub fn provision(context: &Context<'_>, out: &mut Provisioned) {
     let workspace = refs::workspace().id();
-    if refs::creates_cosmos_account(&context.stack) {
+    if refs::creates_cosmos_account(context.backend, &context.stack) {
         for account in context.all(kinds::COSMOS_ACCOUNT) {
             let id = refs::cosmos_account(&account.key).id();
             setting(
@@ -205,11 +205,14 @@ pub fn provision(context: &Context<'_>, out: &mut Provisioned) {
             out,
         );
     }
-    // The function hosts' account and every static site's own account.
-    for account in context
-        .all(kinds::STORAGE)
-        .chain(context.all(kinds::STATIC_SITE))
-    {
+    // The function hosts' account, and every static site's own account where the site lives:
+    // in this stack when it is the backend's only one, else in the global stack.
+    let sites_here = !context.several_backend_stacks();
+    let sites: Vec<&crate::context::Merged> = context
+        .all(kinds::STATIC_SITE)
+        .filter(|_| sites_here)
+        .collect();
+    for account in context.all(kinds::STORAGE).chain(sites.iter().copied()) {
         let id = blob_service_id(&refs::storage_account(&account.key));
         setting(
             Target::BlobService,
@@ -220,17 +223,22 @@ pub fn provision(context: &Context<'_>, out: &mut Provisioned) {
             out,
         );
     }
-    for site in context.all(kinds::STATIC_SITE) {
-        let id = refs::frontdoor_profile(&site.key).id();
-        setting(
-            Target::FrontDoorProfile,
-            &site.key,
-            id,
-            &workspace,
-            &site.sources,
-            out,
-        );
+    for site in sites {
+        site_settings(site, &workspace, out);
     }
+}
+
+/// A static site's Front Door profile.
+fn site_settings(site: &crate::context::Merged, workspace: &str, out: &mut Provisioned) {
+    let id = refs::frontdoor_profile(&site.key).id();
+    setting(
+        Target::FrontDoorProfile,
+        &site.key,
+        id,
+        workspace,
+        &site.sources,
+        out,
+    );
 }
 
 /// The blob service of a storage account: a fixed child of the account, named `default`.
@@ -280,6 +288,37 @@ pub fn provision_global(
                 &app.sources,
                 &mut out,
             );
+        }
+    }
+    // Static sites live in the global stack when the backend has several: their account's blob
+    // service and Front Door profile send to the first stack's workspace too.
+    if context.several_backend_stacks() {
+        if let Some(first) = regional.first() {
+            // The Traffic Manager settings above may have read that workspace already.
+            let read = Address::data("azurerm_log_analytics_workspace", &first.name);
+            let mut workspace = out.blocks.iter().any(|b| b.address == read).then_some(read);
+            for site in context.all(kinds::STATIC_SITE) {
+                let address = match &workspace {
+                    Some(address) => address.clone(),
+                    None => match workspace_of(context, first, &site.sources, &mut out) {
+                        Ok(address) => workspace.insert(address).clone(),
+                        Err(error) => {
+                            errors.push(error);
+                            break;
+                        }
+                    },
+                };
+                let id = blob_service_id(&refs::storage_account(&site.key));
+                setting(
+                    Target::BlobService,
+                    &site.key,
+                    id,
+                    &address.id(),
+                    &site.sources,
+                    &mut out,
+                );
+                site_settings(site, &address.id(), &mut out);
+            }
         }
     }
     if errors.is_empty() {

@@ -8,7 +8,7 @@ const { test } = require('node:test');
 require('./helpers'); // installs the @azure/functions-core stand-in before @azure/functions loads
 const { ErrorResponse } = require('@azure/cosmos');
 const { HttpResponse, InvocationContext } = require('@azure/functions');
-const { errorResponse, fromQuery, isTimestamp, validateItem, ApiError } = require('../src/baas/crud');
+const { errorResponse, fromQuery, isTimestamp, preferredRegions, validateItem, ApiError } = require('../src/baas/crud');
 
 function mapped(err) {
   const logs = [];
@@ -91,4 +91,11 @@ test('validateItem: the body id must equal the URL id; a missing one is taken fr
   assert.throws(() => validateItem(entity, { id: 'k2' }, 'k1'), (e) => e.code === 'validation_failed' && 'id' in e.fields);
   assert.throws(() => validateItem(entity, { __proto__: null, constructor: 1 }), (e) => 'constructor' in e.fields);
   assert.throws(() => validateItem(entity, JSON.parse('{"__proto__": 1}')), (e) => Object.hasOwn(e.fields, '__proto__'));
+});
+
+test('COSMOS_PREFERRED_REGIONS: the regions to prefer, nearest first; unset or empty: none', () => {
+  assert.deepEqual(preferredRegions({ COSMOS_PREFERRED_REGIONS: 'West Europe,East US' }), ['West Europe', 'East US']);
+  assert.deepEqual(preferredRegions({ COSMOS_PREFERRED_REGIONS: ' East US , ,West US 2' }), ['East US', 'West US 2']);
+  assert.equal(preferredRegions({ COSMOS_PREFERRED_REGIONS: '' }), undefined);
+  assert.equal(preferredRegions({}), undefined);
 });

@@ -40,6 +40,18 @@ _client = None
 _client_lock = threading.Lock()
 
 
+def preferred_regions(environ=None):
+    """The regions of a geo-replicated account to read and write in, nearest first.
+
+    COSMOS_PREFERRED_REGIONS holds display names, comma-separated ("West Europe,East US"); baas
+    sets it in every region's app. Unset or empty: None, and the SDK uses the write region.
+    """
+    environ = os.environ if environ is None else environ
+    regions = [r.strip() for r in environ.get("COSMOS_PREFERRED_REGIONS", "").split(",")]
+    regions = [r for r in regions if r]
+    return regions or None
+
+
 def cosmos_client():
     """COSMOS (a connection string) when set, else COSMOS__accountEndpoint + managed identity."""
     global _client
@@ -57,7 +69,9 @@ def cosmos_client():
                 credential = DefaultAzureCredential(
                     managed_identity_client_id=os.environ.get("COSMOS__clientId")
                 )
-                _client = CosmosClient(endpoint, credential=credential)
+                regions = preferred_regions()
+                options = {"preferred_locations": regions} if regions else {}
+                _client = CosmosClient(endpoint, credential=credential, **options)
             else:
                 raise RuntimeError("neither COSMOS nor COSMOS__accountEndpoint is set")
         return _client

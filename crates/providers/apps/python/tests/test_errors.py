@@ -125,3 +125,18 @@ def test_missing_app_settings_are_500_internal(entity, monkeypatch):
             operation,
             response,
         )
+
+
+def test_preferred_regions_are_read_nearest_first_and_unset_means_none():
+    from baas.crud import preferred_regions
+
+    assert preferred_regions({"COSMOS_PREFERRED_REGIONS": "West Europe,East US"}) == [
+        "West Europe",
+        "East US",
+    ]
+    assert preferred_regions({"COSMOS_PREFERRED_REGIONS": " East US , ,West US 2"}) == [
+        "East US",
+        "West US 2",
+    ]
+    assert preferred_regions({"COSMOS_PREFERRED_REGIONS": ""}) is None
+    assert preferred_regions({}) is None

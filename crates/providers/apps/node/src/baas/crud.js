@@ -103,6 +103,19 @@ function withoutSystemProperties(doc) {
   return item;
 }
 
+// The regions of a geo-replicated account to read and write in, nearest first (display names,
+// comma-separated: "West Europe,East US"); baas sets it in every region's app. Unset: the SDK
+// uses the account's write region.
+function preferredRegions(env = process.env) {
+  const regions = (env.COSMOS_PREFERRED_REGIONS || '').split(',').map((r) => r.trim()).filter(Boolean);
+  return regions.length ? regions : undefined;
+}
+
+function connectionPolicy(env = process.env) {
+  const preferredLocations = preferredRegions(env);
+  return preferredLocations ? { preferredLocations } : undefined;
+}
+
 // One client per process, created on first use (so loading the app never touches Cosmos DB).
 let client;
 function cosmosClient() {
@@ -116,6 +129,7 @@ function cosmosClient() {
       client = new CosmosClient({
         endpoint: process.env.COSMOS__accountEndpoint,
         aadCredentials: new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}),
+        connectionPolicy: connectionPolicy(),
       });
     } else {
       throw new Error('Cosmos DB is not configured: set COSMOS or COSMOS__accountEndpoint');
@@ -301,4 +315,4 @@ function errorResponse(err, context, what = 'request') {
   return json(error.status, { error: body }, headers);
 }
 
-module.exports = { makeHandlers, errorResponse, validateItem, fromQuery, isTimestamp, ApiError };
+module.exports = { makeHandlers, errorResponse, validateItem, fromQuery, isTimestamp, preferredRegions, ApiError };
