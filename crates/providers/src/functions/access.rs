@@ -157,7 +157,7 @@ pub fn apply(body: &mut Value, app: &AppRequirement, context: &Context<'_>) {
 
 /// `site_config.cors`: the static sites' origins, then the components' (`*` alone when any
 /// component allows every origin). `allowed_origins` needs at least one item
-/// (`helpers/shared_schema.go:318-324` in v4.55.0), so an app with none gets no block.
+/// (`helpers/shared_schema.go:321-324` in v4.55.0), so an app with none gets no block.
 fn cors_block(app: &AppRequirement, context: &Context<'_>) -> Option<Value> {
     let credentials = app.cors.credentials.as_ref().is_some_and(|c| c.value);
     let origins: Vec<String> = if app.cors.origins.iter().any(|o| o.value == "*") {
@@ -227,8 +227,9 @@ fn auth_settings(auth: &Auth, context: &Context<'_>) -> Value {
         "excluded_paths": excluded_paths(context),
         "require_https": true,
         "active_directory_v2": directory,
-        // Required by the provider (`authV2LoginSchema`, `Required: true`); no token store,
-        // since no one signs in through the app.
+        // Required by the provider (`authV2LoginSchema`, `Required: true`,
+        // helpers/auth_v2_schema.go:294-298 in v4.55.0); no token store, since no one signs
+        // in through the app.
         "login": { "token_store_enabled": false },
     })
 }
