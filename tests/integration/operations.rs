@@ -371,3 +371,39 @@ fn every_stack_alerts_on_what_it_holds() {
     );
     assert!(rules(&secondary).contains(&"app-node-http-5xx".to_owned()));
 }
+
+/// With `deployment.custom_domain`, the global endpoint is tested too: from the global stack,
+/// through Traffic Manager, with the first stack's Application Insights and action group.
+#[test]
+fn the_global_endpoint_is_tested_on_its_custom_domain() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         monitoring: {alerts: {email: [oncall@example.com]}}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westeurope], \
+         custom_domain: api.example.com, dns_zone: example.com}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    workspace.synth_ok("out");
+    let global = read(&workspace, "out/global/main.tf.json");
+    let test = resource(&global, WEB_TEST, "node-global");
+    assert_eq!(test["request"]["url"], "https://api.example.com/api/health");
+    assert_eq!(test["location"], "eastus", "the component's region");
+    assert_eq!(
+        test["application_insights_id"],
+        "${data.azurerm_application_insights.eastus.id}"
+    );
+    let rule = resource(&global, ALERT, "node-global-availability");
+    assert_eq!(
+        rule["action"][0]["action_group_id"],
+        "${data.azurerm_monitor_action_group.eastus.id}"
+    );
+    // Without a custom domain the Traffic Manager name reaches no app: no global test.
+    let plain = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westeurope]}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    plain.synth_ok("out");
+    let global = read(&plain, "out/global/main.tf.json");
+    assert!(resource_names(&global, WEB_TEST).is_empty());
+}

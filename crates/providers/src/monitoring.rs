@@ -41,12 +41,20 @@ pub fn provision_global(
     regional: &[StackInfo],
     global: &Provisioned,
 ) -> Result<Provisioned, Vec<Diagnostic>> {
-    if context.find(kinds::MONITORING, SHARED_MONITORING).is_none()
-        || !context.backend.monitoring.sends_diagnostics()
-    {
+    if context.find(kinds::MONITORING, SHARED_MONITORING).is_none() {
         return Ok(Provisioned::default());
     }
-    diagnostics::provision_global(context, regional, global)
+    let monitoring = &context.backend.monitoring;
+    let mut out = if monitoring.sends_diagnostics() {
+        diagnostics::provision_global(context, regional, global)?
+    } else {
+        Provisioned::default()
+    };
+    if monitoring.tests_availability() {
+        availability::provision_global(context, regional, global, monitoring.alerting(), &mut out)
+            .map_err(|d| vec![d])?;
+    }
+    Ok(out)
 }
 
 /// What Application Insights needs of the provider's `features` block, in stacks that hold it.

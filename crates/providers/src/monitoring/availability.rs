@@ -106,3 +106,115 @@ pub fn provision(context: &Context<'_>, alerts: Option<&Alerts>, out: &mut Provi
         );
     }
 }
+
+/// The deployment's global endpoint: with `deployment.custom_domain`, the global stack tests
+/// `https://<custom domain>/api/health` through Traffic Manager, once per profile (the global
+/// stack's `api_<profile>_url` outputs, written where the domain is bound). The global stack has
+/// no Application Insights or action group: the test and its rule use the first stack's, read
+/// by name, and run in that component's region, as a web test must.
+pub fn provision_global(
+    context: &Context<'_>,
+    regional: &[crate::context::StackInfo],
+    global: &Provisioned,
+    alerts: Option<&Alerts>,
+    out: &mut Provisioned,
+) -> Result<(), baas_model::Diagnostic> {
+    let Some(first) = regional.first() else {
+        return Ok(());
+    };
+    let urls: Vec<(&str, &str)> = global
+        .outputs
+        .iter()
+        .filter_map(|(name, (url, _))| {
+            let profile = name.strip_prefix("api_")?.strip_suffix("_url")?;
+            Some((profile, url.as_str()))
+        })
+        .collect();
+    if urls.is_empty() {
+        return Ok(());
+    }
+    let span = context.backend.monitoring.span;
+    let first_context = context.with_stack(first.clone());
+    let group = first_context.resource_group_azure_name()?;
+    let insights = Address::data("azurerm_application_insights", &first.name);
+    let insights_name = first_context.name(ResourceKind::ApplicationInsights, "", span)?;
+    out.block(
+        insights.clone(),
+        json!({ "name": insights_name, "resource_group_name": group }),
+        &[],
+    );
+    let action_group = match alerts {
+        Some(alerts) => {
+            let address = Address::data("azurerm_monitor_action_group", &first.name);
+            let name = first_context.name(ResourceKind::ActionGroup, "", alerts.span)?;
+            out.block(
+                address.clone(),
+                json!({ "name": name, "resource_group_name": group }),
+                &[],
+            );
+            Some(address)
+        }
+        None => None,
+    };
+    for (profile, url) in urls {
+        let label = format!("{profile}-global");
+        let test = Address::resource("azurerm_application_insights_standard_web_test", &label);
+        let health_url = format!("{url}{}", health::PATH);
+        out.block(
+            test.clone(),
+            json!({
+                "name": format!("{insights_name}-{profile}-global-health"),
+                "resource_group_name": context.resource_group_name(),
+                "location": first.region.name,
+                "application_insights_id": insights.id(),
+                "description": format!("GET {} on the global endpoint every {} seconds from {} locations", health::PATH, FREQUENCY_SECONDS, LOCATIONS.len()),
+                "enabled": true,
+                "frequency": FREQUENCY_SECONDS,
+                "timeout": 30,
+                "retry_enabled": true,
+                "geo_locations": LOCATIONS,
+                "request": { "url": health_url, "http_verb": "GET", "follow_redirects_enabled": false },
+                "validation_rules": { "expected_status_code": 200, "ssl_check_enabled": true, "ssl_cert_remaining_lifetime": 7 },
+            }),
+            &[],
+        );
+        out.stack_manifest_entry(
+            "availability_tests",
+            &label,
+            json!({ "address": test.to_string(), "url": health_url, "locations": LOCATIONS.len() }),
+        );
+        let (Some(alerts), Some(action_group)) = (alerts, &action_group) else {
+            continue;
+        };
+        let rule_label = format!("{label}-availability");
+        let rule = Address::resource("azurerm_monitor_metric_alert", &rule_label);
+        out.block(
+            rule.clone(),
+            json!({
+                "name": format!("{profile}-global-availability"),
+                "resource_group_name": context.resource_group_name(),
+                "scopes": [test.id(), insights.id()],
+                "description": format!(
+                    "The global endpoint {url} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. If the regional apps' own tests pass, look at Traffic Manager (every endpoint degraded?), the custom domain's DNS records and its certificate bindings.",
+                    health::PATH, LOCATIONS.len()
+                ),
+                "severity": alerts.severity.value,
+                "frequency": "PT1M",
+                "window_size": "PT5M",
+                "application_insights_web_test_location_availability_criteria": {
+                    "web_test_id": test.id(),
+                    "component_id": insights.id(),
+                    "failed_location_count": FAILED_LOCATIONS,
+                },
+                "action": [{ "action_group_id": action_group.id() }],
+            }),
+            &[],
+        );
+        out.stack_manifest_entry(
+            "alerts",
+            &rule_label,
+            json!({ "address": rule.to_string(), "metric": "availability", "condition": format!("failed locations >= {FAILED_LOCATIONS} of {}", LOCATIONS.len()), "window": "PT5M" }),
+        );
+    }
+    Ok(())
+}
