@@ -121,8 +121,8 @@ for root, _, files in os.walk(scan_dir):
                     addr_at[(rel, no)] = f"{prefix}{rtype}.{key}"
 
 # Resource types checkov 3.3 has no checks for: a stack holding only these (the global
-# Traffic Manager stack, with the profiles' diagnostic settings and the API's custom domain
-# records and bindings) legitimately runs no check.
+# Traffic Manager stack, with the profiles' diagnostic settings, the API's custom domain
+# records and bindings, and the global endpoint's availability test) legitimately runs no check.
 UNCHECKED = (
     "azurerm_resource_group",
     "azurerm_traffic_manager_profile",
@@ -133,6 +133,7 @@ UNCHECKED = (
     "azurerm_app_service_custom_hostname_binding",
     "azurerm_app_service_managed_certificate",
     "azurerm_app_service_certificate_binding",
+    "azurerm_application_insights_standard_web_test",
 )
 types_seen = {a.split(".")[-2] for a in addr_at.values() if not a.startswith("data.")}
 unchecked_only = bool(types_seen) and all(t in UNCHECKED for t in types_seen)

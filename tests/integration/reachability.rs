@@ -96,6 +96,13 @@ fn scenarios() -> Vec<Scenario> {
 fn backends() -> Vec<(&'static str, String)> {
     vec![
         (
+            "baas::functions::cors_site_elsewhere",
+            backend(
+                "deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n",
+                "  web: {type: static-site}\n  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::deployment::shared_service_endpoints",
             backend(
                 "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}\n\

@@ -31,6 +31,8 @@ pub struct Backend {
     pub components: IndexMap<String, Component>,
     /// `protect` (default true): data-holding resources get `lifecycle.prevent_destroy`.
     pub protect: bool,
+    /// Sign-in for every function app that serves HTTP, unless a component says otherwise.
+    pub auth: Option<Auth>,
     /// `resource_group`: the landing zone's resource group each stack deploys into, read
     /// by name; without it every stack creates its own.
     pub resource_group: Option<crate::existing::ExistingResourceGroup>,
@@ -434,6 +436,9 @@ pub struct CrudApi {
     pub version: Option<Spanned<String>>,
     /// Per-API overrides of the shared Cosmos settings (absent keys take the shared value).
     pub cosmos: CosmosSettings,
+    pub cors: Cors,
+    /// This API's sign-in settings; unset, the backend's `auth`.
+    pub auth: Option<Auth>,
 }
 
 #[derive(Debug, Clone)]
@@ -442,6 +447,9 @@ pub struct FunctionApp {
     pub version: Option<Spanned<String>>,
     pub plan: Option<Spanned<String>>,
     pub functions: IndexMap<String, Function>,
+    pub cors: Cors,
+    /// This app's sign-in settings; unset, the backend's `auth`.
+    pub auth: Option<Auth>,
 }
 
 #[derive(Debug, Clone)]
@@ -775,4 +783,80 @@ pub struct Tenant {
     pub id: Spanned<String>,
     pub name: String,
     pub tier: Option<String>,
+}
+
+/// A GUID as Microsoft Entra ID writes it (`8-4-4-4-12` hexadecimal digits), kept lowercase so
+/// that two spellings of one id compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Guid(String);
+
+impl Guid {
+    /// `None` unless `text` is five groups of 8, 4, 4, 4 and 12 hexadecimal digits.
+    pub fn parse(text: &str) -> Option<Guid> {
+        let groups: Vec<&str> = text.split('-').collect();
+        let ok = groups.len() == 5
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+        ok.then(|| Guid(text.to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who signs callers in. Only Microsoft Entra ID for now; the enum leaves room for others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthProvider {
+    Entra,
+}
+
+impl AuthProvider {
+    pub const NAMES: &'static [&'static str] = &["entra"];
+    pub const ALL: [AuthProvider; 1] = [AuthProvider::Entra];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// `auth`: App Service Authentication in front of a function app. Callers present an access
+/// token issued by `tenant_id` for the app registration `client_id`; the platform validates
+/// it before any function runs. No client secret: baas supports token validation only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Auth {
+    pub provider: Spanned<AuthProvider>,
+    pub tenant_id: Spanned<Guid>,
+    pub client_id: Spanned<Guid>,
+    /// Audiences accepted besides the client id (which App Service always accepts).
+    pub allowed_audiences: Vec<Spanned<String>>,
+    /// The `auth` mapping, where a conflict is reported.
+    pub span: Span,
+}
+
+impl Auth {
+    /// The same settings, wherever they are written.
+    pub fn same_settings(&self, other: &Auth) -> bool {
+        self.provider.value == other.provider.value
+            && self.tenant_id.value == other.tenant_id.value
+            && self.client_id.value == other.client_id.value
+            && self
+                .allowed_audiences
+                .iter()
+                .map(|a| &a.value)
+                .eq(other.allowed_audiences.iter().map(|a| &a.value))
+    }
+}
+
+/// `cors` on a `function-app` or `crud-api`: origins whose pages may call the app, beyond the
+/// static sites of the backend (which are added automatically). Origins are checked by the
+/// reader; `*` with credentials is checked per app, after merging.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cors {
+    pub origins: Vec<Spanned<String>>,
+    /// `credentials: true`: browsers may send cookies with the call. A bearer token in the
+    /// `Authorization` header needs no credentials mode.
+    pub credentials: Option<Spanned<bool>>,
 }

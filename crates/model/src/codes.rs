@@ -36,6 +36,10 @@ codes! {
         "Regions are written as Azure's programmatic names (`az account list-locations -o table`, column Name): `eastus`, `westeurope`, `southeastasia`. Display names like `East US` are not accepted.";
     COMPONENT_KEY = "baas::model::component_key", "a component key that is not lowercase letters, digits and hyphens",
         "Component keys become Terraform addresses and parts of Azure names, so they are 1 to 40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (`[a-z]([a-z0-9-]*[a-z0-9])?`).";
+    AUTH_ID = "baas::model::auth_id", "a tenant or client id in `auth` that is not a GUID",
+        "`auth.tenant_id` is the directory (tenant) ID and `auth.client_id` the application (client) ID of the app registration that callers get tokens for, both GUIDs (`00000000-0000-0000-0000-000000000000`, any case) as the Entra admin center shows them on the registration's overview. A tenant's domain name (`contoso.onmicrosoft.com`) is not accepted: the token issuer App Service checks against is built from the tenant ID.";
+    CORS_ORIGIN = "baas::model::cors_origin", "a `cors` entry on a function app or CRUD API that is not an allowed origin",
+        "`cors` on a `function-app` or `crud-api` lists the origins whose pages may call the app from a browser: `*` alone for any, or origins written `https://host` or `https://host:port` (scheme, lowercase host, optional port; no path, no trailing `/`, each once). Plain `http` is accepted for `localhost` and `127.0.0.1` only, for local development: a page served over plain HTTP from elsewhere can be altered on the way, and the API would trust it. The static sites of the backend are allowed automatically and need not be listed.";
     NO_COMPONENTS = "baas::model::no_components", "the backend has no enabled component",
         "`components` needs at least one enabled entry: there is nothing to provision otherwise.";
     SCHEDULE = "baas::model::schedule", "a timer schedule that is not six-field NCRONTAB",

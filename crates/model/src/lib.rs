@@ -13,6 +13,7 @@ pub mod ncrontab;
 pub mod overlay;
 pub mod plan;
 pub mod read;
+pub mod read_access;
 pub mod read_custom;
 pub mod read_deployment;
 pub mod read_monitoring;

@@ -49,6 +49,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "state",
     "tenancy",
     "protect",
+    "auth",
     "resource_group",
 ];
 pub const COMPONENT_TYPES: &[&str] = &[
@@ -105,6 +106,9 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .get("protect")
         .and_then(|n| decode::boolean(n, "`protect`", sink))
         .is_none_or(|p| p.value);
+    let auth = top
+        .get("auth")
+        .and_then(|n| crate::read_access::auth(n, "`auth`", sink));
     let resource_group = top
         .get("resource_group")
         .and_then(|n| crate::existing::resource_group(n, sink));
@@ -149,6 +153,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         providers,
         components,
         protect,
+        auth,
         resource_group,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
@@ -526,6 +531,8 @@ pub const CRUD_API_KEYS: &[&str] = &[
     "runtime",
     "version",
     "cosmos",
+    "cors",
+    "auth",
 ];
 pub const FUNCTION_APP_KEYS: &[&str] = &[
     "type",
@@ -535,6 +542,8 @@ pub const FUNCTION_APP_KEYS: &[&str] = &[
     "version",
     "plan",
     "functions",
+    "cors",
+    "auth",
 ];
 
 fn component(
@@ -654,6 +663,7 @@ fn crud_api(
         &format!("`{key}.cosmos`"),
         sink,
     );
+    let (cors, auth) = access(&what, map, sink);
     Some(CrudApi {
         entity: entity?,
         schema,
@@ -665,7 +675,21 @@ fn crud_api(
         runtime: runtime?,
         version,
         cosmos,
+        cors,
+        auth,
     })
+}
+
+/// A component's `cors` and `auth` (see [`crate::read_access`]).
+fn access(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> (Cors, Option<Auth>) {
+    let cors = map
+        .get("cors")
+        .map(|n| crate::read_access::cors(n, sink))
+        .unwrap_or_default();
+    let auth = map
+        .get("auth")
+        .and_then(|n| crate::read_access::auth(n, &format!("`auth` of {what}"), sink));
+    (cors, auth)
 }
 
 fn entity(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
@@ -876,11 +900,14 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
     let functions = map
         .require("functions", what, sink)
         .and_then(|n| functions(n, sink));
+    let (cors, auth) = access(what, map, sink);
     Some(FunctionApp {
         runtime: runtime?,
         version,
         plan,
         functions: functions?,
+        cors,
+        auth,
     })
 }
 

@@ -136,6 +136,10 @@ pub struct AppRequirement {
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
+    /// Origins the component lets call the app (the static sites' are added when provisioned).
+    pub cors: Cors,
+    /// Sign-in: the component's `auth`, else the backend's. Components on one app must agree.
+    pub auth: Option<Auth>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -467,6 +471,8 @@ fn crud_api(
             plan_defaulted: !backend.functions.plan_written,
             functions,
             cosmos_bindings: bindings,
+            cors: api.cors.clone(),
+            auth: api.auth.clone().or_else(|| backend.auth.clone()),
         }),
     );
     host_storage(&app, source, out);
@@ -705,6 +711,8 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
             plan_defaulted: app.plan.is_none() && !backend.functions.plan_written,
             functions,
             cosmos_bindings: Vec::new(),
+            cors: app.cors.clone(),
+            auth: app.auth.clone().or_else(|| backend.auth.clone()),
         }),
     );
     host_storage(&key, source, out);

@@ -15,6 +15,10 @@ use crate::read_servicebus;
 use crate::read_staticsite;
 use serde_json::{json, Map, Value};
 
+/// A GUID in any case, as `Guid::parse` accepts it.
+const GUID_PATTERN: &str =
+    "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
+
 pub const SCHEMA_ID: &str = "https://baas.dev/schemas/backend.schema.json";
 
 /// The schema as a JSON value.
@@ -162,6 +166,7 @@ fn top_level_properties() -> Value {
                 "properties": { "template": { "type": "string", "description": "A handlebars file relative to backend.yaml that renders `{\"<resource type>\": {\"<name>\": {...}}}`.", "examples": ["providers/redis.tf.json.hbs"] } },
             },
         },
+        "auth": { "$ref": "#/definitions/auth" },
         "components": {
             "description": "The components of the backend; keys are lowercase letters, digits and hyphens.",
             "type": "object", "minProperties": 1,
@@ -220,6 +225,27 @@ fn definitions() -> Value {
             ("serverless", json!({ "type": "boolean", "default": true })),
             ("public_network_access", json!({ "type": "boolean", "default": true })),
         ], keys::COSMOS),
+        "auth": {
+            "description": "Sign-in with Microsoft Entra ID (App Service Authentication) on every function app that serves HTTP: callers present an access token for the app registration `client_id`; requests without a valid one get 401, except `/api/health`. No client secret is written: tokens are validated, never obtained, by the app. On a `function-app` or `crud-api` it replaces the top-level `auth` for that component; components that share an app must agree.",
+            "type": "object", "additionalProperties": false,
+            "required": ["provider", "tenant_id", "client_id"],
+            "properties": {
+                "provider": { "enum": strings(AuthProvider::NAMES), "description": "Microsoft Entra ID." },
+                "tenant_id": { "type": "string", "pattern": GUID_PATTERN, "description": "Directory (tenant) ID that issues the tokens." },
+                "client_id": { "type": "string", "pattern": GUID_PATTERN, "description": "Application (client) ID of the app registration callers get tokens for (always an allowed audience)." },
+                "allowed_audiences": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Further `aud` values to accept, e.g. the Application ID URI.", "examples": [["api://shop-api"]] },
+            },
+        },
+        "app-cors": {
+            "description": "Origins whose pages may call this function app from a browser, besides the backend's static sites (added automatically): `*` alone, `https://host[:port]`, or `http://localhost[:port]`. The mapping form adds `credentials` (cookies; not with `*`).",
+            "oneOf": [
+                { "type": "array", "items": { "type": "string" }, "uniqueItems": true, "examples": [["https://admin.example.com", "http://localhost:3000"]] },
+                { "type": "object", "additionalProperties": false, "required": ["origins"], "properties": {
+                    "origins": { "type": "array", "items": { "type": "string" }, "uniqueItems": true },
+                    "credentials": { "type": "boolean", "default": false, "description": "`Access-Control-Allow-Credentials: true`: pages may send cookies. Not needed for a bearer token." },
+                } },
+            ],
+        },
         "component": {
             "type": "object",
             "required": ["type"],
@@ -253,12 +279,16 @@ fn definitions() -> Value {
             ("runtime", json!({ "enum": strings(Runtime::NAMES), "default": "node" })),
             ("version", json!({ "type": ["string", "number"] })),
             ("cosmos", json!({ "$ref": "#/definitions/cosmos" })),
+            ("cors", json!({ "$ref": "#/definitions/app-cors" })),
+            ("auth", json!({ "$ref": "#/definitions/auth" })),
         ], read::CRUD_API_KEYS, &["entity"]),
         "function-app": component("function-app", "A function app with its own functions; one app per runtime is shared.", &[
             ("runtime", json!({ "enum": strings(Runtime::NAMES) })),
             ("version", json!({ "type": ["string", "number"] })),
             ("plan", json!({ "type": "string", "examples": ["Y1", "EP1", "B1"] })),
             ("functions", json!({ "type": "object", "minProperties": 1, "additionalProperties": { "$ref": "#/definitions/function" } })),
+            ("cors", json!({ "$ref": "#/definitions/app-cors" })),
+            ("auth", json!({ "$ref": "#/definitions/auth" })),
         ], read::FUNCTION_APP_KEYS, &["runtime", "functions"]),
         "service-bus": component("service-bus", "Service Bus queues and topics in the shared namespace.", &[
             ("sku", json!({ "enum": strings(ServiceBusSku::NAMES), "default": "Standard" })),
@@ -397,6 +427,12 @@ mod tests {
                 read_staticsite::KEYS,
             ),
             ("custom", &definitions["custom"], read_custom::KEYS),
+            ("auth", &definitions["auth"], crate::read_access::AUTH_KEYS),
+            (
+                "cors of an app",
+                &definitions["app-cors"]["oneOf"][1],
+                crate::read_access::CORS_KEYS,
+            ),
             ("state", &top["state"], read_deployment::STATE_KEYS),
             ("tenancy", &top["tenancy"], read_deployment::TENANCY_KEYS),
             (

@@ -24,6 +24,7 @@ use baas_terraform::Address;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+mod access;
 mod project;
 mod support;
 
@@ -59,6 +60,9 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::CONSUMPTION_DEFAULT,
     &codes::END_OF_SUPPORT,
     &codes::HOST_ID,
+    &codes::MERGE_AUTH,
+    &codes::CORS_CREDENTIALS,
+    &codes::CORS_SITE_ELSEWHERE,
 ];
 
 #[derive(Debug)]
@@ -88,6 +92,7 @@ impl ResourceProvider for FunctionsProvider {
                 continue;
             };
             merge_version(app, next, &other.source.component, &mut errors);
+            access::merge(app, next, &other.source.component, &mut errors);
             if rank(&next.plan.value) > rank(&app.plan.value) {
                 app.plan = next.plan.clone();
                 app.plan_defaulted = next.plan_defaulted;
@@ -98,6 +103,7 @@ impl ResourceProvider for FunctionsProvider {
             app.cosmos_bindings
                 .extend(next.cosmos_bindings.iter().cloned());
         }
+        access::crud_routes_anonymous(app);
         check_unique_functions(&merged.key, app, &mut errors);
         add_health_function(&merged.key, app, &mut errors);
         app.cosmos_bindings.sort();
@@ -169,6 +175,8 @@ impl ResourceProvider for FunctionsProvider {
         host_id_collisions(merged, context, &mut diagnostics);
         plan_raised_warning(merged, app, context, &mut diagnostics);
         no_generated_code_warning(app, context, &mut diagnostics);
+        access::validate(app, &mut diagnostics);
+        access::sites_elsewhere(&merged.key, context, &mut diagnostics);
         diagnostics
     }
 
@@ -215,6 +223,7 @@ impl ResourceProvider for FunctionsProvider {
         if let Some(integration) = network::app_integration(context, &merged.key, &app.plan.value) {
             join_network(&mut body, &integration);
         }
+        access::apply(&mut body, app, context);
         out.block(address.clone(), body, &merged.sources);
         role_assignments(&merged.key, &address, context, merged, &mut out);
         out.output(

@@ -253,7 +253,7 @@ impl Addresses {
             account: refs::storage_account(key),
             website: address("azurerm_storage_account_static_website", key),
             profile: refs::frontdoor_profile(key),
-            endpoint: address("azurerm_cdn_frontdoor_endpoint", key),
+            endpoint: refs::frontdoor_endpoint(key),
             origin_group: address("azurerm_cdn_frontdoor_origin_group", key),
             origin: address("azurerm_cdn_frontdoor_origin", key),
             rule_set: address("azurerm_cdn_frontdoor_rule_set", key),

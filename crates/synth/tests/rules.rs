@@ -437,7 +437,11 @@ fn a_tenant_called_global_clashes_with_the_global_stack_a_static_site_brings() {
     check(&tenants("  users: {type: crud-api, entity: User}\n"), &[]);
     check(
         &tenants("  users: {type: crud-api, entity: User}\n  web: {type: static-site}\n"),
-        &["baas::tenancy::invalid@4:46"],
+        // The site lives in the `global` stack: the tenants' apps cannot allow its endpoint.
+        &[
+            "baas::tenancy::invalid@4:46",
+            "baas::functions::cors_site_elsewhere@8:3",
+        ],
     );
 }
 
@@ -606,4 +610,114 @@ fn alerts_without_monitoring_warn_and_alerts_false_is_none() {
     );
     check(&monitored("{alerts: false}"), &[]);
     check(&monitored("{alerts: true}"), &["baas::schema::type@5:22"]);
+}
+
+/// An `auth` mapping with this client id (the tenant is fixed).
+fn auth(client: &str) -> String {
+    format!(
+        "{{provider: entra, tenant_id: 72f988bf-86f1-41af-91ab-2d7cd011db47, client_id: {client}}}"
+    )
+}
+
+const CLIENT_A: &str = "11111111-2222-3333-4444-555555555555";
+const CLIENT_B: &str = "99999999-2222-3333-4444-555555555555";
+
+#[test]
+fn tenant_and_client_ids_must_be_guids() {
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, auth: {}}}\n",
+            auth("not-a-guid")
+        )),
+        &["baas::model::auth_id@5:125"],
+    );
+    check(
+        // Any case: the Entra admin center shows lowercase, other tools uppercase.
+        &format!(
+            "{}auth: {}\n",
+            backend("  users: {type: crud-api, entity: User}\n"),
+            auth("ABCDEF01-2222-3333-4444-555555555555")
+        ),
+        &[],
+    );
+}
+
+#[test]
+fn components_on_one_app_must_agree_on_auth() {
+    let top = format!("auth: {}\n", auth(CLIENT_A));
+    // A component's own `auth` against the top-level one it replaces on another component.
+    check(
+        &format!(
+            "{}{top}",
+            backend(&format!(
+                "  users: {{type: crud-api, entity: User}}\n  orders: {{type: crud-api, entity: Order, auth: {}}}\n",
+                auth(CLIENT_B)
+            ))
+        ),
+        &["baas::merge::auth@6:49"],
+    );
+    // Another runtime's app may have its own; a component without `auth` takes the app's.
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, auth: {}}}\n  orders: {{type: crud-api, entity: Order}}\n  \
+             reports: {{type: crud-api, entity: Report, runtime: python, auth: {}}}\n",
+            auth(CLIENT_A),
+            auth(CLIENT_B)
+        )),
+        &[],
+    );
+}
+
+#[test]
+fn app_cors_origins_are_https_or_localhost() {
+    check(
+        &backend("  users: {type: crud-api, entity: User, cors: [\"http://app.example.com\", \"https://app.example.com/\", \"http://localhost:5173\"]}\n"),
+        &["baas::model::cors_origin@5:48", "baas::model::cors_origin@5:74"],
+    );
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, cors: [\"*\", \"https://app.example.com\"]}\n",
+        ),
+        &["baas::model::cors_origin@5:48"],
+    );
+}
+
+#[test]
+fn every_origin_with_credentials_is_refused_on_the_app() {
+    let hooks = "  hooks: {type: function-app, runtime: node, cors: [\"*\"], functions: {ping: {trigger: http}}}\n";
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, cors: {{origins: [\"https://a.example.com\"], credentials: true}}}}\n{hooks}"
+        )),
+        &["baas::functions::cors_credentials@6:53"],
+    );
+    check(
+        &backend(&format!(
+            "  users: {{type: crud-api, entity: User, cors: {{origins: [\"https://a.example.com\"], credentials: false}}}}\n{hooks}"
+        )),
+        &[],
+    );
+}
+
+#[test]
+fn a_site_in_the_global_stack_without_a_custom_domain_warns_once() {
+    let source = |site: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\ncomponents:\n  \
+             {site}\n  users: {{type: crud-api, entity: User}}\n  \
+             reports: {{type: crud-api, entity: Report, runtime: python}}\n"
+        )
+    };
+    check(
+        &source("web: {type: static-site}"),
+        &[
+            "baas::deployment::no_custom_domain@5:13",
+            "baas::functions::cors_site_elsewhere@7:3",
+        ],
+    );
+    check(
+        &source("web: {type: static-site, custom_domain: www.example.com, dns_zone: example.com}"),
+        &["baas::deployment::no_custom_domain@5:13"],
+    );
 }

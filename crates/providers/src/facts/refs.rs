@@ -124,6 +124,23 @@ pub fn servicebus_namespace() -> Address {
     Address::resource("azurerm_servicebus_namespace", SHARED_SERVICEBUS)
 }
 
+/// A static site's Front Door endpoint.
+pub fn frontdoor_endpoint(key: &str) -> Address {
+    Address::resource("azurerm_cdn_frontdoor_endpoint", key)
+}
+
+/// The origin browsers send (`Origin`) from the pages of the static site `key` on its Front
+/// Door endpoint, as a Terraform expression, for the function apps' CORS — when the site is in
+/// the stack of `context`. A site exists once per deployment (`Placement::Deployment`): with
+/// several backend stacks it lives in the `global` stack, which is applied after the others
+/// (it reads their apps for Traffic Manager), so their apps cannot refer to its endpoint; and
+/// Azure generates the endpoint's host name (`<name>-<hash>.z01.azurefd.net`), so it cannot be
+/// written out either. Then `None`: the site's custom domain is its known origin.
+pub fn static_site_origin(context: &Context<'_>, key: &str) -> Option<String> {
+    (!context.several_backend_stacks())
+        .then(|| format!("https://{}", frontdoor_endpoint(key).attr("host_name")))
+}
+
 /// A static site's Front Door profile.
 pub fn frontdoor_profile(key: &str) -> Address {
     Address::resource("azurerm_cdn_frontdoor_profile", key)

@@ -3,10 +3,11 @@
 //! Every file is static — the same for every backend, embedded by `build.rs` from
 //! `crates/providers/apps/<runtime>/` — except one generated table, `api.json`, which the
 //! shared handler module reads at start-up: the CRUD APIs the app serves (fields, partition
-//! key, declared operations, the app settings that hold database and container names) and
-//! whether it serves the health function. One reviewed handler module driven by a table, rather
-//! than code generated per entity, keeps the output small and its behaviour the same for every
-//! entity; the same project deploys to the app in every stack, because everything
+//! key, declared operations, the app settings that hold database and container names),
+//! whether it serves the health function, and whether the platform signs callers in
+//! (`platform_auth`: CRUD routes anonymous, `x-ms-client-principal` trusted). One reviewed
+//! handler module driven by a table, rather than code generated per entity, keeps the output
+//! small and its behaviour the same for every entity; the same project deploys to the app in every stack, because everything
 //! stack-specific is an app setting.
 
 use baas_model::requirement::{
@@ -67,9 +68,14 @@ fn table(app: &AppRequirement, backend: &Backend) -> String {
     let entities = array_of_texts(entities, 1);
     let health = to_json_at(&health, 1);
     let tenant_header = to_json_at(&json!(TENANT_HEADER), 1);
+    // App Service Authentication checks every caller (but the health path) before the code
+    // runs: the CRUD routes are then anonymous at the function level, and the code may trust
+    // the `x-ms-client-principal` header, which the platform sets (without `auth` anyone can).
+    let platform_auth = to_json_at(&json!(app.auth.is_some()), 1);
     let members = [
         ("entities", entities.as_str()),
         ("health", health.as_str()),
+        ("platform_auth", platform_auth.as_str()),
         ("tenant_header", tenant_header.as_str()),
     ];
     object_of_texts(members.into_iter(), 0) + "\n"

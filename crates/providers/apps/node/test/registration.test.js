@@ -6,6 +6,9 @@ const assert = require('node:assert/strict');
 const { test } = require('node:test');
 const { api, loadApp, invoke } = require('./helpers');
 
+// The platform authenticates callers when the backend has `auth`: then no function key.
+const CRUD_AUTH_LEVEL = api.platform_auth ? 'anonymous' : 'function';
+
 const ROUTES = {
   create: ['POST', (p) => p],
   read: ['GET', (p) => `${p}/{id}`],
@@ -14,6 +17,10 @@ const ROUTES = {
   list: ['GET', (p) => p],
 };
 
+test('api.json says whether the platform signs callers in', () => {
+  assert.equal(typeof api.platform_auth, 'boolean');
+});
+
 test('only the declared operations and health are registered', () => {
   const expected = [...(api.health ? [api.health.function] : []), ...api.entities.flatMap((e) => Object.values(e.operations))].sort();
   assert.deepEqual(Object.keys(loadApp()).sort(), expected);
@@ -21,12 +28,12 @@ test('only the declared operations and health are registered', () => {
 
 for (const entity of api.entities) {
   for (const [operation, name] of Object.entries(entity.operations)) {
-    test(`${name}: ${operation} is ${ROUTES[operation][0]} api/${ROUTES[operation][1](entity.plural)}, auth level function`, () => {
+    test(`${name}: ${operation} is ${ROUTES[operation][0]} api/${ROUTES[operation][1](entity.plural)}, auth level ${CRUD_AUTH_LEVEL}`, () => {
       const { trigger, metadata } = loadApp()[name];
       assert.equal(trigger.type, 'httpTrigger');
       assert.deepEqual(trigger.methods, [ROUTES[operation][0]]);
       assert.equal(trigger.route, ROUTES[operation][1](entity.plural));
-      assert.equal(trigger.authLevel, 'function');
+      assert.equal(trigger.authLevel, CRUD_AUTH_LEVEL);
       // the HTTP response goes out through the `$return` binding
       assert.equal(metadata.bindings.$return.type, 'http');
     });

@@ -25,6 +25,11 @@ ROUTES = {
 
 bp = func.Blueprint()
 
+# With App Service Authentication (`auth` in backend.yaml) the platform has checked the caller's
+# token before a request reaches a function, so the CRUD routes need no function key, which a
+# browser could not keep secret.
+CRUD_AUTH_LEVEL = func.AuthLevel.ANONYMOUS if TABLE["platform_auth"] else func.AuthLevel.FUNCTION
+
 
 def _register(name, route, method, auth_level, function):
     bp.function_name(name)(bp.route(route=route, methods=[method], auth_level=auth_level)(function))
@@ -39,7 +44,7 @@ for _entity in TABLE["entities"]:
             _name,
             _entity["plural"] + _suffix,
             _method,
-            func.AuthLevel.FUNCTION,
+            CRUD_AUTH_LEVEL,
             crud.handler(_entity, _operation, TABLE["tenant_header"]),
         )
 

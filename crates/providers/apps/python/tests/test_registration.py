@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from support import ENTITIES, FUNCTIONS, HEALTH, ROOT, invoke
+from support import ENTITIES, FUNCTIONS, HEALTH, ROOT, TABLE, invoke
 
 ROUTES = {
     "create": ("", "POST"),
@@ -17,6 +17,13 @@ ROUTES = {
     "list": ("", "GET"),
 }
 
+# The platform authenticates callers when the backend has `auth`: then no function key.
+CRUD_AUTH_LEVEL = "anonymous" if TABLE["platform_auth"] else "function"
+
+
+def test_the_table_says_whether_the_platform_signs_callers_in():
+    assert isinstance(TABLE["platform_auth"], bool)
+
 
 def expected_functions():
     """name -> (route, methods, auth level) for every function the table asks for."""
@@ -24,7 +31,7 @@ def expected_functions():
     for entity in ENTITIES:
         for operation, name in entity["operations"].items():
             suffix, method = ROUTES[operation]
-            expected[name] = (entity["plural"] + suffix, [method], "function")
+            expected[name] = (entity["plural"] + suffix, [method], CRUD_AUTH_LEVEL)
     return expected
 
 

@@ -16,6 +16,11 @@ const ROUTES = {
   list: ['GET', (plural) => plural],
 };
 
+// With App Service Authentication (`auth` in backend.yaml) the platform has checked the caller's
+// token before a request reaches a function, so the CRUD routes need no function key, which a
+// browser could not keep secret.
+const crudAuthLevel = api.platform_auth ? 'anonymous' : 'function';
+
 for (const entity of api.entities) {
   const handlers = makeHandlers(api, entity);
   for (const [operation, functionName] of Object.entries(entity.operations)) {
@@ -24,7 +29,7 @@ for (const entity of api.entities) {
     app.http(functionName, {
       methods: [method],
       route: route(entity.plural),
-      authLevel: 'function',
+      authLevel: crudAuthLevel,
       handler: handlers[operation],
     });
   }
