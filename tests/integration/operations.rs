@@ -407,3 +407,39 @@ fn the_global_endpoint_is_tested_on_its_custom_domain() {
     let global = read(&plain, "out/global/main.tf.json");
     assert!(resource_names(&global, WEB_TEST).is_empty());
 }
+
+/// Under `isolation: account` each tenant's global endpoint is watched with that tenant's own
+/// Application Insights and action group: one tenant's outage never pages another's receivers.
+#[test]
+fn each_tenant_s_global_endpoint_is_watched_with_its_own_component() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         monitoring: {alerts: {email: [oncall@example.com]}}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westeurope], \
+         custom_domain: api.example.com, dns_zone: example.com}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    workspace.synth_ok("out");
+    let global = read(&workspace, "out/global/main.tf.json");
+    for tenant in ["acme", "globex"] {
+        let test = resource(&global, WEB_TEST, &format!("node-{tenant}-global"));
+        assert_eq!(
+            test["application_insights_id"],
+            format!("${{data.azurerm_application_insights.tenant-{tenant}-eastus.id}}")
+        );
+        assert_eq!(
+            test["request"]["url"],
+            format!("https://{tenant}.api.example.com/api/health")
+        );
+        let rule = resource(
+            &global,
+            ALERT,
+            &format!("node-{tenant}-global-availability"),
+        );
+        assert_eq!(
+            rule["action"][0]["action_group_id"],
+            format!("${{data.azurerm_monitor_action_group.tenant-{tenant}-eastus.id}}")
+        );
+    }
+}

@@ -23,9 +23,10 @@ fn multi_region_has_a_stack_per_region_and_a_global_one_applied_last() {
     ));
     workspace.synth_ok("out");
     let manifest = read(&workspace, "out/baas.manifest.json");
+    // The primary `location` leads wherever `regions` lists it.
     assert_eq!(
         manifest["deploy_order"],
-        serde_json::json!(["westeurope", "eastus", "global"])
+        serde_json::json!(["eastus", "westeurope", "global"])
     );
     let west = read(&workspace, "out/westeurope/main.tf.json");
     let east = read(&workspace, "out/eastus/main.tf.json");

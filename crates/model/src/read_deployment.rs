@@ -195,9 +195,15 @@ fn multi_region(
         }
         regions.push(region);
     }
-    // The primary location always takes part, first.
-    if !regions.iter().any(|r| r.value.name == primary.name) {
-        regions.insert(0, Spanned::new(primary, list.span));
+    // The primary location always takes part, first: its stack holds the shared data and is
+    // the one the manifest and the global stack's monitoring take as the first.
+    match regions.iter().position(|r| r.value.name == primary.name) {
+        Some(0) => {}
+        Some(at) => {
+            let region = regions.remove(at);
+            regions.insert(0, region);
+        }
+        None => regions.insert(0, Spanned::new(primary, list.span)),
     }
     if regions.len() < 2 {
         sink.push(

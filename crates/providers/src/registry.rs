@@ -286,10 +286,28 @@ impl Registry {
         context: &Context<'_>,
         regional: &[StackInfo],
     ) -> Result<Provisioned, Vec<Diagnostic>> {
-        let mut global = crate::global::provision(context, regional)?;
-        // The profiles' diagnostic settings belong to the monitoring provider.
-        let diagnostics = crate::monitoring::provision_global(context, regional, &global)?;
-        global.blocks.extend(diagnostics.blocks);
+        // Traffic Manager only where a strategy spreads the backend; a `single` deployment of
+        // several tenants has a global stack for its static sites alone.
+        let traffic_manager = !matches!(
+            context.backend.deployment.strategy,
+            baas_model::Strategy::Single
+        );
+        let mut global = if traffic_manager {
+            crate::global::provision(context, regional)?
+        } else {
+            Provisioned::default()
+        };
+        // The diagnostic settings and availability tests of what the global stack holds belong
+        // to the monitoring provider.
+        let monitoring = crate::monitoring::provision_global(context, regional, &global)?;
+        global.blocks.extend(monitoring.blocks);
+        for (section, entries) in monitoring.stack_manifest {
+            global
+                .stack_manifest
+                .entry(section)
+                .or_default()
+                .extend(entries);
+        }
         Ok(global)
     }
 

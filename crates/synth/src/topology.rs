@@ -366,13 +366,11 @@ fn global_stack(
         .iter()
         .map(|p| p.blocks.iter().map(|b| b.address.clone()).collect())
         .collect();
-    // Traffic Manager reads every regional app through data sources.
-    let traffic_manager = !matches!(context.backend.deployment.strategy, Strategy::Single);
-    if traffic_manager {
-        match registry.provision_global(&global_context, regional) {
-            Ok(p) => provisioned.push(p),
-            Err(found) => diagnostics.extend(found),
-        }
+    // Traffic Manager reads every regional app through data sources, and the monitoring of
+    // what the global stack holds reads the regional workspaces and Application Insights.
+    match registry.provision_global(&global_context, regional) {
+        Ok(p) => provisioned.push(p),
+        Err(found) => diagnostics.extend(found),
     }
     let claims = Registry::claims(&global_context, &mut provisioned);
     let entries: Vec<_> = provisioned
@@ -394,11 +392,7 @@ fn global_stack(
         share_cores,
         &mut diagnostics,
     );
-    let reads = if traffic_manager {
-        regional.iter().map(|s| s.name.clone()).collect()
-    } else {
-        Vec::new()
-    };
+    let reads = regional.iter().map(|s| s.name.clone()).collect();
     StackJob {
         built: BuiltStack {
             info,

@@ -124,10 +124,11 @@ fn sign_in_validates_entra_tokens_answers_401_and_spares_the_health_path() {
     assert_eq!(table["platform_auth"], true);
 }
 
+/// Excluded paths match the request path, so a probe's query string is left out.
 #[test]
 fn a_custom_probe_path_is_excluded_from_sign_in_too() {
     let files = synth(&format!(
-        "{BASE}{AUTH}deployment: {{strategy: multi-region, regions: [eastus, westus2], health_probe: {{path: /api/ready}}}}\n\
+        "{BASE}{AUTH}deployment: {{strategy: multi-region, regions: [eastus, westus2], health_probe: {{path: \"/api/ready?deep=1\"}}}}\n\
          components:\n  users: {{type: crud-api, entity: User}}\n  \
          ready: {{type: function-app, runtime: node, functions: {{ready: {{trigger: http, methods: [get], auth_level: anonymous}}}}}}\n"
     ));

@@ -721,3 +721,37 @@ fn a_site_in_the_global_stack_without_a_custom_domain_warns_once() {
         &["baas::deployment::no_custom_domain@5:13"],
     );
 }
+
+/// Review findings, one test each: the primary location leads the regions wherever it is
+/// listed (its stack creates the shared account and records it in the manifest); a `single`
+/// deployment of several tenants still watches the static sites in its global stack.
+#[test]
+fn the_primary_location_leads_the_regions_wherever_it_is_listed() {
+    let source = baas_model::SourceFile::new(
+        "backend.yaml",
+        "name: shop\nenvironment: prod\nlocation: westeurope\nfunctions: {plan: EP1}\n\
+         deployment: {strategy: multi-region, regions: [northeurope, westeurope]}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    let synthesis = baas_synth::synthesize(&source, &Registry::builtin());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&synthesis.files["baas.manifest.json"]).unwrap();
+    assert!(manifest["cosmos_accounts"].is_object(), "{manifest}");
+    assert_eq!(manifest["deploy_order"][0], "westeurope");
+}
+
+#[test]
+fn static_sites_of_several_tenants_are_watched_in_the_global_stack() {
+    let source = baas_model::SourceFile::new(
+        "backend.yaml",
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: Y1}\n\
+         tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\n\
+         components:\n  users: {type: crud-api, entity: User}\n  web: {type: static-site}\n",
+    );
+    let synthesis = baas_synth::synthesize(&source, &Registry::builtin());
+    let global: serde_json::Value =
+        serde_json::from_str(&synthesis.files["global/main.tf.json"]).unwrap();
+    let settings = &global["resource"]["azurerm_monitor_diagnostic_setting"];
+    assert!(settings["blob-web"].is_object(), "{global}");
+    assert!(settings["frontdoor-web"].is_object(), "{global}");
+}

@@ -245,9 +245,10 @@ fn excluded_paths(context: &Context<'_>) -> Vec<String> {
         | Strategy::BlueGreen { probe, .. }
         | Strategy::DisasterRecovery { probe, .. } => Some(&probe.path.value),
     };
-    if let Some(path) = probe {
-        if !paths.contains(path) {
-            paths.push(path.clone());
+    // Excluded paths match the request path: a probe's query string is not part of it.
+    if let Some(path) = probe.and_then(|p| p.split('?').next()) {
+        if !paths.iter().any(|p| p == path) {
+            paths.push(path.to_owned());
         }
     }
     paths

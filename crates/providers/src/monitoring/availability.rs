@@ -119,20 +119,37 @@ pub fn provision_global(
     alerts: Option<&Alerts>,
     out: &mut Provisioned,
 ) -> Result<(), baas_model::Diagnostic> {
-    let Some(first) = regional.first() else {
-        return Ok(());
-    };
-    let urls: Vec<(&str, &str)> = global
-        .outputs
-        .iter()
-        .filter_map(|(name, (url, _))| {
-            let profile = name.strip_prefix("api_")?.strip_suffix("_url")?;
-            Some((profile, url.as_str()))
-        })
-        .collect();
-    if urls.is_empty() {
-        return Ok(());
+    // Each tenant's profiles are watched with that tenant's own first stack's component and
+    // action group, so one tenant's outage never pages another's receivers.
+    let mut tenants: Vec<Option<&str>> = regional.iter().map(|s| s.tenant.as_deref()).collect();
+    tenants.dedup();
+    for tenant in tenants {
+        let Some(first) = regional.iter().find(|s| s.tenant.as_deref() == tenant) else {
+            continue;
+        };
+        let urls: Vec<(String, &str)> = context
+            .all(kinds::FUNCTION_APP)
+            .filter_map(|app| {
+                let profile = refs::traffic_manager_profile(&app.key, tenant).name;
+                let (url, _) = global.outputs.get(&format!("api_{profile}_url"))?;
+                Some((profile, url.as_str()))
+            })
+            .collect();
+        if !urls.is_empty() {
+            tenant_tests(context, first, &urls, alerts, out)?;
+        }
     }
+    Ok(())
+}
+
+/// The global tests of one tenant's (or the backend's) profiles.
+fn tenant_tests(
+    context: &Context<'_>,
+    first: &crate::context::StackInfo,
+    urls: &[(String, &str)],
+    alerts: Option<&Alerts>,
+    out: &mut Provisioned,
+) -> Result<(), baas_model::Diagnostic> {
     let span = context.backend.monitoring.span;
     let first_context = context.with_stack(first.clone());
     let group = first_context.resource_group_azure_name()?;
@@ -157,6 +174,7 @@ pub fn provision_global(
         None => None,
     };
     for (profile, url) in urls {
+        let url = *url;
         let label = format!("{profile}-global");
         let test = Address::resource("azurerm_application_insights_standard_web_test", &label);
         let health_url = format!("{url}{}", health::PATH);
