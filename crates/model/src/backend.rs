@@ -32,7 +32,7 @@ pub struct Backend {
     /// `protect` (default true): data-holding resources get `lifecycle.prevent_destroy`.
     pub protect: bool,
     /// Sign-in for every function app that serves HTTP, unless a component says otherwise.
-    pub auth: Option<Auth>,
+    pub auth: Option<Box<Auth>>,
     /// `resource_group`: the landing zone's resource group each stack deploys into, read
     /// by name; without it every stack creates its own.
     pub resource_group: Option<crate::existing::ExistingResourceGroup>,
@@ -438,7 +438,7 @@ pub struct CrudApi {
     pub cosmos: CosmosSettings,
     pub cors: Cors,
     /// This API's sign-in settings; unset, the backend's `auth`.
-    pub auth: Option<Auth>,
+    pub auth: Option<Box<Auth>>,
 }
 
 #[derive(Debug, Clone)]
@@ -449,7 +449,7 @@ pub struct FunctionApp {
     pub functions: IndexMap<String, Function>,
     pub cors: Cors,
     /// This app's sign-in settings; unset, the backend's `auth`.
-    pub auth: Option<Auth>,
+    pub auth: Option<Box<Auth>>,
 }
 
 #[derive(Debug, Clone)]

@@ -153,7 +153,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         providers,
         components,
         protect,
-        auth,
+        auth: auth.map(Box::new),
         resource_group,
     };
     crate::read_deployment::check_tenant_partitions(&backend, sink);
@@ -676,7 +676,7 @@ fn crud_api(
         version,
         cosmos,
         cors,
-        auth,
+        auth: auth.map(Box::new),
     })
 }
 
@@ -907,7 +907,7 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
         plan,
         functions: functions?,
         cors,
-        auth,
+        auth: auth.map(Box::new),
     })
 }
 

@@ -139,7 +139,7 @@ pub struct AppRequirement {
     /// Origins the component lets call the app (the static sites' are added when provisioned).
     pub cors: Cors,
     /// Sign-in: the component's `auth`, else the backend's. Components on one app must agree.
-    pub auth: Option<Auth>,
+    pub auth: Option<Box<Auth>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
