@@ -163,10 +163,36 @@ pub fn origin_problem(text: &str) -> Option<(String, String)> {
     if text == "*" {
         return None;
     }
+    if let Some(problem) = origin_shape_problem(text) {
+        return Some(problem);
+    }
+    match text.split_once("://") {
+        Some(("http", rest)) => {
+            let host = rest.rsplit_once(':').map_or(rest, |(host, _)| host);
+            if host == "localhost" || host == "127.0.0.1" {
+                None
+            } else {
+                Some((
+                    "is plain `http`, which only `localhost` may use".to_owned(),
+                    format!("serve the page over HTTPS and write `https://{rest}`"),
+                ))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What makes `text` no browser origin: `http` or `https`, `://`, a lowercase host, an optional
+/// port, nothing after it. The one check of an origin's shape; callers add their own policy
+/// (the API's `cors` admits plain `http` for `localhost` only, a static site's for any host).
+pub fn origin_shape_problem(text: &str) -> Option<(String, String)> {
     let example = "write `https://app.example.com` or `http://localhost:3000`".to_owned();
     let Some((scheme, rest)) = text.split_once("://") else {
         return Some(("has no scheme".to_owned(), example));
     };
+    if scheme != "https" && scheme != "http" {
+        return Some(("is not an `http` or `https` origin".to_owned(), example));
+    }
     if rest.contains(['/', '?', '#']) {
         let help = match rest.split_once('/') {
             Some((host, "")) => format!("remove the trailing `/`: `{scheme}://{host}`"),
@@ -178,17 +204,6 @@ pub fn origin_problem(text: &str) -> Option<(String, String)> {
         Some((host, port)) => (host, Some(port)),
         None => (rest, None),
     };
-    match scheme {
-        "https" => {}
-        "http" if host == "localhost" || host == "127.0.0.1" => {}
-        "http" => {
-            return Some((
-                "is plain `http`, which only `localhost` may use".to_owned(),
-                format!("serve the page over HTTPS and write `https://{rest}`"),
-            ))
-        }
-        _ => return Some(("is not an `https` origin".to_owned(), example)),
-    }
     if let Some(port) = port {
         if !port.parse::<u16>().is_ok_and(|p| p > 0) {
             return Some((format!("has the invalid port `{port}`"), example));

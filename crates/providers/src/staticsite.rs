@@ -584,7 +584,8 @@ fn cors(site: &StaticSite, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        if let Some((problem, help)) = origin_problem(&origin.value) {
+        if let Some((problem, help)) = baas_model::read_access::origin_shape_problem(&origin.value)
+        {
             out.push(error(
                 &codes::STATIC_SITE_CORS,
                 origin.span,
@@ -606,50 +607,6 @@ fn cors(site: &StaticSite, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-}
-
-/// `scheme://host[:port]` with a lowercase host and nothing after it.
-fn origin_problem(text: &str) -> Option<(String, String)> {
-    let example = "write `https://app.example.com` or `http://localhost:3000`".to_owned();
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return Some(("has no scheme".to_owned(), example));
-    };
-    if scheme != "https" && scheme != "http" {
-        return Some(("is not an `http` or `https` origin".to_owned(), example));
-    }
-    if rest.contains(['/', '?', '#']) {
-        let help = match rest.split_once('/') {
-            Some((host, "")) => format!("remove the trailing `/`: `{scheme}://{host}`"),
-            _ => "an origin is a scheme, a host and a port, without a path".to_owned(),
-        };
-        return Some(("is not an origin: it has a path".to_owned(), help));
-    }
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (rest, None),
-    };
-    if let Some(port) = port {
-        if !port.parse::<u16>().is_ok_and(|p| p > 0) {
-            return Some((format!("has the invalid port `{port}`"), example));
-        }
-    }
-    if host.chars().any(|c| c.is_ascii_uppercase()) {
-        return Some((
-            "has uppercase letters in its host".to_owned(),
-            "write the host in lowercase, as browsers send it".to_owned(),
-        ));
-    }
-    let label_ok = |label: &str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    };
-    if host.is_empty() || host.len() > 253 || !host.split('.').all(label_ok) {
-        return Some((format!("has the invalid host `{host}`"), example));
-    }
-    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1119,7 +1076,11 @@ mod tests {
             "http://localhost:3000",
             "https://a.b:8443",
         ] {
-            assert_eq!(origin_problem(ok), None, "{ok}");
+            assert_eq!(
+                baas_model::read_access::origin_shape_problem(ok),
+                None,
+                "{ok}"
+            );
         }
         for bad in [
             "app.example.com",
@@ -1132,7 +1093,10 @@ mod tests {
             "https://",
             "https://a..b",
         ] {
-            assert!(origin_problem(bad).is_some(), "{bad}");
+            assert!(
+                baas_model::read_access::origin_shape_problem(bad).is_some(),
+                "{bad}"
+            );
         }
     }
 
