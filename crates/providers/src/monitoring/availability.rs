@@ -45,64 +45,48 @@ pub fn provision(context: &Context<'_>, alerts: Option<&Alerts>, out: &mut Provi
         let Ok(app_name) = context.name(ResourceKind::FunctionApp, &app.key, app.span()) else {
             continue;
         };
-        let test = Address::resource("azurerm_application_insights_standard_web_test", &app.key);
         let url = format!(
             "https://{}{}",
             address.attr("default_hostname"),
             health::PATH
         );
-        out.block(
-            test.clone(),
-            json!({
-                "name": format!("{app_name}-health"),
-                "resource_group_name": context.resource_group_name(),
-                "location": context.location(),
-                "application_insights_id": insights.id(),
-                "description": format!("GET {} every {} seconds from {} locations", health::PATH, FREQUENCY_SECONDS, LOCATIONS.len()),
-                "enabled": true,
-                "frequency": FREQUENCY_SECONDS,
-                "timeout": 30,
-                "retry_enabled": true,
-                "geo_locations": LOCATIONS,
-                "request": { "url": url, "http_verb": "GET", "follow_redirects_enabled": false },
-                "validation_rules": { "expected_status_code": 200, "ssl_check_enabled": true, "ssl_cert_remaining_lifetime": 7 },
-            }),
-            &app.sources,
+        let description = format!(
+            "GET {} every {} seconds from {} locations",
+            health::PATH,
+            FREQUENCY_SECONDS,
+            LOCATIONS.len()
         );
-        out.stack_manifest_entry(
-            "availability_tests",
-            &app.key,
-            json!({ "address": test.to_string(), "url": url, "locations": LOCATIONS.len() }),
+        let test = web_test(
+            WebTest {
+                label: &app.key,
+                name: format!("{app_name}-health"),
+                group: context.resource_group_name(),
+                location: context.location().to_owned(),
+                insights: insights.id(),
+                url,
+                description,
+            },
+            &app.sources,
+            out,
         );
         let Some(alerts) = alerts else { continue };
-        let label = format!("app-{}-availability", app.key);
-        let alert = Address::resource("azurerm_monitor_metric_alert", &label);
-        out.block(
-            alert.clone(),
-            json!({
-                "name": format!("{}-availability", address.attr("name")),
-                "resource_group_name": context.resource_group_name(),
-                "scopes": [test.id(), insights.id()],
-                "description": format!(
-                    "Function app {} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. Open the test's results in Application Insights: a failure everywhere is the app or its plan (restart it, check the last deployment), a certificate failure means its TLS certificate expires within 7 days.",
-                    address.attr("name"), health::PATH, LOCATIONS.len()
-                ),
-                "severity": alerts.severity.value,
-                "frequency": "PT1M",
-                "window_size": "PT5M",
-                "application_insights_web_test_location_availability_criteria": {
-                    "web_test_id": test.id(),
-                    "component_id": insights.id(),
-                    "failed_location_count": FAILED_LOCATIONS,
-                },
-                "action": [{ "action_group_id": super::alerts::action_group().id() }],
-            }),
-            &app.sources,
+        let description = format!(
+            "Function app {} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. Open the test's results in Application Insights: a failure everywhere is the app or its plan (restart it, check the last deployment), a certificate failure means its TLS certificate expires within 7 days.",
+            address.attr("name"), health::PATH, LOCATIONS.len()
         );
-        out.stack_manifest_entry(
-            "alerts",
-            &label,
-            json!({ "address": alert.to_string(), "metric": "availability", "condition": format!("failed locations >= {FAILED_LOCATIONS} of {}", LOCATIONS.len()), "window": "PT5M" }),
+        availability_rule(
+            AvailabilityRule {
+                label: format!("app-{}-availability", app.key),
+                name: format!("{}-availability", address.attr("name")),
+                group: context.resource_group_name(),
+                test: &test,
+                insights: insights.id(),
+                action_group: super::alerts::action_group().id(),
+                severity: alerts.severity.value,
+                description,
+            },
+            &app.sources,
+            out,
         );
     }
 }
@@ -176,63 +160,131 @@ fn tenant_tests(
     for (profile, url) in urls {
         let url = *url;
         let label = format!("{profile}-global");
-        let test = Address::resource("azurerm_application_insights_standard_web_test", &label);
-        let health_url = format!("{url}{}", health::PATH);
-        out.block(
-            test.clone(),
-            json!({
-                "name": format!("{insights_name}-{profile}-global-health"),
-                "resource_group_name": context.resource_group_name(),
-                "location": first.region.name,
-                "application_insights_id": insights.id(),
-                "description": format!("GET {} on the global endpoint every {} seconds from {} locations", health::PATH, FREQUENCY_SECONDS, LOCATIONS.len()),
-                "enabled": true,
-                "frequency": FREQUENCY_SECONDS,
-                "timeout": 30,
-                "retry_enabled": true,
-                "geo_locations": LOCATIONS,
-                "request": { "url": health_url, "http_verb": "GET", "follow_redirects_enabled": false },
-                "validation_rules": { "expected_status_code": 200, "ssl_check_enabled": true, "ssl_cert_remaining_lifetime": 7 },
-            }),
-            &[],
+        let description = format!(
+            "GET {} on the global endpoint every {} seconds from {} locations",
+            health::PATH,
+            FREQUENCY_SECONDS,
+            LOCATIONS.len()
         );
-        out.stack_manifest_entry(
-            "availability_tests",
-            &label,
-            json!({ "address": test.to_string(), "url": health_url, "locations": LOCATIONS.len() }),
+        let test = web_test(
+            WebTest {
+                label: &label,
+                name: format!("{insights_name}-{profile}-global-health"),
+                group: context.resource_group_name(),
+                location: first.region.name.to_owned(),
+                insights: insights.id(),
+                url: format!("{url}{}", health::PATH),
+                description,
+            },
+            &[],
+            out,
         );
         let (Some(alerts), Some(action_group)) = (alerts, &action_group) else {
             continue;
         };
-        let rule_label = format!("{label}-availability");
-        let rule = Address::resource("azurerm_monitor_metric_alert", &rule_label);
-        out.block(
-            rule.clone(),
-            json!({
-                "name": format!("{profile}-global-availability"),
-                "resource_group_name": context.resource_group_name(),
-                "scopes": [test.id(), insights.id()],
-                "description": format!(
-                    "The global endpoint {url} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. If the regional apps' own tests pass, look at Traffic Manager (every endpoint degraded?), the custom domain's DNS records and its certificate bindings.",
-                    health::PATH, LOCATIONS.len()
-                ),
-                "severity": alerts.severity.value,
-                "frequency": "PT1M",
-                "window_size": "PT5M",
-                "application_insights_web_test_location_availability_criteria": {
-                    "web_test_id": test.id(),
-                    "component_id": insights.id(),
-                    "failed_location_count": FAILED_LOCATIONS,
-                },
-                "action": [{ "action_group_id": action_group.id() }],
-            }),
-            &[],
+        let description = format!(
+            "The global endpoint {url} failed its availability test ({}) from {FAILED_LOCATIONS} of {} locations at once. If the regional apps' own tests pass, look at Traffic Manager (every endpoint degraded?), the custom domain's DNS records and its certificate bindings.",
+            health::PATH, LOCATIONS.len()
         );
-        out.stack_manifest_entry(
-            "alerts",
-            &rule_label,
-            json!({ "address": rule.to_string(), "metric": "availability", "condition": format!("failed locations >= {FAILED_LOCATIONS} of {}", LOCATIONS.len()), "window": "PT5M" }),
+        availability_rule(
+            AvailabilityRule {
+                label: format!("{label}-availability"),
+                name: format!("{profile}-global-availability"),
+                group: context.resource_group_name(),
+                test: &test,
+                insights: insights.id(),
+                action_group: action_group.id(),
+                severity: alerts.severity.value,
+                description,
+            },
+            &[],
+            out,
         );
     }
     Ok(())
+}
+
+/// One standard web test of the health endpoint at `url`.
+struct WebTest<'a> {
+    label: &'a str,
+    name: String,
+    group: String,
+    location: String,
+    insights: String,
+    url: String,
+    description: String,
+}
+
+/// Writes the web test and its manifest entry; returns its address.
+fn web_test(test: WebTest<'_>, sources: &[baas_model::Source], out: &mut Provisioned) -> Address {
+    let address = Address::resource("azurerm_application_insights_standard_web_test", test.label);
+    out.block(
+        address.clone(),
+        json!({
+            "name": test.name,
+            "resource_group_name": test.group,
+            "location": test.location,
+            "application_insights_id": test.insights,
+            "description": test.description,
+            "enabled": true,
+            "frequency": FREQUENCY_SECONDS,
+            "timeout": 30,
+            "retry_enabled": true,
+            "geo_locations": LOCATIONS,
+            "request": { "url": test.url, "http_verb": "GET", "follow_redirects_enabled": false },
+            "validation_rules": { "expected_status_code": 200, "ssl_check_enabled": true, "ssl_cert_remaining_lifetime": 7 },
+        }),
+        sources,
+    );
+    out.stack_manifest_entry(
+        "availability_tests",
+        test.label,
+        json!({ "address": address.to_string(), "url": test.url, "locations": LOCATIONS.len() }),
+    );
+    address
+}
+
+/// A metric alert on a web test's failed locations.
+struct AvailabilityRule<'a> {
+    label: String,
+    name: String,
+    group: String,
+    test: &'a Address,
+    insights: String,
+    action_group: String,
+    severity: u8,
+    description: String,
+}
+
+/// Writes the rule and its manifest entry.
+fn availability_rule(
+    rule: AvailabilityRule<'_>,
+    sources: &[baas_model::Source],
+    out: &mut Provisioned,
+) {
+    let address = Address::resource("azurerm_monitor_metric_alert", &rule.label);
+    out.block(
+        address.clone(),
+        json!({
+            "name": rule.name,
+            "resource_group_name": rule.group,
+            "scopes": [rule.test.id(), rule.insights],
+            "description": rule.description,
+            "severity": rule.severity,
+            "frequency": "PT1M",
+            "window_size": "PT5M",
+            "application_insights_web_test_location_availability_criteria": {
+                "web_test_id": rule.test.id(),
+                "component_id": rule.insights,
+                "failed_location_count": FAILED_LOCATIONS,
+            },
+            "action": [{ "action_group_id": rule.action_group }],
+        }),
+        sources,
+    );
+    out.stack_manifest_entry(
+        "alerts",
+        &rule.label,
+        json!({ "address": address.to_string(), "metric": "availability", "condition": format!("failed locations >= {FAILED_LOCATIONS} of {}", LOCATIONS.len()), "window": "PT5M" }),
+    );
 }
