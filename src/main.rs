@@ -272,19 +272,29 @@ fn report(
     }
 }
 
-fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
-    let source = match load(registry, file, format) {
-        Ok(source) => source,
-        Err(code) => return code,
-    };
-    let synthesis = baas_synth::synthesize_with(
-        &source,
+/// Synthesizes `source`, read from `file`, with its templates read beside it.
+fn synthesize_file(
+    registry: &Registry,
+    source: &SourceFile,
+    file: &Path,
+    env: Option<&str>,
+) -> baas_synth::Synthesis {
+    baas_synth::synthesize_with(
+        source,
         registry,
         &baas_synth::Options {
             env,
             templates: &FileTemplates::beside(file),
         },
-    );
+    )
+}
+
+fn validate(registry: &Registry, file: &Path, env: Option<&str>, format: Format) -> u8 {
+    let source = match load(registry, file, format) {
+        Ok(source) => source,
+        Err(code) => return code,
+    };
+    let synthesis = synthesize_file(registry, &source, file, env);
     let printed = report(registry, &source, &synthesis.diagnostics, format);
     if synthesis.has_errors() {
         DEFINITION_ERRORS
@@ -371,14 +381,7 @@ fn diff(registry: &Registry, file: &Path, out: &Path, env: Option<&str>, format:
         Ok(source) => source,
         Err(code) => return code,
     };
-    let synthesis = baas_synth::synthesize_with(
-        &source,
-        registry,
-        &baas_synth::Options {
-            env,
-            templates: &FileTemplates::beside(file),
-        },
-    );
+    let synthesis = synthesize_file(registry, &source, file, env);
     report(registry, &source, &synthesis.diagnostics, Format::Human);
     if synthesis.has_errors() {
         return DEFINITION_ERRORS;

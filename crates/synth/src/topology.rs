@@ -306,17 +306,8 @@ fn regional_stack(
     };
     let (mut provisioned, mut diagnostics) = registry.provision(&stack_context);
     let claims = Registry::claims(&stack_context, &mut provisioned);
-    // Empty unless primary: the other stacks record no manifest entries.
-    let entries: Vec<_> = provisioned
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.manifest))
-        .collect();
-    let mut deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
-    for p in &mut provisioned {
-        for (section, entries) in std::mem::take(&mut p.stack_manifest) {
-            deploys.entry(section).or_default().extend(entries);
-        }
-    }
+    // Entries are empty unless primary: the other stacks record no manifest entries.
+    let (entries, deploys) = take_manifest_records(&mut provisioned);
     let addresses: Vec<Vec<Address>> = if primary {
         provisioned
             .iter()
@@ -373,16 +364,7 @@ fn global_stack(
         Err(found) => diagnostics.extend(found),
     }
     let claims = Registry::claims(&global_context, &mut provisioned);
-    let entries: Vec<_> = provisioned
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.manifest))
-        .collect();
-    let mut deploys: BTreeMap<String, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
-    for p in &mut provisioned {
-        for (section, entries) in std::mem::take(&mut p.stack_manifest) {
-            deploys.entry(section).or_default().extend(entries);
-        }
-    }
+    let (entries, deploys) = take_manifest_records(&mut provisioned);
     let (stack, sections) = finish_stack(
         &global_context,
         registry,
@@ -544,4 +526,25 @@ fn deploy_order(stacks: Vec<BuiltStack>) -> Vec<BuiltStack> {
     );
     let mut slots: Vec<Option<BuiltStack>> = stacks.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Manifest records: section -> entry key -> entry.
+type Records = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
+
+/// What the provisioned blocks recorded for the manifest, taken out of them: the provider
+/// entries (one map per merged requirement, in order) and this stack's own deploy targets.
+fn take_manifest_records(
+    provisioned: &mut [baas_providers::Provisioned],
+) -> (Vec<Records>, Records) {
+    let entries = provisioned
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.manifest))
+        .collect();
+    let mut deploys = Records::new();
+    for p in provisioned {
+        for (section, records) in std::mem::take(&mut p.stack_manifest) {
+            deploys.entry(section).or_default().extend(records);
+        }
+    }
+    (entries, deploys)
 }
