@@ -755,3 +755,25 @@ fn static_sites_of_several_tenants_are_watched_in_the_global_stack() {
     assert!(settings["blob-web"].is_object(), "{global}");
     assert!(settings["frontdoor-web"].is_object(), "{global}");
 }
+
+/// `.` in a queue name becomes `-` in its address, so `a.b` and `a-b` would share one: the
+/// report points at the queue provisioned second (`a.b`: queues are provisioned in name
+/// order, and `-` sorts before `.`), and back at the other, not at the component both are in.
+#[test]
+fn two_queues_of_one_component_that_share_an_address_are_pointed_at() {
+    check(
+        &backend("  bus:\n    type: service-bus\n    queues: [a.b, a-b]\n"),
+        &["baas::terraform::duplicate_address@7:14"],
+    );
+}
+
+/// The same for two subscriptions of one topic.
+#[test]
+fn two_subscriptions_of_one_topic_that_share_an_address_are_pointed_at() {
+    check(
+        &backend(
+            "  bus:\n    type: service-bus\n    topics:\n      - name: events\n        subscriptions: [x.y, x-y]\n",
+        ),
+        &["baas::terraform::duplicate_address@9:30"],
+    );
+}
