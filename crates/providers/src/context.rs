@@ -3,10 +3,11 @@
 use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::existing::StackVar;
-use baas_model::{Backend, Requirement, RequirementConfig, Source, Span};
+use baas_model::{Backend, Requirement, RequirementConfig, Source, SourceFile, Span};
 use baas_terraform::Address;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Requirements of one `(type, key)` merged into one, with every component that asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,9 @@ pub struct Block {
     /// messages): synth protects it with `lifecycle.prevent_destroy` unless `protect: false`,
     /// and `baas diff` calls its removal or replacement data loss.
     pub holds_data: bool,
+    /// The template file that rendered the block (a template provider's), so that a problem
+    /// the schema check finds in it is reported in that file.
+    pub rendered_from: Option<Arc<SourceFile>>,
 }
 
 /// What one provider produced for one merged requirement.
@@ -108,6 +112,24 @@ impl Provisioned {
             body,
             sources: sources.to_vec(),
             holds_data: false,
+            rendered_from: None,
+        });
+    }
+
+    /// A block a template rendered (see [`Block::rendered_from`]).
+    pub fn rendered_block(
+        &mut self,
+        address: Address,
+        body: Value,
+        sources: &[Source],
+        template: &Arc<SourceFile>,
+    ) {
+        self.blocks.push(Block {
+            address,
+            body,
+            sources: sources.to_vec(),
+            holds_data: false,
+            rendered_from: Some(Arc::clone(template)),
         });
     }
 
@@ -118,6 +140,7 @@ impl Provisioned {
             body,
             sources: sources.to_vec(),
             holds_data: true,
+            rendered_from: None,
         });
     }
 
