@@ -370,3 +370,86 @@ fn protected(backend: &baas_model::Backend, sources: &[Source]) -> bool {
                     .is_none_or(|component| component.protect)
             }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = r#"{
+  "azurerm_redis_cache": {
+    "{{key}}": {
+      "name": "{{name}}",
+      "redis_configuration": {"maxmemory_policy": {{json config.policy}}},
+      "tags_note": "name"
+    }
+  }
+}"#;
+
+    fn located(resource_type: &str, path: &str) -> Option<(usize, usize, String)> {
+        let file = SourceFile::new("t.hbs", TEMPLATE);
+        template_span(&file, resource_type, path).map(|span| {
+            (
+                span.line,
+                span.column,
+                TEMPLATE[span.start..span.end].to_owned(),
+            )
+        })
+    }
+
+    #[test]
+    fn an_attribute_is_found_where_the_template_writes_it() {
+        assert_eq!(
+            located("azurerm_redis_cache", "name"),
+            Some((4, 7, "\"name\"".to_owned()))
+        );
+        assert_eq!(
+            located(
+                "azurerm_redis_cache",
+                "redis_configuration.maxmemory_policy"
+            ),
+            Some((5, 31, "\"maxmemory_policy\"".to_owned()))
+        );
+    }
+
+    #[test]
+    fn list_indices_are_skipped_and_a_missing_part_stops_at_what_holds_it() {
+        assert_eq!(
+            located("azurerm_redis_cache", "redis_configuration[0].nope"),
+            Some((5, 7, "\"redis_configuration\"".to_owned()))
+        );
+        assert_eq!(
+            located("azurerm_redis_cache", "redis_configuration.0.nope"),
+            Some((5, 7, "\"redis_configuration\"".to_owned()))
+        );
+        assert_eq!(
+            located("azurerm_redis_cache", "family"),
+            Some((2, 3, "\"azurerm_redis_cache\"".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_string_value_is_not_mistaken_for_a_key() {
+        // `"name"` also appears as a value after `tags_note`; only keys count.
+        assert_eq!(json_key(TEMPLATE, 100, "name"), None);
+        assert!(json_key(TEMPLATE, 0, "name").is_some());
+    }
+
+    #[test]
+    fn a_type_the_template_renders_from_a_variable_is_not_located() {
+        assert_eq!(located("azurerm_storage_account", "name"), None);
+    }
+
+    #[test]
+    fn the_component_tag_names_the_one_component_a_block_was_made_for() {
+        let common = Map::from_iter([("env".to_owned(), json!("prod"))]);
+        let source = |component: &str| Source {
+            component: component.to_owned(),
+            span: Span::default(),
+        };
+        let one = tags(&common, &[source("users"), source("users")]);
+        assert_eq!(one, json!({"env": "prod", "component": "users"}));
+        let shared = tags(&common, &[source("users"), source("orders")]);
+        assert_eq!(shared, json!({"env": "prod"}));
+        assert_eq!(tags(&common, &[]), json!({"env": "prod"}));
+    }
+}
