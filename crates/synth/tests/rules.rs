@@ -804,6 +804,11 @@ fn an_existing_cosmos_account_keeps_its_own_settings() {
             "baas::landing_zone::cosmos_settings@7:63",
         ],
     );
+    // Only the top level names the account: a CRUD API overrides settings of it.
+    check(
+        &landing_zone("").replace("User}", &format!("User, cosmos: {{{existing}}}}}")),
+        &["baas::schema::unknown_key@6:50"],
+    );
     check(
         &landing_zone(&format!(
             "cosmos: {{{existing}}}\ndeployment: {{strategy: multi-region, regions: [eastus, westus2], multi_write: true}}\n"
@@ -870,6 +875,18 @@ fn stacks_with_data_of_their_own_need_existing_accounts_of_their_own() {
         ),
         &["baas::deployment::no_custom_domain@6:13"],
     );
+    // Each tenant's stacks hold the tenant's data: one account per tenant.
+    let tenants = |name: &str| {
+        landing_zone(&format!(
+            "cosmos: {{existing: {{name: \"{name}\", resource_group: rg-data}}}}\n\
+             tenancy: {{isolation: account, tenants: [{{id: acme}}, {{id: globex}}]}}\n"
+        ))
+    };
+    check(
+        &tenants("cosmos-shop"),
+        &["baas::landing_zone::cosmos_account@5:27"],
+    );
+    check(&tenants("cosmos-shop-{{tenant}}"), &[]);
     check(
         &account("cosmos-shop", "{strategy: blue-green, active: blue}"),
         &[
