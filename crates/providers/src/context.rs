@@ -2,7 +2,7 @@
 
 use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
 use baas_model::diagnostic::Diagnostic;
-use baas_model::existing::StackVar;
+use baas_model::existing::{ExistingResource, NameTemplate, StackVar};
 use baas_model::{Backend, Requirement, RequirementConfig, Source, SourceFile, Span};
 use baas_terraform::Address;
 use serde_json::Value;
@@ -383,7 +383,28 @@ impl Context<'_> {
         let Some(existing) = &self.backend.resource_group else {
             return self.name(ResourceKind::ResourceGroup, "", self.backend.name.span);
         };
-        let name = existing.name.render(|var| match var {
+        self.render(&existing.name, ResourceKind::ResourceGroup)
+    }
+
+    /// The name and resource group of an existing resource of `kind` (the landing zone's
+    /// workspace or Cosmos DB account) as this stack renders them; a name Azure refuses is
+    /// reported at its template.
+    pub fn existing_azure_name(
+        &self,
+        existing: &ExistingResource,
+        kind: ResourceKind,
+    ) -> Result<(String, String), Diagnostic> {
+        let name = self.render(&existing.name, kind);
+        let group = self.render(&existing.resource_group, ResourceKind::ResourceGroup);
+        match (name, group) {
+            (Ok(name), Ok(group)) => Ok((name, group)),
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        }
+    }
+
+    /// `template` with this stack's values, checked against Azure's rules for `kind`.
+    fn render(&self, template: &NameTemplate, kind: ResourceKind) -> Result<String, Diagnostic> {
+        let name = template.render(|var| match var {
             StackVar::Stack => self.stack.name.clone(),
             StackVar::Region => self.stack.region.short.to_owned(),
             StackVar::Location => self.stack.region.name.to_owned(),
@@ -391,11 +412,10 @@ impl Context<'_> {
             StackVar::Name => self.backend.name.value.clone(),
             StackVar::Tenant => self.stack.tenant.clone().unwrap_or_default(),
         });
-        ResourceKind::ResourceGroup
-            .rule()
-            .check(ResourceKind::ResourceGroup, &name)
+        kind.rule()
+            .check(kind, &name)
             .map(|()| name)
-            .map_err(|error| naming_diagnostic(&error, existing.name.text.span))
+            .map_err(|error| naming_diagnostic(&error, template.text.span))
     }
 }
 
