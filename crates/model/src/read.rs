@@ -25,7 +25,13 @@ pub mod keys {
     ];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
     pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
-    pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
+    pub const NETWORKING: &[&str] = &[
+        "mode",
+        "address_space",
+        "private_endpoints",
+        "existing",
+        "private_dns",
+    ];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
     pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
     pub const QUEUE_TRIGGER: &[&str] = &["trigger", "queue", "sends_to"];

@@ -2,7 +2,7 @@
 
 use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
 use baas_model::diagnostic::Diagnostic;
-use baas_model::existing::StackVar;
+use baas_model::existing::{NameTemplate, StackVar};
 use baas_model::{Backend, Requirement, RequirementConfig, Source, Span};
 use baas_terraform::Address;
 use serde_json::Value;
@@ -360,7 +360,17 @@ impl Context<'_> {
         let Some(existing) = &self.backend.resource_group else {
             return self.name(ResourceKind::ResourceGroup, "", self.backend.name.span);
         };
-        let name = existing.name.render(|var| match var {
+        self.existing_name(ResourceKind::ResourceGroup, &existing.name)
+    }
+
+    /// The name of an existing resource of `kind` (a landing zone's) as this stack renders its
+    /// template; a name Azure would refuse is reported at the template.
+    pub fn existing_name(
+        &self,
+        kind: ResourceKind,
+        template: &NameTemplate,
+    ) -> Result<String, Diagnostic> {
+        let name = template.render(|var| match var {
             StackVar::Stack => self.stack.name.clone(),
             StackVar::Region => self.stack.region.short.to_owned(),
             StackVar::Location => self.stack.region.name.to_owned(),
@@ -368,11 +378,10 @@ impl Context<'_> {
             StackVar::Name => self.backend.name.value.clone(),
             StackVar::Tenant => self.stack.tenant.clone().unwrap_or_default(),
         });
-        ResourceKind::ResourceGroup
-            .rule()
-            .check(ResourceKind::ResourceGroup, &name)
+        kind.rule()
+            .check(kind, &name)
             .map(|()| name)
-            .map_err(|error| naming_diagnostic(&error, existing.name.text.span))
+            .map_err(|error| naming_diagnostic(&error, template.text.span))
     }
 }
 
