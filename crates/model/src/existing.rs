@@ -337,6 +337,60 @@ mod tests {
         );
     }
 
+    fn read_networking(yaml: &str) -> (Option<ExistingNetwork>, Option<ExistingDns>, Vec<String>) {
+        let source = crate::SourceFile::new("backend.yaml", yaml);
+        let root = crate::yaml::parse(&source).unwrap();
+        let mut sink = Sink::default();
+        let networking = crate::read_networking::networking(Some(&root), root.span, &mut sink);
+        let codes = sink
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id.to_owned())
+            .collect();
+        (networking.existing, networking.private_dns, codes)
+    }
+
+    #[test]
+    fn an_existing_network_is_read_by_role() {
+        let (network, dns, codes) = read_networking(
+            "mode: isolated
+existing: {virtual_network: {name: \"vnet-{{region}}\", resource_group: rg-net}, \
+             subnets: {private-endpoints: snet-pe, functions-dotnet-isolated: snet-dotnet}}\n\
+             private_dns: {resource_group: rg-dns, subscription_id: 11111111-2222-3333-4444-555555555555}\n",
+        );
+        assert_eq!(codes, Vec::<String>::new());
+        let network = network.unwrap();
+        assert!(network.name.uses(StackVar::Region));
+        let roles: Vec<SubnetRole> = network.subnets.keys().copied().collect();
+        assert_eq!(
+            roles,
+            [
+                SubnetRole::PrivateEndpoints,
+                SubnetRole::Functions(Runtime::DotnetIsolated)
+            ]
+        );
+        let dns = dns.unwrap();
+        assert_eq!(dns.resource_group.text.value, "rg-dns");
+        assert_eq!(
+            dns.subscription_id
+                .map(|s| s.value.as_str().to_owned())
+                .as_deref(),
+            Some("11111111-2222-3333-4444-555555555555")
+        );
+    }
+
+    #[test]
+    fn false_drops_a_landing_zone_s_network_and_zones() {
+        let (network, dns, codes) = read_networking(
+            "mode: isolated
+address_space: 10.0.0.0/16
+existing: false
+private_dns: false
+",
+        );
+        assert_eq!((network, dns, codes), (None, None, Vec::new()));
+    }
+
     #[test]
     fn bad_templates_say_what_is_wrong() {
         assert_eq!(

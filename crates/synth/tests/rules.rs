@@ -921,3 +921,31 @@ fn existing_network_names_are_checked_as_azure_names() {
         &["baas::schema::invalid_value@5:289"],
     );
 }
+
+#[test]
+fn tenants_with_a_backend_each_need_integration_subnets_of_their_own() {
+    let tenants = "tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\n";
+    let dns = ", private_dns: {resource_group: rg-hub-dns}";
+    check(
+        &landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: \"snet-node-{{tenant}}\", functions-python: \"snet-python-{{tenant}}\"}",
+                dns,
+            ),
+            tenants,
+        ),
+        &[],
+    );
+    check(
+        &landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: snet-node, functions-python: \"snet-python-{{tenant}}\"}",
+                dns,
+            ),
+            tenants,
+        ),
+        &["baas::landing_zone::subnet@5:162"],
+    );
+}

@@ -220,6 +220,41 @@ mod tests {
     }
 
     #[test]
+    fn a_landing_zone_s_subnets_are_read_not_carved() {
+        let yaml = backend(
+            "networking: {mode: isolated, private_endpoints: false, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {functions-python: snet-func}}}",
+        );
+        with_context(&yaml, |context| {
+            assert_eq!(
+                network_address(context.backend).to_string(),
+                "data.azurerm_virtual_network.shared"
+            );
+            assert_eq!(used_slots(context), [Slot::Functions(Runtime::Python)]);
+            assert_eq!(
+                app_integration(context, "python", "EP1").unwrap().subnet_id,
+                "${data.azurerm_subnet.functions-python.id}"
+            );
+            assert_eq!(
+                data_access(context),
+                DataAccess::ServiceEndpoints(vec![
+                    "${data.azurerm_subnet.functions-python.id}".to_owned()
+                ])
+            );
+        });
+    }
+
+    #[test]
+    fn every_slot_is_named_by_its_role_s_key() {
+        let slots =
+            std::iter::once(Slot::PrivateEndpoints).chain(Runtime::ALL.map(Slot::Functions));
+        let keys: Vec<String> = slots.map(Slot::key).collect();
+        let roles: Vec<String> = SubnetRole::all().map(SubnetRole::key).collect();
+        assert_eq!(keys, roles);
+        assert_eq!(keys[0], "private-endpoints");
+        assert_eq!(keys[3], "functions-dotnet-isolated");
+    }
+
+    #[test]
     fn service_endpoints_admit_the_integration_subnets() {
         let yaml = backend(
             "networking: {mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}",
