@@ -284,3 +284,71 @@ fn an_environment_switches_between_created_and_existing() {
         "log-platform-prod"
     );
 }
+
+/// The landing-zone example: in production every stack creates none of the five foundations
+/// (they are data sources), and `dev`, whose overlay writes `false` for each, creates them all.
+#[test]
+fn the_landing_zone_example_creates_no_foundation_and_its_dev_environment_creates_them_all() {
+    const FOUNDATIONS: &[&str] = &[
+        "azurerm_resource_group",
+        "azurerm_virtual_network",
+        "azurerm_subnet",
+        "azurerm_private_dns_zone",
+        "azurerm_log_analytics_workspace",
+        "azurerm_cosmosdb_account",
+    ];
+    let example = crate::support::repo_root().join("examples/landing-zone/backend.yaml");
+    let example = example.to_str().unwrap();
+    let workspace = Workspace::new();
+    workspace
+        .baas(&["synth", example, "-o", "prod"])
+        .expect_exit(0);
+    workspace
+        .baas(&["synth", example, "--env", "dev", "-o", "dev"])
+        .expect_exit(0);
+    for (name, stack) in stacks(&workspace, "prod") {
+        for kind in FOUNDATIONS {
+            assert!(
+                stack["resource"].get(kind).is_none(),
+                "prod/{name} creates {kind}"
+            );
+        }
+        assert!(
+            stack["data"]["azurerm_resource_group"]["main"].is_object(),
+            "prod/{name} does not read its group"
+        );
+        if name != "global" {
+            for kind in FOUNDATIONS {
+                assert!(
+                    stack["data"].get(kind).is_some(),
+                    "prod/{name} does not read {kind}"
+                );
+            }
+        }
+    }
+    for (name, stack) in stacks(&workspace, "dev") {
+        if name == "global" {
+            continue;
+        }
+        for kind in FOUNDATIONS {
+            // Under `data: global` only the first region creates the account.
+            if *kind == "azurerm_cosmosdb_account" && name != "eastus" {
+                continue;
+            }
+            assert!(
+                stack["resource"].get(kind).is_some(),
+                "dev/{name} does not create {kind}"
+            );
+        }
+        let data = stack["data"]
+            .as_object()
+            .map(|d| d.keys().cloned().collect::<Vec<_>>());
+        assert!(
+            data.iter()
+                .flatten()
+                .all(|kind| !FOUNDATIONS.contains(&kind.as_str())
+                    || kind == "azurerm_cosmosdb_account"),
+            "dev/{name} reads a foundation: {data:?}"
+        );
+    }
+}

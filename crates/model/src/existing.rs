@@ -132,7 +132,11 @@ impl NameTemplate {
 }
 
 /// `resource_group: {name: ...}`.
+/// `false` (for an environment overlay) means none: each stack creates its group.
 pub fn resource_group(node: &Node, sink: &mut Sink) -> Option<ExistingResourceGroup> {
+    if is_false(node) {
+        return None;
+    }
     let map = MapReader::new(node, "`resource_group`", RESOURCE_GROUP_KEYS, sink)?;
     let name = map.require("name", "`resource_group`", sink)?;
     let name = template(
@@ -152,6 +156,10 @@ pub fn existing_resource(
     example: &str,
     sink: &mut Sink,
 ) -> Option<ExistingResource> {
+    // `false` (for an environment overlay): baas creates it.
+    if is_false(node) {
+        return None;
+    }
     let map = MapReader::new(node, &format!("`{what}`"), EXISTING_KEYS, sink)?;
     let name = map.require("name", &format!("`{what}`"), sink);
     let group = map.require("resource_group", &format!("`{what}`"), sink);

@@ -171,9 +171,9 @@ fn top_level_properties() -> Value {
                 } },
             },
         },
-        "resource_group": object("An existing resource group (a landing zone's) that every stack deploys into, read with a data source by name, never created or destroyed. Without it each stack creates its own.", &[
+        "resource_group": { "oneOf": [object("An existing resource group (a landing zone's) that every stack deploys into, read with a data source by name, never created or destroyed. Without it each stack creates its own.", &[
             ("name", json!({ "type": "string", "description": "The group's name; `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` and `{{tenant}}` are each stack's values. With several stacks the names must differ (use `{{stack}}`).", "examples": ["rg-shop-{{stack}}-{{env}}"] })),
-        ], crate::existing::RESOURCE_GROUP_KEYS),
+        ], crate::existing::RESOURCE_GROUP_KEYS), { "const": false, "description": "Create a group per stack (in an environment overlay, over a base document that names the landing zone's)." }] },
         "protect": {
             "description": "`lifecycle.prevent_destroy = true` on every data-holding resource (Cosmos DB accounts, databases and containers, Service Bus namespaces and entities), so Terraform refuses to destroy or replace them. `false` turns it off, e.g. in a `dev` environment overlay.",
             "type": "boolean", "default": true,
@@ -221,7 +221,8 @@ fn existing(description: &str, name: &str, group: &str) -> Value {
         crate::existing::EXISTING_KEYS,
     );
     value["required"] = json!(["name", "resource_group"]);
-    value
+    // `false`: what an environment overlay writes to create it after all.
+    json!({ "oneOf": [value, { "const": false, "description": "Create it instead (in an environment overlay, over a base document that names the landing zone's)." }] })
 }
 
 /// An object schema with exactly `properties`, which must be the reader's `keys`.
@@ -456,13 +457,18 @@ mod tests {
             ("monitoring", &top["monitoring"], keys::MONITORING),
             (
                 "monitoring.workspace",
-                &top["monitoring"]["properties"]["workspace"],
+                &top["monitoring"]["properties"]["workspace"]["oneOf"][0],
                 crate::existing::EXISTING_KEYS,
             ),
             ("top-level cosmos", &top["cosmos"], keys::TOP_COSMOS),
             (
+                "resource_group",
+                &top["resource_group"]["oneOf"][0],
+                crate::existing::RESOURCE_GROUP_KEYS,
+            ),
+            (
                 "cosmos.existing",
-                &top["cosmos"]["properties"]["existing"],
+                &top["cosmos"]["properties"]["existing"]["oneOf"][0],
                 crate::existing::EXISTING_KEYS,
             ),
             (

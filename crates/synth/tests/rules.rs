@@ -944,7 +944,7 @@ fn an_existing_network_names_a_subnet_for_every_role_the_backend_uses() {
     );
     // The python worker's plan has no subnet; an unknown role gets a did-you-mean.
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 "{private-endpoint: snet-pe, functions-node: snet-node}",
@@ -963,7 +963,7 @@ fn an_existing_network_names_a_subnet_for_every_role_the_backend_uses() {
 #[test]
 fn an_existing_network_is_no_address_space_to_carve() {
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing("vnet-spoke", SUBNETS, ", address_space: 10.0.0.0/16"),
             "",
         ),
@@ -988,7 +988,7 @@ fn landing_zone_networking_needs_isolated_mode() {
     );
     // Service endpoints use no DNS zones.
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 SUBNETS,
@@ -1023,7 +1023,7 @@ fn stacks_that_share_an_existing_network_share_central_dns_and_no_integration_su
     let stateful = "baas::deployment::stateful_colors@6:13";
     // Blue and green in one region may share a spoke, with the hub's zones.
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 SUBNETS,
@@ -1040,7 +1040,7 @@ fn stacks_that_share_an_existing_network_share_central_dns_and_no_integration_su
     );
     // Both colors' node plans would join one subnet.
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 "{private-endpoints: snet-pe, functions-node: snet-node, functions-python: \"snet-python-{{stack}}\"}",
@@ -1052,7 +1052,7 @@ fn stacks_that_share_an_existing_network_share_central_dns_and_no_integration_su
     );
     // In one stack, two plans on one subnet, and a plan beside the private endpoints.
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 "{private-endpoints: snet-pe, functions-node: snet-pe, functions-python: snet-pe}",
@@ -1076,7 +1076,7 @@ fn existing_network_names_are_checked_as_azure_names() {
         &["baas::names::invalid@5:65"],
     );
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 SUBNETS,
@@ -1093,7 +1093,7 @@ fn tenants_with_a_backend_each_need_integration_subnets_of_their_own() {
     let tenants = "tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\n";
     let dns = ", private_dns: {resource_group: rg-hub-dns}";
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 "{private-endpoints: snet-pe, functions-node: \"snet-node-{{tenant}}\", functions-python: \"snet-python-{{tenant}}\"}",
@@ -1104,7 +1104,7 @@ fn tenants_with_a_backend_each_need_integration_subnets_of_their_own() {
         &[],
     );
     check(
-        &landing_zone(
+        &network_landing_zone(
             &existing(
                 "vnet-spoke",
                 "{private-endpoints: snet-pe, functions-node: snet-node, functions-python: \"snet-python-{{tenant}}\"}",
