@@ -750,6 +750,30 @@ fn site_api_names_a_component_that_serves_no_http() {
 }
 
 #[test]
+fn site_api_reaches_one_app_only() {
+    let two_apps = "  users: {type: crud-api, entity: User}\n  reports: {type: crud-api, entity: Report, runtime: python}\n";
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}"
+        )),
+        &["baas::static_site::api@5:33"],
+    );
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: [users, reports]}}\n{two_apps}"
+        )),
+        &["baas::static_site::api@5:41"],
+    );
+    // Components of one app are fine.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: [reports]}}\n{two_apps}"
+        )),
+        &[],
+    );
+}
+
+#[test]
 fn site_api_without_a_function_app_is_an_error() {
     check(
         &backend("  web: {type: static-site, api: true}\n"),

@@ -1,11 +1,13 @@
-//! A static site's `api`: the function apps that serve HTTP behind the site's own Front Door,
+//! A static site's `api`: the function app that serves HTTP behind the site's own Front Door,
 //! under `/api/*`, so the page and the API share one host name and the browser needs no CORS.
+//! One app (one runtime): Front Door sends each request to any healthy origin of a group, so
+//! the apps of two runtimes, which serve different routes, cannot share one (an error).
 //!
 //! - `azurerm_cdn_frontdoor_origin_group.<site>_api` probes the generated health function
 //!   (`GET /api/health` over HTTPS, anonymous even under `auth`) every 100 s, the interval of the
 //!   site's own origin group (the provider takes 1-255 s: `cdn_frontdoor_origin_group_resource.go:115-119`,
 //!   v4.55.0). Front Door has no probe timeout to set.
-//! - One `azurerm_cdn_frontdoor_origin` per app, or under a topology per app and backend stack
+//! - One `azurerm_cdn_frontdoor_origin`, or under a topology one per backend stack
 //!   (every region's or color's app, read through the same data source Traffic Manager reads,
 //!   `facts::refs::regional_function_app`), with the weight, priority and enabled state Traffic
 //!   Manager gives the same stack (`facts::routing::share`). Front Door takes priorities 1-5
@@ -111,10 +113,19 @@ fn http_apps<'c>(context: &'c Context<'_>) -> impl Iterator<Item = &'c Merged> {
         .filter(|m| matches!(&m.config, RequirementConfig::FunctionApp(app) if health::serves(app)))
 }
 
-/// The function apps `/api/*` reaches, in merged order: every app that serves HTTP, or the
-/// apps of the listed components. Empty without `api`, or where it cannot be routed
-/// ([`validate`] says why).
-pub fn routed_apps<'c>(site: &StaticSite, context: &'c Context<'_>) -> Vec<&'c Merged> {
+/// The function app `/api/*` reaches (under a topology, its copy in every backend stack): the
+/// app that serves HTTP, or the app of the listed components. `None` without `api`, or where
+/// it cannot be routed ([`validate`] says why): one origin group holds one app, since Front
+/// Door sends each request to any origin of the group, and two apps serve different routes.
+pub fn routed_app<'c>(site: &StaticSite, context: &'c Context<'_>) -> Option<&'c Merged> {
+    match candidate_apps(site, context).as_slice() {
+        [app] => Some(app),
+        _ => None,
+    }
+}
+
+/// The apps `api` asks for, in merged order.
+fn candidate_apps<'c>(site: &StaticSite, context: &'c Context<'_>) -> Vec<&'c Merged> {
     let Some(api) = &site.api else {
         return Vec::new();
     };
@@ -206,6 +217,35 @@ pub fn validate(site: &StaticSite, context: &Context<'_>, out: &mut Vec<Diagnost
         )),
         None => {}
     }
+    let apps = candidate_apps(site, context);
+    if apps.len() > 1 {
+        let names: Vec<String> = apps.iter().map(|m| format!("`{}`", m.key)).collect();
+        // At the first listed component of the second app, or at `api: true`.
+        let second = api.components.as_ref().and_then(|listed| {
+            listed
+                .iter()
+                .find(|key| apps[1].sources.iter().any(|s| s.component == key.value))
+        });
+        let mut found = error(
+            second.map_or(api.span, |key| key.span),
+            format!(
+                "`api` reaches {} function apps ({}), but one origin group holds one app: Front Door sends each request to any origin of the group, and each app serves other routes",
+                apps.len(),
+                names.join(", ")
+            ),
+            "a second app",
+            "list the components of one app (one runtime) in `api`, or put the components that serve HTTP on one runtime".to_owned(),
+        );
+        let first = api.components.as_ref().and_then(|listed| {
+            listed
+                .iter()
+                .find(|key| apps[0].sources.iter().any(|s| s.component == key.value))
+        });
+        if let Some(first) = first {
+            found = found.related(first.span, format!("on the `{}` app", apps[0].key));
+        }
+        out.push(found);
+    }
     if several_tenant_backends(context) {
         out.push(error(
             api.span,
@@ -275,8 +315,7 @@ pub fn provision(
     context: &Context<'_>,
     out: &mut Provisioned,
 ) -> Result<Option<Address>, Vec<Diagnostic>> {
-    let apps = routed_apps(site, context);
-    let Some(api) = site.api.as_ref().filter(|_| !apps.is_empty()) else {
+    let (Some(api), Some(app)) = (&site.api, routed_app(site, context)) else {
         return Ok(None);
     };
     let addresses = ApiAddresses::new(front_door.key);
@@ -311,26 +350,23 @@ pub fn provision(
     let mut errors = Vec::new();
     let mut origins: Vec<Value> = Vec::new();
     let mut origin_ids = Vec::new();
-    let global = context.stack.role == StackRole::Global;
-    for app in &apps {
-        if !global {
-            // The site and the app are in one stack.
-            let host = refs::function_app(context, &app.key).attr("default_hostname");
-            let share = routing::Share {
-                weight: None,
-                priority: None,
-                enabled: true,
-            };
-            let origin = addresses.origin(&app.key, None);
-            out.block(
-                origin.clone(),
-                origin_body(&addresses, &app.key, host, share),
-                sources,
-            );
-            origins.push(json!({ "app": app.key, "stack": context.stack.name, "weight": 1000, "priority": 1, "enabled": true }));
-            origin_ids.push(origin.id());
-            continue;
-        }
+    if context.stack.role != StackRole::Global {
+        // The site and the app are in one stack.
+        let host = refs::function_app(context, &app.key).attr("default_hostname");
+        let share = routing::Share {
+            weight: None,
+            priority: None,
+            enabled: true,
+        };
+        let origin = addresses.origin(&app.key, None);
+        out.block(
+            origin.clone(),
+            origin_body(&addresses, &app.key, host, share),
+            sources,
+        );
+        origins.push(json!({ "app": app.key, "stack": context.stack.name, "weight": 1000, "priority": 1, "enabled": true }));
+        origin_ids.push(origin.id());
+    } else {
         for (index, stack) in stacks::backend_stacks(context.backend).iter().enumerate() {
             let (read, body) =
                 match refs::regional_function_app(context, &app.key, stack, app.span()) {
