@@ -238,17 +238,17 @@ pub struct StaticSite {
     pub cache_max_age: Option<Spanned<i64>>,
     /// Allowed origins (`*` or `https://host[:port]`).
     pub cors: Vec<Spanned<String>>,
-    /// `api`: the function app this site's Front Door serves under `/api/*`; `None` without
+    /// `api`: the function apps this site's Front Door serves under `/api/`; `None` without
     /// it (or with `api: false`).
     pub api: Option<SiteApi>,
 }
 
-/// A static site's `api`: which component's app its Front Door routes `/api/*` to, and the
+/// A static site's `api`: which components' apps its Front Door routes `/api/` to, and the
 /// WAF in front of them. Names and values are checked by the static site provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteApi {
     /// The listed component keys; `None` (`api: true`, or the mapping without `components`)
-    /// means the function app that serves HTTP.
+    /// means every function app that serves HTTP.
     pub components: Option<Vec<Spanned<String>>>,
     /// `waf: true`: a Front Door WAF policy with a rate limit on `/api/*`.
     pub waf: Option<Spanned<bool>>,

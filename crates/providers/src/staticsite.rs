@@ -182,7 +182,7 @@ impl ResourceProvider for StaticSiteProvider {
             &mut out,
         );
         let domain = valid_domain(site);
-        let api_route = api::provision(
+        let api_routes = api::provision(
             site,
             &api::SiteFrontDoor {
                 key,
@@ -196,10 +196,10 @@ impl ResourceProvider for StaticSiteProvider {
         )?;
         if let Some(domain) = &domain {
             let span = site.custom_domain.as_ref().map_or(span, |d| d.span);
-            custom_domain(domain, &addresses, api_route.as_ref(), sources, &mut out);
+            custom_domain(domain, &addresses, &api_routes, sources, &mut out);
             claim_domain(domain, span, &mut out);
         }
-        if api_route.is_some() {
+        if !api_routes.is_empty() {
             out.output(
                 &format!("static_site_{key}_api_url"),
                 format!("https://{}/api", addresses.endpoint.attr("host_name")),
@@ -949,7 +949,7 @@ fn short_hash(text: &str) -> String {
 fn custom_domain(
     domain: &Domain,
     addresses: &Addresses,
-    api_route: Option<&Address>,
+    api_routes: &[Address],
     sources: &[baas_model::Source],
     out: &mut Provisioned,
 ) {
@@ -981,7 +981,7 @@ fn custom_domain(
             // Every route that serves the domain: the provider checks that each one lists it
             // (`cdn_frontdoor_custom_domain_association_resource.go:211-228`, v4.55.0).
             "cdn_frontdoor_route_ids": std::iter::once(&addresses.route)
-                .chain(api_route)
+                .chain(api_routes)
                 .map(Address::id)
                 .collect::<Vec<_>>(),
         }),
@@ -1000,7 +1000,7 @@ fn custom_domain(
     );
     // Traffic moves only once Front Door knows the domain and its routes.
     let after: Vec<String> = std::iter::once(&addresses.route)
-        .chain(api_route)
+        .chain(api_routes)
         .chain([&addresses.association])
         .map(Address::to_string)
         .collect();

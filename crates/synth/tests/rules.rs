@@ -750,26 +750,30 @@ fn site_api_names_a_component_that_serves_no_http() {
 }
 
 #[test]
-fn site_api_reaches_one_app_only() {
+fn site_api_routes_further_apps_by_the_first_segment_of_their_routes() {
     let two_apps = "  users: {type: crud-api, entity: User}\n  reports: {type: crud-api, entity: Report, runtime: python}\n";
+    // `users` (node) takes `/api/*`, `reports` (python) `/api/reports` and `/api/reports/*`.
     check(
         &backend(&format!(
             "  web: {{type: static-site, api: true}}\n{two_apps}"
         )),
-        &["baas::static_site::api@5:33"],
-    );
-    check(
-        &backend(&format!(
-            "  web: {{type: static-site, api: [users, reports]}}\n{two_apps}"
-        )),
-        &["baas::static_site::api@5:41"],
-    );
-    // Components of one app are fine.
-    check(
-        &backend(&format!(
-            "  web: {{type: static-site, api: [reports]}}\n{two_apps}"
-        )),
         &[],
+    );
+    // A python route under `users/` would take node's requests.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}  \
+             jobs: {{type: function-app, runtime: python, functions: {{export: {{trigger: http, route: users/export}}}}}}\n"
+        )),
+        &["baas::static_site::api@8:90"],
+    );
+    // A route that starts with a parameter has no prefix to route by.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}  \
+             jobs: {{type: function-app, runtime: python, functions: {{any: {{trigger: http, route: \"{{name}}/x\"}}}}}}\n"
+        )),
+        &["baas::static_site::api@8:87"],
     );
 }
 

@@ -198,3 +198,45 @@ fn the_waf_makes_the_profile_premium_and_rate_limits_the_api() {
         })
     );
 }
+
+#[test]
+fn a_second_app_gets_its_own_origin_group_and_the_first_segments_of_its_routes() {
+    let files = synth(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2], routing: Weighted}\ncomponents:\n  \
+         web: {type: static-site, api: true}\n  users: {type: crud-api, entity: User}\n  \
+         reports: {type: crud-api, entity: Report, runtime: python}\n",
+    );
+    let global = stack(&files, "global");
+    let resources = &global["resource"];
+    let routes = &resources["azurerm_cdn_frontdoor_route"];
+    // The first app (in key order) answers every path under /api/ the others do not.
+    assert_eq!(routes["web_api"]["patterns_to_match"], json!(["/api/*"]));
+    assert_eq!(
+        routes["web_api"]["cdn_frontdoor_origin_group_id"],
+        json!("${azurerm_cdn_frontdoor_origin_group.web_api.id}")
+    );
+    assert_eq!(
+        routes["web_api_python"]["patterns_to_match"],
+        json!(["/api/reports", "/api/reports/*"])
+    );
+    assert_eq!(routes["web_api_python"]["name"], json!("api-python"));
+    assert_eq!(
+        routes["web_api_python"]["cdn_frontdoor_origin_ids"],
+        json!([
+            "${azurerm_cdn_frontdoor_origin.web_api_python_eastus.id}",
+            "${azurerm_cdn_frontdoor_origin.web_api_python_westus2.id}"
+        ])
+    );
+    let python = &resources["azurerm_cdn_frontdoor_origin"]["web_api_python_westus2"];
+    assert_eq!(
+        python["cdn_frontdoor_origin_group_id"],
+        json!("${azurerm_cdn_frontdoor_origin_group.web_api_python.id}")
+    );
+    // Weighted: equal weights, as Traffic Manager's endpoints.
+    assert_eq!(python["weight"], json!(1));
+    assert_eq!(
+        global["resource"]["azurerm_traffic_manager_external_endpoint"]["python-westus2"]["weight"],
+        json!(1)
+    );
+}

@@ -1,27 +1,34 @@
-//! A static site's `api`: the function app that serves HTTP behind the site's own Front Door,
-//! under `/api/*`, so the page and the API share one host name and the browser needs no CORS.
-//! One app (one runtime): Front Door sends each request to any healthy origin of a group, so
-//! the apps of two runtimes, which serve different routes, cannot share one (an error).
+//! A static site's `api`: the function apps that serve HTTP behind the site's own Front Door,
+//! under `/api/`, so the page and the API share one host name and the browser needs no CORS.
 //!
-//! - `azurerm_cdn_frontdoor_origin_group.<site>_api` probes the generated health function
-//!   (`GET /api/health` over HTTPS, anonymous even under `auth`) every 100 s, the interval of the
-//!   site's own origin group (the provider takes 1-255 s: `cdn_frontdoor_origin_group_resource.go:115-119`,
-//!   v4.55.0). Front Door has no probe timeout to set.
-//! - One `azurerm_cdn_frontdoor_origin`, or under a topology one per backend stack
-//!   (every region's or color's app, read through the same data source Traffic Manager reads,
-//!   `facts::refs::regional_function_app`), with the weight, priority and enabled state Traffic
-//!   Manager gives the same stack (`facts::routing::share`). Front Door takes priorities 1-5
-//!   and weights 1-1000 (`cdn_frontdoor_origin_resource.go:102-106`, `147-151`): a sixth region
-//!   under `routing: Priority` and later ones share priority 5. Weighted routing widens the
-//!   latency range to Front Door's 1000 ms, so that the weights, not the latency, share traffic.
-//!   Each origin sends the app's own host name as `Host` (`origin_host_header`: App Service
-//!   answers only for host names bound to the app) and checks the app's certificate for it.
-//! - `azurerm_cdn_frontdoor_route.<site>_api`: `/api/*`, HTTP redirected to HTTPS, HTTPS to the
-//!   apps, no `cache` block (API responses are never cached), no rule set (the site's SPA
-//!   rewrite and CORS rules stay on its own route); the custom domain, when the site has one.
+//! Front Door sends each request to any healthy origin of a group, and two apps (runtimes)
+//! serve different routes, so each app gets an origin group and a route of its own: the first
+//! app in key order takes `/api/*`, every further one `/api/<segment>` and `/api/<segment>/*`
+//! for the first segment of each of its routes, which Front Door prefers as more specific.
+//! Those segments must be literal and belong to one app (else `baas::static_site::api`).
+//!
+//! - `azurerm_cdn_frontdoor_origin_group.<site>_api` (further apps: `<site>_api_<app>`) probes
+//!   the generated health function (`GET /api/health` over HTTPS, anonymous even under
+//!   `auth`) every 100 s, the interval of the site's own origin group (the provider takes
+//!   1-255 s: `cdn_frontdoor_origin_group_resource.go:115-119`, v4.55.0). Front Door has no
+//!   probe timeout to set.
+//! - One `azurerm_cdn_frontdoor_origin` per app, or under a topology one per app and backend
+//!   stack (every region's or color's copy, read through the same data source Traffic Manager
+//!   reads, `facts::refs::regional_function_app`), with the weight, priority and enabled state
+//!   Traffic Manager gives the same stack (`facts::routing::share`). Front Door takes
+//!   priorities 1-5 and weights 1-1000 (`cdn_frontdoor_origin_resource.go:102-106`, `147-151`):
+//!   a sixth region under `routing: Priority` and later ones share priority 5. Weighted routing
+//!   widens the latency range to Front Door's 1000 ms, so that the weights, not the latency,
+//!   share traffic. Each origin sends the app's own host name as `Host` (`origin_host_header`:
+//!   App Service answers only for host names bound to the app) and checks the app's
+//!   certificate for it.
+//! - `azurerm_cdn_frontdoor_route.<site>_api` (further apps: `<site>_api_<app>`): HTTP
+//!   redirected to HTTPS, HTTPS to the apps, no `cache` block (API responses are never cached),
+//!   no rule set (the site's SPA rewrite and CORS rules stay on its own route); the custom
+//!   domain, when the site has one.
 //! - With `waf: true`: `azurerm_cdn_frontdoor_firewall_policy.<site>` (Prevention mode,
 //!   Microsoft's default rule set 2.1 and bot manager rule set 1.1, and a rate limit rule on
-//!   `/api/*` per client IP) and `azurerm_cdn_frontdoor_security_policy.<site>` associating it
+//!   `/api/` per client IP) and `azurerm_cdn_frontdoor_security_policy.<site>` associating it
 //!   with the endpoint and the custom domain. Managed rule sets need the Premium tier (the
 //!   provider refuses them on Standard: `cdn_frontdoor_firewall_policy_resource.go:570-573`),
 //!   so the site's profile becomes `Premium_AzureFrontDoor`; a security policy's association
@@ -34,8 +41,10 @@ use crate::facts::{health, refs, routing, stacks};
 use crate::naming::ResourceKind;
 use crate::StackRole;
 use baas_model::diagnostic::Diagnostic;
-use baas_model::requirement::kinds;
-use baas_model::{ComponentKind, RequirementConfig, Routing, SiteApi, Source, StaticSite, Trigger};
+use baas_model::requirement::{kinds, AppRequirement, FunctionOrigin};
+use baas_model::{
+    ComponentKind, RequirementConfig, Routing, SiteApi, Source, Spanned, StaticSite, Trigger,
+};
 use baas_terraform::Address;
 use serde_json::{json, Value};
 
@@ -54,25 +63,42 @@ pub const MAX_RATE_LIMIT: i64 = i32::MAX as i64;
 /// A request to the API, whether the WAF's `RequestUri` holds the path or the whole URL.
 const API_URI_REGEX: &str = "^(https?://[^/]+)?/api/";
 
-/// The addresses of a site's API resources.
+/// The addresses of a site's API resources. The first routed app takes `<site>_api` (and the
+/// catch-all `/api/*`); each further app `<site>_api_<app>`, so adding an app moves nothing.
+/// Component keys hold no `_`, so these are no other site's addresses.
 pub struct ApiAddresses {
-    pub origin_group: Address,
-    pub route: Address,
     pub firewall_policy: Address,
     pub security_policy: Address,
     key: String,
 }
 
+/// One app's origin group and route.
+struct AppRoute {
+    origin_group: Address,
+    route: Address,
+    /// The Azure names of the origin group and route: `api`, `api-<app>`.
+    name: String,
+}
+
 impl ApiAddresses {
-    /// Component keys hold no `_`, so `<site>_api` is no other site's address.
     pub fn new(key: &str) -> ApiAddresses {
-        let api = format!("{key}_api");
         ApiAddresses {
-            origin_group: Address::resource("azurerm_cdn_frontdoor_origin_group", &api),
-            route: Address::resource("azurerm_cdn_frontdoor_route", &api),
             firewall_policy: Address::resource("azurerm_cdn_frontdoor_firewall_policy", key),
             security_policy: Address::resource("azurerm_cdn_frontdoor_security_policy", key),
             key: key.to_owned(),
+        }
+    }
+
+    fn app_route(&self, app: &str, first: bool) -> AppRoute {
+        let (label, name) = if first {
+            (format!("{}_api", self.key), "api".to_owned())
+        } else {
+            (format!("{}_api_{app}", self.key), format!("api-{app}"))
+        };
+        AppRoute {
+            origin_group: Address::resource("azurerm_cdn_frontdoor_origin_group", &label),
+            route: Address::resource("azurerm_cdn_frontdoor_route", &label),
+            name,
         }
     }
 
@@ -113,15 +139,129 @@ fn http_apps<'c>(context: &'c Context<'_>) -> impl Iterator<Item = &'c Merged> {
         .filter(|m| matches!(&m.config, RequirementConfig::FunctionApp(app) if health::serves(app)))
 }
 
-/// The function app `/api/*` reaches (under a topology, its copy in every backend stack): the
-/// app that serves HTTP, or the app of the listed components. `None` without `api`, or where
-/// it cannot be routed ([`validate`] says why): one origin group holds one app, since Front
-/// Door sends each request to any origin of the group, and two apps serve different routes.
-pub fn routed_app<'c>(site: &StaticSite, context: &'c Context<'_>) -> Option<&'c Merged> {
-    match candidate_apps(site, context).as_slice() {
-        [app] => Some(app),
-        _ => None,
+/// The function apps `/api/*` reaches (under a topology, each one's copy in every backend
+/// stack), in merged order; empty without `api`, or where it cannot be routed ([`validate`]
+/// says why). Front Door sends each request to any healthy origin of a group, and two apps
+/// serve different routes, so each app has its own origin group and route: the first takes
+/// `/api/*`, every further one the first segments of its routes ([`route_prefixes`]), which
+/// Front Door prefers as the more specific patterns.
+pub fn routed_apps<'c>(site: &StaticSite, context: &'c Context<'_>) -> Vec<&'c Merged> {
+    let apps = candidate_apps(site, context);
+    if prefix_problems(&apps).is_empty() {
+        apps
+    } else {
+        Vec::new()
     }
+}
+
+/// The first segments of an app's HTTP routes (the health function aside), lowercased, in
+/// order; `Err` with the first route that starts with a parameter or wildcard, which no path
+/// prefix can route.
+fn route_prefixes(app: &AppRequirement) -> Result<Vec<String>, &Spanned<String>> {
+    let mut prefixes: Vec<String> = Vec::new();
+    for function in &app.functions {
+        let Trigger::Http { route, .. } = &function.trigger else {
+            continue;
+        };
+        if function.origin == FunctionOrigin::Health {
+            continue;
+        }
+        let first = route
+            .value
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if first.is_empty() || first.contains(['{', '*']) {
+            return Err(route);
+        }
+        if !prefixes.contains(&first) {
+            prefixes.push(first);
+        }
+    }
+    Ok(prefixes)
+}
+
+/// Why the apps after the first cannot be routed by their routes' first segments: a route
+/// that starts with a parameter, or a first segment that another app's routes start with too
+/// (Front Door would send that app's requests to this one).
+fn prefix_problems(apps: &[&Merged]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if apps.len() < 2 {
+        return found;
+    }
+    // Every app's first segments with the route that brought each.
+    let mut owners: Vec<(String, &str, &Spanned<String>)> = Vec::new();
+    for app in apps {
+        let RequirementConfig::FunctionApp(config) = &app.config else {
+            continue;
+        };
+        for function in &config.functions {
+            let Trigger::Http { route, .. } = &function.trigger else {
+                continue;
+            };
+            if function.origin == FunctionOrigin::Health {
+                continue;
+            }
+            let first = route
+                .value
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            owners.push((first, app.key.as_str(), route));
+        }
+    }
+    for app in &apps[1..] {
+        let RequirementConfig::FunctionApp(config) = &app.config else {
+            continue;
+        };
+        match route_prefixes(config) {
+            Err(route) => found.push(error(
+                route.span,
+                format!(
+                    "`api` routes the `{}` app by the first segment of its routes, and `{}` starts with a parameter",
+                    app.key, route.value
+                ),
+                "no path prefix",
+                format!(
+                    "start the route with a literal segment, or list in `api` only the components of one app (the first, `{}`, takes every path under `/api/` the others do not)",
+                    apps[0].key
+                ),
+            )),
+            Ok(prefixes) => {
+                for prefix in prefixes {
+                    let Some((_, other, other_route)) = owners
+                        .iter()
+                        .find(|(first, owner, _)| *first == prefix && *owner != app.key)
+                    else {
+                        continue;
+                    };
+                    let Some((_, _, route)) = owners
+                        .iter()
+                        .find(|(first, owner, _)| *first == prefix && *owner == app.key)
+                    else {
+                        continue;
+                    };
+                    found.push(
+                        error(
+                            route.span,
+                            format!(
+                                "`api` routes `/api/{prefix}/*` to one app, and routes of both the `{other}` and the `{}` app start with `{prefix}`",
+                                app.key
+                            ),
+                            "shared first segment",
+                            "give the functions of each app routes of their own first segment, or list in `api` only the components of one app".to_owned(),
+                        )
+                        .related(other_route.span, format!("on the `{other}` app")),
+                    );
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The apps `api` asks for, in merged order.
@@ -217,35 +357,7 @@ pub fn validate(site: &StaticSite, context: &Context<'_>, out: &mut Vec<Diagnost
         )),
         None => {}
     }
-    let apps = candidate_apps(site, context);
-    if apps.len() > 1 {
-        let names: Vec<String> = apps.iter().map(|m| format!("`{}`", m.key)).collect();
-        // At the first listed component of the second app, or at `api: true`.
-        let second = api.components.as_ref().and_then(|listed| {
-            listed
-                .iter()
-                .find(|key| apps[1].sources.iter().any(|s| s.component == key.value))
-        });
-        let mut found = error(
-            second.map_or(api.span, |key| key.span),
-            format!(
-                "`api` reaches {} function apps ({}), but one origin group holds one app: Front Door sends each request to any origin of the group, and each app serves other routes",
-                apps.len(),
-                names.join(", ")
-            ),
-            "a second app",
-            "list the components of one app (one runtime) in `api`, or put the components that serve HTTP on one runtime".to_owned(),
-        );
-        let first = api.components.as_ref().and_then(|listed| {
-            listed
-                .iter()
-                .find(|key| apps[0].sources.iter().any(|s| s.component == key.value))
-        });
-        if let Some(first) = first {
-            found = found.related(first.span, format!("on the `{}` app", apps[0].key));
-        }
-        out.push(found);
-    }
+    out.extend(prefix_problems(&candidate_apps(site, context)));
     if several_tenant_backends(context) {
         out.push(error(
             api.span,
@@ -307,30 +419,83 @@ pub struct SiteFrontDoor<'a> {
     pub sources: &'a [Source],
 }
 
-/// The origin group, origins and route of `/api/*` (and the WAF), when the site routes its
-/// API; returns the API route, which the custom domain association must list too.
+/// The origin groups, origins and routes of `/api/*` (and the WAF), when the site routes its
+/// API; returns the API routes, which the custom domain association must list too.
 pub fn provision(
     site: &StaticSite,
     front_door: &SiteFrontDoor<'_>,
     context: &Context<'_>,
     out: &mut Provisioned,
-) -> Result<Option<Address>, Vec<Diagnostic>> {
-    let (Some(api), Some(app)) = (&site.api, routed_app(site, context)) else {
-        return Ok(None);
+) -> Result<Vec<Address>, Vec<Diagnostic>> {
+    let apps = routed_apps(site, context);
+    let Some(api) = site.api.as_ref().filter(|_| !apps.is_empty()) else {
+        return Ok(Vec::new());
     };
     let addresses = ApiAddresses::new(front_door.key);
+    let mut errors = Vec::new();
+    let mut routes = Vec::new();
+    let mut entries = Vec::new();
+    for (position, app) in apps.iter().enumerate() {
+        let patterns: Vec<String> = if position == 0 {
+            vec![PATTERN.to_owned()]
+        } else {
+            let RequirementConfig::FunctionApp(config) = &app.config else {
+                continue;
+            };
+            route_prefixes(config)
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|p| [format!("/api/{p}"), format!("/api/{p}/*")])
+                .collect()
+        };
+        let names = addresses.app_route(&app.key, position == 0);
+        match app_route(app, &names, &patterns, &addresses, front_door, context, out) {
+            Ok(entry) => entries.push(entry),
+            Err(found) => errors.extend(found),
+        }
+        routes.push(names.route);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if api.waf() {
+        out.blocks
+            .extend(firewall(api, front_door, &addresses, context)?);
+    }
+    out.manifest_entry(context, "static_site_apis", front_door.key, || {
+        json!({
+            "routes": entries,
+            "health_probe": health::PATH,
+            "waf": api.waf(),
+            "rate_limit_per_minute": api.waf().then(|| api.rate_limit()),
+        })
+    });
+    Ok(routes)
+}
+
+/// One app's origin group, its origins (one per backend stack in the `global` stack) and its
+/// route; returns its manifest entry.
+#[allow(clippy::too_many_arguments)]
+fn app_route(
+    app: &Merged,
+    names: &AppRoute,
+    patterns: &[String],
+    addresses: &ApiAddresses,
+    front_door: &SiteFrontDoor<'_>,
+    context: &Context<'_>,
+    out: &mut Provisioned,
+) -> Result<Value, Vec<Diagnostic>> {
     let sources = front_door.sources;
     let strategy = &context.backend.deployment.strategy;
-    let routing = routing::routing(strategy);
-    let latency = if routing == Some(Routing::Weighted) {
+    let latency = if routing::routing(strategy) == Some(Routing::Weighted) {
         WEIGHTED_LATENCY_MS
     } else {
         DEFAULT_LATENCY_MS
     };
     out.block(
-        addresses.origin_group.clone(),
+        names.origin_group.clone(),
         json!({
-            "name": "api",
+            "name": names.name,
             "cdn_frontdoor_profile_id": front_door.profile.id(),
             "session_affinity_enabled": false,
             "health_probe": {
@@ -361,10 +526,12 @@ pub fn provision(
         let origin = addresses.origin(&app.key, None);
         out.block(
             origin.clone(),
-            origin_body(&addresses, &app.key, host, share),
+            origin_body(&names.origin_group, &app.key, host, share),
             sources,
         );
-        origins.push(json!({ "app": app.key, "stack": context.stack.name, "weight": 1000, "priority": 1, "enabled": true }));
+        origins.push(
+            json!({ "stack": context.stack.name, "weight": 1000, "priority": 1, "enabled": true }),
+        );
         origin_ids.push(origin.id());
     } else {
         for (index, stack) in stacks::backend_stacks(context.backend).iter().enumerate() {
@@ -379,10 +546,15 @@ pub fn provision(
             out.block(read.clone(), body, sources);
             let share = routing::share(strategy, index, stack);
             let origin = addresses.origin(&app.key, Some(&stack.name));
-            let mut body = origin_body(&addresses, &app.key, read.attr("default_hostname"), share);
+            let mut body = origin_body(
+                &names.origin_group,
+                &app.key,
+                read.attr("default_hostname"),
+                share,
+            );
             body["name"] = json!(format!("{}-{}", app.key, stack.name));
             out.block(origin.clone(), body.clone(), sources);
-            origins.push(json!({ "app": app.key, "stack": stack.name, "weight": body["weight"], "priority": body["priority"], "enabled": share.enabled }));
+            origins.push(json!({ "stack": stack.name, "weight": body["weight"], "priority": body["priority"], "enabled": share.enabled }));
             origin_ids.push(origin.id());
         }
     }
@@ -390,12 +562,12 @@ pub fn provision(
         return Err(errors);
     }
     let mut route = json!({
-        "name": "api",
+        "name": names.name,
         "cdn_frontdoor_endpoint_id": front_door.endpoint.id(),
-        "cdn_frontdoor_origin_group_id": addresses.origin_group.id(),
+        "cdn_frontdoor_origin_group_id": names.origin_group.id(),
         "cdn_frontdoor_origin_ids": origin_ids,
         "enabled": true,
-        "patterns_to_match": [PATTERN],
+        "patterns_to_match": patterns,
         "supported_protocols": ["Http", "Https"],
         "https_redirect_enabled": true,
         "forwarding_protocol": "HttpsOnly",
@@ -404,31 +576,20 @@ pub fn provision(
     if let Some(domain) = front_door.custom_domain {
         route["cdn_frontdoor_custom_domain_ids"] = json!([domain.id()]);
     }
-    out.block(addresses.route.clone(), route, sources);
-    let waf = if api.waf() {
-        Some(firewall(api, front_door, &addresses, context)?)
-    } else {
-        None
-    };
-    out.blocks.extend(waf.into_iter().flatten());
-    out.manifest_entry(context, "static_site_apis", front_door.key, || {
-        json!({
-            "route": addresses.route.to_string(),
-            "pattern": PATTERN,
-            "origin_group": addresses.origin_group.to_string(),
-            "health_probe": health::PATH,
-            "origins": origins,
-            "waf": api.waf(),
-            "rate_limit_per_minute": api.waf().then(|| api.rate_limit()),
-        })
-    });
-    Ok(Some(addresses.route))
+    out.block(names.route.clone(), route, sources);
+    Ok(json!({
+        "app": app.key,
+        "route": names.route.to_string(),
+        "patterns": patterns,
+        "origin_group": names.origin_group.to_string(),
+        "origins": origins,
+    }))
 }
 
-fn origin_body(addresses: &ApiAddresses, app: &str, host: String, share: routing::Share) -> Value {
+fn origin_body(group: &Address, app: &str, host: String, share: routing::Share) -> Value {
     json!({
         "name": app,
-        "cdn_frontdoor_origin_group_id": addresses.origin_group.id(),
+        "cdn_frontdoor_origin_group_id": group.id(),
         "enabled": share.enabled,
         "host_name": host,
         // App Service answers only for host names bound to the app.
