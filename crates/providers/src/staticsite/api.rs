@@ -63,9 +63,11 @@ pub const MAX_RATE_LIMIT: i64 = i32::MAX as i64;
 /// A request to the API, whether the WAF's `RequestUri` holds the path or the whole URL.
 const API_URI_REGEX: &str = "^(https?://[^/]+)?/api/";
 
-/// The addresses of a site's API resources. The first routed app takes `<site>_api` (and the
-/// catch-all `/api/*`); each further app `<site>_api_<app>`, so adding an app moves nothing.
-/// Component keys hold no `_`, so these are no other site's addresses.
+/// The addresses of a site's API resources. The first routed app (by runtime name) takes
+/// `<site>_api` and the catch-all `/api/*`, each further app `<site>_api_<app>`: a backend
+/// with one app keeps its addresses when a second app that sorts after it comes (one that
+/// sorts first takes them over, as the first app's App Service plan does). Component keys hold
+/// no `_`, so these are no other site's addresses.
 pub struct ApiAddresses {
     pub firewall_policy: Address,
     pub security_policy: Address,
@@ -166,13 +168,7 @@ fn route_prefixes(app: &AppRequirement) -> Result<Vec<String>, &Spanned<String>>
         if function.origin == FunctionOrigin::Health {
             continue;
         }
-        let first = route
-            .value
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let first = first_segment(&route.value);
         if first.is_empty() || first.contains(['{', '*']) {
             return Err(route);
         }
@@ -181,6 +177,17 @@ fn route_prefixes(app: &AppRequirement) -> Result<Vec<String>, &Spanned<String>>
         }
     }
     Ok(prefixes)
+}
+
+/// A route's first segment, lowercased: the Functions router compares routes
+/// case-insensitively (`baas_model::route_key`), so `Users` and `users` are one segment.
+fn first_segment(route: &str) -> String {
+    route
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// Why the apps after the first cannot be routed by their routes' first segments: a route
@@ -204,14 +211,7 @@ fn prefix_problems(apps: &[&Merged]) -> Vec<Diagnostic> {
             if function.origin == FunctionOrigin::Health {
                 continue;
             }
-            let first = route
-                .value
-                .trim_start_matches('/')
-                .split('/')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            owners.push((first, app.key.as_str(), route));
+            owners.push((first_segment(&route.value), app.key.as_str(), route));
         }
     }
     for app in &apps[1..] {
