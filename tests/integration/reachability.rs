@@ -125,6 +125,13 @@ fn backends() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "baas::static_site::api",
+            backend(
+                "functions: {plan: EP1}\n",
+                "  web: {type: static-site, api: [nothing]}\n  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::functions::cors_site_elsewhere",
             backend(
                 "deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n",

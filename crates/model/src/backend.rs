@@ -250,6 +250,39 @@ pub struct StaticSite {
     pub cache_max_age: Option<Spanned<i64>>,
     /// Allowed origins (`*` or `https://host[:port]`).
     pub cors: Vec<Spanned<String>>,
+    /// `api`: the function apps this site's Front Door serves under `/api/`; `None` without
+    /// it (or with `api: false`).
+    pub api: Option<SiteApi>,
+}
+
+/// A static site's `api`: which components' apps its Front Door routes `/api/` to, and the
+/// WAF in front of them. Names and values are checked by the static site provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteApi {
+    /// The listed component keys; `None` (`api: true`, or the mapping without `components`)
+    /// means every function app that serves HTTP.
+    pub components: Option<Vec<Spanned<String>>>,
+    /// `waf: true`: a Front Door WAF policy with a rate limit on `/api/*`.
+    pub waf: Option<Spanned<bool>>,
+    /// Requests per minute per client IP before the WAF blocks; read as written.
+    pub rate_limit: Option<Spanned<i64>>,
+    /// The `api` value.
+    pub span: Span,
+}
+
+impl SiteApi {
+    /// Requests per minute and client IP when `rate_limit` is not written.
+    pub const DEFAULT_RATE_LIMIT: i64 = 1000;
+
+    pub fn waf(&self) -> bool {
+        self.waf.as_ref().is_some_and(|w| w.value)
+    }
+
+    pub fn rate_limit(&self) -> i64 {
+        self.rate_limit
+            .as_ref()
+            .map_or(Self::DEFAULT_RATE_LIMIT, |r| r.value)
+    }
 }
 
 impl StaticSite {

@@ -3,8 +3,9 @@
 //! against Azure's rules by the static site provider, which owns them; this module reads
 //! shapes and types.
 
-use crate::backend::StaticSite;
+use crate::backend::{SiteApi, StaticSite};
 use crate::decode::{self, MapReader, Sink};
+use crate::yaml::{Node, Value};
 
 pub const KEYS: &[&str] = &[
     "type",
@@ -19,7 +20,11 @@ pub const KEYS: &[&str] = &[
     "compression",
     "cache_max_age",
     "cors",
+    "api",
 ];
+
+/// The keys of `api` in its mapping form.
+pub const API_KEYS: &[&str] = &["components", "waf", "rate_limit"];
 
 pub fn static_site(map: &MapReader<'_>, sink: &mut Sink) -> Option<StaticSite> {
     let text = |key: &str, sink: &mut Sink| {
@@ -49,6 +54,7 @@ pub fn static_site(map: &MapReader<'_>, sink: &mut Sink) -> Option<StaticSite> {
             .collect(),
         None => Vec::new(),
     };
+    let api = map.get("api").and_then(|node| api(node, sink));
     Some(StaticSite {
         index_document,
         error_document,
@@ -59,5 +65,48 @@ pub fn static_site(map: &MapReader<'_>, sink: &mut Sink) -> Option<StaticSite> {
         compression,
         cache_max_age,
         cors,
+        api,
     })
+}
+
+/// `api: true | false | [component keys] | {components, waf, rate_limit}`; `false` is none.
+fn api(node: &Node, sink: &mut Sink) -> Option<SiteApi> {
+    let keys = |list: &Node, sink: &mut Sink| -> Vec<_> {
+        decode::list(list, "`api`", sink)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| decode::string(item, "a component key in `api`", sink))
+            .collect()
+    };
+    let mut api = SiteApi {
+        components: None,
+        waf: None,
+        rate_limit: None,
+        span: node.span,
+    };
+    match &node.value {
+        Value::Seq(_) => api.components = Some(keys(node, sink)),
+        Value::Map(_) => {
+            let map = MapReader::new(node, "`api`", API_KEYS, sink)?;
+            api.components = map.get("components").map(|list| keys(list, sink));
+            api.waf = map
+                .get("waf")
+                .and_then(|n| decode::boolean(n, "`api.waf`", sink));
+            // Any whole number: the provider reports values outside the WAF's range.
+            api.rate_limit = map
+                .get("rate_limit")
+                .and_then(|n| decode::integer(n, "`api.rate_limit`", i64::MIN, i64::MAX, sink));
+        }
+        _ => {
+            let on = decode::boolean(
+                node,
+                "`api` (true, a list of component keys, or a mapping)",
+                sink,
+            )?;
+            if !on.value {
+                return None;
+            }
+        }
+    }
+    Some(api)
 }

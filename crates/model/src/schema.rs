@@ -354,6 +354,18 @@ fn definitions() -> Value {
             ("compression", json!({ "type": "boolean", "default": true, "description": "Front Door compresses text files (needs caching)." })),
             ("cache_max_age", json!({ "type": "integer", "minimum": 0, "maximum": 31_536_000, "default": StaticSite::DEFAULT_CACHE_MAX_AGE, "description": "Seconds Front Door caches files without their own Cache-Control; 0 turns caching off." })),
             ("cors", json!({ "type": "array", "items": { "type": "string" }, "uniqueItems": true, "description": "Origins allowed to read the files: `*`, or `https://host[:port]`.", "examples": [["https://app.example.com"]] })),
+            ("api", json!({
+                "description": "Serve the API through the site's Front Door under `/api/*` (one host name for page and API, no CORS needed): `true` for every function app that serves HTTP, a list of `crud-api` or `function-app` component keys, or a mapping that adds a WAF with a rate limit (Front Door Premium).",
+                "oneOf": [
+                    { "type": "boolean" },
+                    { "type": "array", "items": { "type": "string" }, "uniqueItems": true, "minItems": 1, "examples": [["users", "orders"]] },
+                    { "type": "object", "additionalProperties": false, "properties": {
+                        "components": { "type": "array", "items": { "type": "string" }, "uniqueItems": true, "minItems": 1, "description": "Default: every function app that serves HTTP." },
+                        "waf": { "type": "boolean", "default": false, "description": "A Front Door WAF policy in Prevention mode (Microsoft's default rule set and bot manager rules, and a rate limit on `/api/*`); switches the profile to Premium_AzureFrontDoor." },
+                        "rate_limit": { "type": "integer", "minimum": 1, "maximum": 2_147_483_647, "default": SiteApi::DEFAULT_RATE_LIMIT, "description": "With `waf`: requests per minute from one client IP to `/api/*` before the WAF blocks it." },
+                    } },
+                ],
+            })),
         ], read_staticsite::KEYS, &[]),
         "function": {
             "type": "object",
@@ -515,6 +527,11 @@ mod tests {
                 "static-site",
                 &definitions["static-site"],
                 read_staticsite::KEYS,
+            ),
+            (
+                "api of a static site",
+                &definitions["static-site"]["properties"]["api"]["oneOf"][2],
+                read_staticsite::API_KEYS,
             ),
             ("custom", &definitions["custom"], read_custom::KEYS),
             ("auth", &definitions["auth"], crate::read_access::AUTH_KEYS),

@@ -17,67 +17,18 @@ use crate::naming::ResourceKind;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::requirement::{kinds, AppRequirement};
 use baas_model::{
-    AuthLevel, Color, HealthProbe, HttpMethod, RequirementConfig, Routing, Strategy, Trigger,
+    AuthLevel, HealthProbe, HttpMethod, RequirementConfig, Routing, Strategy, Trigger,
 };
 use baas_terraform::Address;
 use serde_json::{json, Value};
 
-/// How one endpoint takes part in routing.
-struct Endpoint {
-    weight: Option<u32>,
-    priority: Option<u32>,
-    enabled: bool,
-}
-
 fn routing_and_probe(strategy: &Strategy) -> Option<(Routing, &HealthProbe)> {
+    let routing = crate::facts::routing::routing(strategy)?;
     match strategy {
+        Strategy::MultiRegion { probe, .. }
+        | Strategy::BlueGreen { probe, .. }
+        | Strategy::DisasterRecovery { probe, .. } => Some((routing, probe)),
         Strategy::Single => None,
-        Strategy::MultiRegion { routing, probe, .. } => Some((routing.value, probe)),
-        Strategy::BlueGreen { probe, .. } => Some((Routing::Weighted, probe)),
-        Strategy::DisasterRecovery { probe, .. } => Some((Routing::Priority, probe)),
-    }
-}
-
-fn endpoint(strategy: &Strategy, index: usize, stack: &StackInfo) -> Endpoint {
-    let position = u32::try_from(index + 1).unwrap_or(u32::MAX);
-    match strategy {
-        Strategy::MultiRegion { routing, .. } => match routing.value {
-            Routing::Performance => Endpoint {
-                weight: None,
-                priority: None,
-                enabled: true,
-            },
-            Routing::Priority => Endpoint {
-                weight: None,
-                priority: Some(position),
-                enabled: true,
-            },
-            Routing::Weighted => Endpoint {
-                weight: Some(1),
-                priority: None,
-                enabled: true,
-            },
-        },
-        Strategy::BlueGreen {
-            active, weights, ..
-        } => {
-            let color = stack.color.unwrap_or(Color::Blue);
-            let weight = match weights {
-                Some(weights) => weights[color as usize].value,
-                None if color == active.value => 1000,
-                None => 0,
-            };
-            Endpoint {
-                weight: Some(weight.max(1)),
-                priority: None,
-                enabled: weight > 0,
-            }
-        }
-        Strategy::DisasterRecovery { .. } | Strategy::Single => Endpoint {
-            weight: None,
-            priority: Some(position),
-            enabled: true,
-        },
     }
 }
 
@@ -512,25 +463,21 @@ fn provision_profiles(
         });
         let mut endpoints = Vec::new();
         for (index, stack) in regional.iter().enumerate() {
-            let regional_context = context.with_stack(stack.clone());
-            let names = regional_context
-                .name(ResourceKind::FunctionApp, &merged.key, span)
-                .and_then(|app| Ok((app, regional_context.resource_group_azure_name()?)));
-            let (app_name, group) = match names {
-                Ok(names) => names,
+            let (app, read) = match crate::facts::refs::regional_function_app(
+                context,
+                &merged.key,
+                stack,
+                span,
+            ) {
+                Ok(found) => found,
                 Err(error) => {
                     errors.push(error);
                     continue;
                 }
             };
             let label = format!("{}-{}", merged.key, stack.name);
-            let app = Address::data("azurerm_linux_function_app", &label);
-            out.block(
-                app.clone(),
-                json!({ "name": app_name, "resource_group_name": group }),
-                &merged.sources,
-            );
-            let plan = endpoint(strategy, index, stack);
+            out.block(app.clone(), read, &merged.sources);
+            let plan = crate::facts::routing::share(strategy, index, stack);
             let mut body = json!({
                 "name": stack.name,
                 "profile_id": profile.id(),

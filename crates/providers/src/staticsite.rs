@@ -33,10 +33,14 @@
 //!   file has no `Cache-Control`: `route_configuration_override_action`), `spa` (paths without
 //!   a file extension are rewritten to the index document, so client-side routes answer 200),
 //!   and CORS rules (`Access-Control-Allow-Origin`, `Vary: Origin`).
+//! - With `api`: an origin group, origins and a `/api/*` route to the function apps, and with
+//!   `waf` a WAF policy and a Premium profile (see [`api`]).
 //! - With `custom_domain`: `data.azurerm_dns_zone.web`, `azurerm_cdn_frontdoor_custom_domain.web`
 //!   (managed certificate, TLS 1.2), the `_dnsauth` TXT record with its validation token, a
 //!   CNAME to the endpoint (an alias A record at the zone apex), and
 //!   `azurerm_cdn_frontdoor_custom_domain_association.web`.
+
+mod api;
 
 use crate::codes;
 use crate::context::{Claimed, Context, Merged, Provisioned};
@@ -92,6 +96,7 @@ static STATIC_SITE_CODES: &[&Code] = &[
     &codes::STATIC_SITE_CACHE_MAX_AGE,
     &codes::STATIC_SITE_COMPRESSION,
     &codes::STATIC_SITE_CORS,
+    &codes::STATIC_SITE_API,
 ];
 
 #[derive(Debug)]
@@ -137,6 +142,7 @@ impl ResourceProvider for StaticSiteProvider {
         domain_taken(site, context, &mut out);
         caching(site, &mut out);
         cors(site, &mut out);
+        api::validate(site, context, &mut out);
         out
     }
 
@@ -176,10 +182,29 @@ impl ResourceProvider for StaticSiteProvider {
             &mut out,
         );
         let domain = valid_domain(site);
+        let api_routes = api::provision(
+            site,
+            &api::SiteFrontDoor {
+                key,
+                profile: &addresses.profile,
+                endpoint: &addresses.endpoint,
+                custom_domain: domain.as_ref().map(|_| &addresses.custom_domain),
+                sources,
+            },
+            context,
+            &mut out,
+        )?;
         if let Some(domain) = &domain {
             let span = site.custom_domain.as_ref().map_or(span, |d| d.span);
-            custom_domain(domain, &addresses, sources, &mut out);
+            custom_domain(domain, &addresses, &api_routes, sources, &mut out);
             claim_domain(domain, span, &mut out);
+        }
+        if !api_routes.is_empty() {
+            out.output(
+                &format!("static_site_{key}_api_url"),
+                format!("https://{}/api", addresses.endpoint.attr("host_name")),
+                "The API through the site's Front Door (`/api/*`)",
+            );
         }
         out.output(
             &url_output(key),
@@ -654,7 +679,8 @@ fn front_door(
         json!({
             "name": profile_name,
             "resource_group_name": context.resource_group_name(),
-            "sku_name": "Standard_AzureFrontDoor",
+            // Premium only for the WAF's managed rule sets (see `api`).
+            "sku_name": api::profile_sku(site),
         }),
         sources,
     );
@@ -923,6 +949,7 @@ fn short_hash(text: &str) -> String {
 fn custom_domain(
     domain: &Domain,
     addresses: &Addresses,
+    api_routes: &[Address],
     sources: &[baas_model::Source],
     out: &mut Provisioned,
 ) {
@@ -951,7 +978,12 @@ fn custom_domain(
         addresses.association.clone(),
         json!({
             "cdn_frontdoor_custom_domain_id": addresses.custom_domain.id(),
-            "cdn_frontdoor_route_ids": [addresses.route.id()],
+            // Every route that serves the domain: the provider checks that each one lists it
+            // (`cdn_frontdoor_custom_domain_association_resource.go:211-228`, v4.55.0).
+            "cdn_frontdoor_route_ids": std::iter::once(&addresses.route)
+                .chain(api_routes)
+                .map(Address::id)
+                .collect::<Vec<_>>(),
         }),
         sources,
     );
@@ -966,11 +998,12 @@ fn custom_domain(
         }),
         sources,
     );
-    // Traffic moves only once Front Door knows the domain and its route.
-    let after = json!([
-        addresses.route.to_string(),
-        addresses.association.to_string()
-    ]);
+    // Traffic moves only once Front Door knows the domain and its routes.
+    let after: Vec<String> = std::iter::once(&addresses.route)
+        .chain(api_routes)
+        .chain([&addresses.association])
+        .map(Address::to_string)
+        .collect();
     if domain.is_apex() {
         // A CNAME cannot live at the zone apex: an alias A record points at the endpoint.
         out.block(

@@ -117,6 +117,18 @@ pub fn assemble(
         if let (true, Some(arguments)) = (has_tags, body.as_object_mut()) {
             arguments.insert("tags".to_owned(), tags(&common_tags, &sources));
         }
+        // Two providers may read one thing: the global stack's Traffic Manager endpoints and a
+        // static site's Front Door origins read each regional app through one data source, with
+        // one body (`facts::refs::regional_function_app`), which the stack keeps once.
+        if address.data
+            && document
+                .data
+                .get(&address.resource_type)
+                .and_then(|blocks| blocks.get(&address.name))
+                == Some(&body)
+        {
+            continue;
+        }
         match document.add(&address, body) {
             Ok(()) => origins.push(Origin {
                 address,

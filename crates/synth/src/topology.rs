@@ -6,7 +6,7 @@ use crate::codes;
 use crate::stack::{self, Stack};
 use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
-use baas_model::{Color, Strategy};
+use baas_model::Strategy;
 use baas_providers::{Claim, Context, Registry, StackInfo, StackRole};
 use baas_terraform::Address;
 use petgraph::graph::DiGraph;
@@ -39,20 +39,7 @@ pub struct Built {
 
 /// The stacks that hold the backend itself (everything but `global`), primary first.
 pub fn regional_stacks(context: &Context<'_>) -> Vec<StackInfo> {
-    let stacks = strategy_stacks(context);
-    // `isolation: account`: the whole backend once per tenant, as its own stacks.
-    match &context.backend.tenancy {
-        Some(tenancy) if tenancy.isolation.value == baas_model::Isolation::Account => tenancy
-            .tenants
-            .iter()
-            .flat_map(|tenant| {
-                stacks
-                    .iter()
-                    .map(|stack| stack.clone().of_tenant(&tenant.id.value))
-            })
-            .collect(),
-        _ => stacks,
-    }
+    baas_providers::facts::stacks::backend_stacks(context.backend)
 }
 
 /// The `global` stack: Traffic Manager in front of the regional or color stacks, and what a
@@ -174,32 +161,6 @@ fn tenant_span(context: &Context<'_>, id: &str) -> Option<baas_model::Span> {
     let tenancy = context.backend.tenancy.as_ref()?;
     let tenant = tenancy.tenants.iter().find(|t| t.id.value == id)?;
     Some(tenant.id.span)
-}
-
-fn strategy_stacks(context: &Context<'_>) -> Vec<StackInfo> {
-    let primary = context.backend.location.value;
-    let info = |name: &str, role, region, color| StackInfo {
-        name: name.to_owned(),
-        role,
-        region,
-        color,
-        tenant: None,
-    };
-    match &context.backend.deployment.strategy {
-        Strategy::Single => vec![info("main", StackRole::Main, primary, None)],
-        Strategy::MultiRegion { regions, .. } => regions
-            .iter()
-            .map(|r| info(r.value.name, StackRole::Region, r.value, None))
-            .collect(),
-        Strategy::BlueGreen { .. } => Color::ALL
-            .iter()
-            .map(|c| info(c.as_str(), StackRole::Color, primary, Some(*c)))
-            .collect(),
-        Strategy::DisasterRecovery { secondary, .. } => vec![
-            info("primary", StackRole::Primary, primary, None),
-            info("secondary", StackRole::Secondary, secondary.value, None),
-        ],
-    }
 }
 
 /// How to finish each stack.

@@ -722,6 +722,99 @@ fn a_site_in_the_global_stack_without_a_custom_domain_warns_once() {
     );
 }
 
+#[test]
+fn a_site_that_routes_the_api_needs_no_cors_warning() {
+    let source = "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         deployment: {strategy: multi-region, regions: [eastus, westus2]}\ncomponents:\n  \
+         web: {type: static-site, api: true}\n  users: {type: crud-api, entity: User}\n";
+    check(source, &["baas::deployment::no_custom_domain@5:13"]);
+}
+
+#[test]
+fn site_api_names_an_unknown_component() {
+    check(
+        &backend("  web: {type: static-site, api: [users, orderz]}\n  users: {type: crud-api, entity: User}\n"),
+        &["baas::static_site::api@5:41"],
+    );
+}
+
+#[test]
+fn site_api_names_a_component_that_serves_no_http() {
+    check(
+        &backend(
+            "  web: {type: static-site, api: [worker]}\n  users: {type: crud-api, entity: User}\n  \
+             worker: {type: function-app, runtime: node, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n",
+        ),
+        &["baas::static_site::api@5:34"],
+    );
+}
+
+#[test]
+fn site_api_routes_further_apps_by_the_first_segment_of_their_routes() {
+    let two_apps = "  users: {type: crud-api, entity: User}\n  reports: {type: crud-api, entity: Report, runtime: python}\n";
+    // `users` (node) takes `/api/*`, `reports` (python) `/api/reports` and `/api/reports/*`.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}"
+        )),
+        &[],
+    );
+    // A python route under `users/` would take node's requests.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}  \
+             jobs: {{type: function-app, runtime: python, functions: {{export: {{trigger: http, route: users/export}}}}}}\n"
+        )),
+        &["baas::static_site::api@8:90"],
+    );
+    // A route that starts with a parameter has no prefix to route by.
+    check(
+        &backend(&format!(
+            "  web: {{type: static-site, api: true}}\n{two_apps}  \
+             jobs: {{type: function-app, runtime: python, functions: {{any: {{trigger: http, route: \"{{name}}/x\"}}}}}}\n"
+        )),
+        &["baas::static_site::api@8:87"],
+    );
+}
+
+#[test]
+fn site_api_without_a_function_app_is_an_error() {
+    check(
+        &backend("  web: {type: static-site, api: true}\n"),
+        &["baas::static_site::api@5:33"],
+    );
+}
+
+#[test]
+fn site_api_with_an_empty_list_is_an_error() {
+    check(
+        &backend("  web: {type: static-site, api: {components: []}}\n  users: {type: crud-api, entity: User}\n"),
+        &["baas::static_site::api@5:33"],
+    );
+}
+
+#[test]
+fn site_api_is_refused_for_several_account_tenants() {
+    let source = "name: shop\nenvironment: prod\nlocation: eastus\n\
+                  tenancy: {isolation: account, tenants: [{id: acme}, {id: beta}]}\n\
+                  functions: {plan: EP1}\ncomponents:\n  \
+                  web: {type: static-site, custom_domain: www.example.com, dns_zone: example.com, api: true}\n  \
+                  users: {type: crud-api, entity: User}\n";
+    check(source, &["baas::static_site::api@7:88"]);
+}
+
+#[test]
+fn site_api_rate_limit_needs_the_waf_and_a_range() {
+    check(
+        &backend("  web: {type: static-site, api: {rate_limit: 100}}\n  users: {type: crud-api, entity: User}\n"),
+        &["baas::static_site::api@5:46"],
+    );
+    check(
+        &backend("  web: {type: static-site, api: {waf: true, rate_limit: 0}}\n  users: {type: crud-api, entity: User}\n"),
+        &["baas::static_site::api@5:57"],
+    );
+}
+
 /// Review findings, one test each: the primary location leads the regions wherever it is
 /// listed (its stack creates the shared account and records it in the manifest); a `single`
 /// deployment of several tenants still watches the static sites in its global stack.

@@ -14,3 +14,5 @@ pub mod health;
 pub mod network;
 pub mod plan;
 pub mod refs;
+pub mod routing;
+pub mod stacks;

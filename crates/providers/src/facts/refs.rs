@@ -28,6 +28,29 @@ pub fn principal_id(context: &Context<'_>, key: &str) -> String {
     function_app(context, key).attr("identity[0].principal_id")
 }
 
+/// The function app `key` of a backend stack, as the `global` stack reads it: a data source
+/// by the app's deterministic name and its stack's resource group (never a hard-coded id), so
+/// the global stack is applied after that stack. Traffic Manager's endpoints and a static
+/// site's Front Door origins read it at the same address with the same body, which the stack
+/// keeps once. A name that cannot fit is reported at `span`.
+pub fn regional_function_app(
+    context: &Context<'_>,
+    key: &str,
+    stack: &StackInfo,
+    span: baas_model::Span,
+) -> Result<(Address, serde_json::Value), baas_model::Diagnostic> {
+    let regional = context.with_stack(stack.clone());
+    let name = regional.name(crate::naming::ResourceKind::FunctionApp, key, span)?;
+    let group = regional.resource_group_azure_name()?;
+    Ok((
+        Address::data(
+            "azurerm_linux_function_app",
+            &format!("{key}-{}", stack.name),
+        ),
+        serde_json::json!({ "name": name, "resource_group_name": group }),
+    ))
+}
+
 /// A storage account (the function hosts' shared one, or a static site's).
 pub fn storage_account(key: &str) -> Address {
     Address::resource("azurerm_storage_account", key)

@@ -7,7 +7,8 @@
 //!   Service refuses to save it). The static sites of the backend are allowed: their custom
 //!   domain, and their Front Door endpoint (`facts::refs::static_site_origin`) when the site is
 //!   in the app's stack — a site in the `global` stack without a custom domain gets a warning
-//!   (`baas::functions::cors_site_elsewhere`).
+//!   (`baas::functions::cors_site_elsewhere`), unless it serves the API itself under `/api/*`
+//!   (`api`), so that its pages call their own origin.
 //! - `auth`: each component brings its own `auth` or the backend's; those that bring one must
 //!   bring the same settings (`baas::merge::auth`). The app then authenticates every request
 //!   except the health path, so its CRUD routes need no function key (`auth_level: anonymous`).
@@ -99,7 +100,10 @@ pub fn sites_elsewhere(key: &str, context: &Context<'_>, out: &mut Vec<Diagnosti
         let RequirementConfig::StaticSite(config) = &site.config else {
             continue;
         };
-        if config.custom_domain.is_some() || refs::static_site_origin(context, &site.key).is_some()
+        // A site that routes the API through its own Front Door (`api`) calls its own origin.
+        if config.custom_domain.is_some()
+            || config.api.is_some()
+            || refs::static_site_origin(context, &site.key).is_some()
         {
             continue;
         }

@@ -45,6 +45,8 @@ pub enum ResourceKind {
     ManagedRedis,
     /// `azurerm_monitor_action_group`
     ActionGroup,
+    /// `azurerm_cdn_frontdoor_firewall_policy`
+    FrontDoorFirewallPolicy,
 }
 
 /// Everything baas knows about one resource kind.
@@ -66,7 +68,7 @@ pub struct KindRow {
 
 /// Every kind, one row each, in the enum's declaration order (a row's position is its kind's
 /// discriminant; checked at compile time below).
-pub static KINDS: [KindRow; 18] = [
+pub static KINDS: [KindRow; 19] = [
     // Resource group: 1-90, letters, digits, `-_.()`, not ending in a period; unique in the
     // subscription.
     KindRow {
@@ -410,6 +412,27 @@ pub static KINDS: [KindRow; 18] = [
             scope: Scope::ResourceGroup,
             start: Start::Any,
             end: End::NotPeriod,
+            no_consecutive_hyphens: false,
+            reserved_suffixes: &[],
+        },
+    },
+    // Front Door WAF policy: 1-128 letters and digits, starting with a letter
+    // (`validate.FrontDoorFirewallPolicyName`, azurerm v4.55.0
+    // `internal/services/cdn/validate/front_door_firewall_policy_name.go:13`); unique in the
+    // resource group.
+    KindRow {
+        kind: ResourceKind::FrontDoorFirewallPolicy,
+        key: "front_door_firewall_policy",
+        abbreviation: "fdfp",
+        display_name: "Front Door WAF policy",
+        terraform_types: &["azurerm_cdn_frontdoor_firewall_policy"],
+        rule: NameRule {
+            min: 1,
+            max: 128,
+            charset: Charset::Alphanumeric,
+            scope: Scope::ResourceGroup,
+            start: Start::Letter,
+            end: End::Any,
             no_consecutive_hyphens: false,
             reserved_suffixes: &[],
         },

@@ -9,6 +9,8 @@ use super::ResourceKind;
 pub enum Charset {
     /// `a-z 0-9`
     LowerAlphanumeric,
+    /// `a-z A-Z 0-9`
+    Alphanumeric,
     /// `a-z 0-9 -`
     LowerAlphanumericHyphen,
     /// `a-z A-Z 0-9 -`
@@ -26,6 +28,7 @@ impl Charset {
     pub fn allows(self, c: char) -> bool {
         match self {
             Charset::LowerAlphanumeric => c.is_ascii_lowercase() || c.is_ascii_digit(),
+            Charset::Alphanumeric => c.is_ascii_alphanumeric(),
             Charset::LowerAlphanumericHyphen => {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
             }
@@ -60,6 +63,7 @@ impl Charset {
     pub fn describe(self) -> &'static str {
         match self {
             Charset::LowerAlphanumeric => "lowercase letters and digits",
+            Charset::Alphanumeric => "letters and digits",
             Charset::LowerAlphanumericHyphen => "lowercase letters, digits and hyphens",
             Charset::AlphanumericHyphen => "letters, digits and hyphens",
             Charset::AlphanumericHyphenPeriod => "letters, digits, hyphens and periods",

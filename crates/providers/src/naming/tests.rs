@@ -91,7 +91,7 @@ fn rule_table_is_consistent() {
             rule.check(*kind, "a0b1c2").unwrap();
         }
     }
-    assert_eq!(ResourceKind::all().len(), 18);
+    assert_eq!(ResourceKind::all().len(), 19);
     assert_eq!(ResourceKind::from_key("storage"), None);
 }
 
