@@ -20,6 +20,7 @@ mod network;
 mod operations;
 mod protect;
 mod reachability;
+mod rename;
 mod static_site;
 mod streams;
 mod support;
