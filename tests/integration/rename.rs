@@ -238,3 +238,53 @@ fn a_resource_group_switched_to_existing_is_forgotten_not_destroyed() {
         .unwrap()
         .contains("\"removed\""));
 }
+
+#[test]
+fn a_site_with_a_custom_domain_renamed_under_colors_and_tenants_replaces_nothing() {
+    let before = "name: shop
+environment: prod
+location: eastus
+deployment: {strategy: blue-green, active: blue}
+tenancy: {isolation: account, tenants: [{id: acme, name: Acme}]}
+functions: {plan: Y1}
+components:
+  users: {type: crud-api, entity: User}
+  web: {type: static-site, custom_domain: www.example.com, dns_zone: example.com}
+";
+    let workspace = Workspace::with_backend(before);
+    workspace.synth_ok("out");
+    let committed = stacks(&workspace, "out");
+    workspace.write(
+        "backend.yaml",
+        before.replace(
+            "  web: {type: static-site,",
+            "  site: {type: static-site, renamed_from: web,",
+        ),
+    );
+    let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    outcome.expect_exit(3);
+    let report: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(report["summary"]["replaced"], 0, "{report:#}");
+    assert_eq!(report["summary"]["may_be_replaced"], 0, "{report:#}");
+    // The DNS records read the zone through a data source keyed by the site: under its new
+    // address it reads the same zone, so the records only move.
+    let global = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "global")
+        .unwrap();
+    let record = global["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "azurerm_dns_cname_record.site")
+        .expect("the CNAME record is listed");
+    assert_eq!(record["action"], "changed", "{record:#}");
+    assert_eq!(record["moved_from"], "azurerm_dns_cname_record.web");
+    workspace.synth_ok("out");
+    assert_eq!(
+        azure_names(&committed),
+        azure_names(&stacks(&workspace, "out"))
+    );
+}

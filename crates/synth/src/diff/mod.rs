@@ -510,8 +510,48 @@ impl Refactoring {
                 }
             }
         }
+        if !found.moved.is_empty() {
+            found.renames.extend(same_reads(old, new));
+        }
         found
     }
+}
+
+/// `(data.T.old, data.T.new)` for each data source that only the committed stack declares and
+/// that one data source of the new stack, of the same type, declares with the same body: a
+/// data source keyed by a renamed component reads the same object under its new address, and
+/// Terraform reads it at plan time, so what refers to it sees the same values.
+fn same_reads(old: &Value, new: &Value) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let (Some(before), Some(after)) = (
+        old.get("data").and_then(Value::as_object),
+        new.get("data").and_then(Value::as_object),
+    ) else {
+        return pairs;
+    };
+    for (resource_type, blocks) in before {
+        let (Some(blocks), Some(now)) = (
+            blocks.as_object(),
+            after.get(resource_type).and_then(Value::as_object),
+        ) else {
+            continue;
+        };
+        for (name, body) in blocks {
+            if now.contains_key(name) {
+                continue;
+            }
+            let mut same = now
+                .iter()
+                .filter(|(other, b)| !blocks.contains_key(*other) && *b == body);
+            if let (Some((other, _)), None) = (same.next(), same.next()) {
+                pairs.push((
+                    format!("data.{resource_type}.{name}"),
+                    format!("data.{resource_type}.{other}"),
+                ));
+            }
+        }
+    }
+    pairs
 }
 
 /// `stack` with every reference to an old address in `renames` written with the new one.
