@@ -481,6 +481,32 @@ mod tests {
     }
 
     #[test]
+    fn moved_and_forgotten_are_written_as_sorted_moved_and_removed_arrays() {
+        let storage = |name| Address::resource("azurerm_storage_account", name);
+        let mut document = Document::default();
+        document.add(&storage("site"), json!({})).unwrap();
+        document.add(&storage("www"), json!({})).unwrap();
+        document.moved = vec![
+            (storage("web2"), storage("www")),
+            (storage("web"), storage("site")),
+            (storage("web"), storage("site")),
+        ];
+        document.forgotten = vec![Address::resource("azurerm_resource_group", "main")];
+        let expected = json!({
+            "resource": { "azurerm_storage_account": { "site": {}, "www": {} } },
+            "moved": [
+                { "from": "azurerm_storage_account.web", "to": "azurerm_storage_account.site" },
+                { "from": "azurerm_storage_account.web2", "to": "azurerm_storage_account.www" },
+            ],
+            "removed": [
+                { "from": "azurerm_resource_group.main", "lifecycle": { "destroy": false } },
+            ],
+        });
+        assert_eq!(document.to_value(), expected);
+        assert_eq!(document.into_value(), expected);
+    }
+
+    #[test]
     fn writes_sorted_two_space_json_with_trailing_newline() {
         let value = json!({"b": [1, {}], "a": {"d": "x", "c": []}});
         assert_eq!(
