@@ -91,6 +91,11 @@ pub struct ItemChange {
     /// The committed address of a resource that a `moved` block of the new stack moves here
     /// (a renamed component): compared with what was there, not added.
     pub moved_from: Option<String>,
+    /// A `moved` block of the new stack names this resource as its `to`, but the committed
+    /// stack holds nothing at its `from` (this address): the resource is created, not moved.
+    /// Right for a stack deployed for the first time; after a rename, `renamed_from` names a
+    /// key the committed output never had.
+    pub nothing_to_move: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -379,11 +384,17 @@ fn stack_diff(table: &'static ForceNewTable, old: &Value, new: &Value) -> Vec<It
     };
     let (mut before, after) = (entries(old), entries(new));
     let mut moved_from: BTreeMap<String, String> = BTreeMap::new();
+    let mut nothing_to_move: BTreeMap<String, String> = BTreeMap::new();
     for (from, to) in &refactoring.moved {
         if after.contains_key(to) && !before.contains_key(to) && !after.contains_key(from) {
-            if let Some(entry) = before.remove(from) {
-                before.insert(to.clone(), entry);
-                moved_from.insert(to.clone(), from.clone());
+            match before.remove(from) {
+                Some(entry) => {
+                    before.insert(to.clone(), entry);
+                    moved_from.insert(to.clone(), from.clone());
+                }
+                None => {
+                    nothing_to_move.insert(to.clone(), from.clone());
+                }
             }
         }
     }
@@ -404,6 +415,7 @@ fn stack_diff(table: &'static ForceNewTable, old: &Value, new: &Value) -> Vec<It
             holds_data,
             changes: Vec::new(),
             moved_from: moved_from.get(address).cloned(),
+            nothing_to_move: nothing_to_move.get(address).cloned(),
         };
         match (b, a) {
             (None, Some(_)) => item.action = Action::Added,
@@ -745,6 +757,7 @@ fn follow_references(
                     && (lifecycle::holds_data(entry.resource_type) || prevents_destroy(entry.body)),
                 changes: Vec::new(),
                 moved_from: None,
+                nothing_to_move: None,
             });
             for (path, text, target) in follows {
                 let replaces = if entry.kind == ItemKind::Resource {

@@ -78,10 +78,15 @@ fn action_word(item: &ItemChange) -> String {
         Action::Moved => "moved",
         Action::Forgotten => "now existing (forgotten, not destroyed)",
     };
-    match (&item.moved_from, item.action) {
-        (Some(from), Action::Moved) => format!("moved from {from}"),
-        (Some(from), _) => format!("moved from {from} and {word}"),
-        (None, _) => word.to_owned(),
+    match (&item.moved_from, &item.nothing_to_move, item.action) {
+        (Some(from), _, Action::Moved) => format!("moved from {from}"),
+        (Some(from), _, _) => format!("moved from {from} and {word}"),
+        (None, Some(from), _) => {
+            format!(
+                "{word}; a `moved` block names {from}, which the committed output does not hold"
+            )
+        }
+        (None, None, _) => word.to_owned(),
     }
 }
 
@@ -404,6 +409,9 @@ pub fn json(diff: &Diff) -> String {
                     });
                     if let Some(from) = &item.moved_from {
                         value["moved_from"] = json!(from);
+                    }
+                    if let Some(from) = &item.nothing_to_move {
+                        value["nothing_to_move"] = json!(from);
                     }
                     value
                 })

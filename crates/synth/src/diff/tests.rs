@@ -163,3 +163,28 @@ fn a_move_without_other_change_is_moved_and_not_removed_and_added() {
         .any(|i| i.address.ends_with(".web")));
     assert_eq!(diff.data_loss().count(), 0);
 }
+
+#[test]
+fn a_move_from_an_address_the_committed_stack_never_held_is_an_addition_with_a_note() {
+    // `renamed_from` names `www`, but the committed site was `web`.
+    let old = files(&format!("{BASE}  web: {{type: static-site}}\n"));
+    let new = files(&format!(
+        "{BASE}  site: {{type: static-site, renamed_from: www}}\n"
+    ));
+    let diff = diff(&old, &new).unwrap();
+    let account = item(&diff, "azurerm_storage_account.site");
+    assert_eq!(account.action, Action::Added);
+    assert_eq!(account.moved_from, None);
+    assert_eq!(
+        account.nothing_to_move.as_deref(),
+        Some("azurerm_storage_account.www")
+    );
+    assert_eq!(
+        item(&diff, "azurerm_storage_account.web").action,
+        Action::Removed
+    );
+    assert!(render::human(&diff).contains(
+        "+ azurerm_storage_account.site (added; a `moved` block names azurerm_storage_account.www, which the committed output does not hold)"
+    ));
+    assert!(render::json(&diff).contains("\"nothing_to_move\": \"azurerm_storage_account.www\""));
+}
