@@ -218,9 +218,36 @@ fn replace_contents(staged: &Path, out: &Path) -> Result<(), String> {
     // The manifest last.
     names.sort_by_key(|name| name == MANIFEST);
     for name in names {
-        fs::rename(staged.join(&name), out.join(&name)).map_err(|e| cannot(out, e))?;
+        move_across(&staged.join(&name), &out.join(&name)).map_err(|e| cannot(out, e))?;
     }
     Ok(())
+}
+
+/// Renames `from` to `to`, or copies it when they are on different file systems: the staging
+/// folder sits beside `out`, on the parent's file system, while a mount point's contents are
+/// on the mounted one, where a rename fails with `EXDEV`.
+fn move_across(from: &Path, to: &Path) -> std::io::Result<()> {
+    match fs::rename(from, to) {
+        Err(error) if error.kind() == std::io::ErrorKind::CrossesDevices => copy_tree(from, to),
+        done => done,
+    }
+}
+
+/// Copies a folder of regular files and folders (staged output holds nothing else).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(from)?.is_dir() {
+        fs::create_dir(to)?;
+        let mut entries: Vec<_> = fs::read_dir(from)?
+            .map(|entry| entry.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for name in entries {
+            copy_tree(&from.join(&name), &to.join(&name))?;
+        }
+        Ok(())
+    } else {
+        fs::copy(from, to).map(|_| ())
+    }
 }
 
 /// Swaps two folders with `renameat2(RENAME_EXCHANGE)`.

@@ -117,12 +117,67 @@ fn rendered_resources_go_through_the_schema_check() {
         .expect_exit(1)
         .expect_code("baas::terraform::schema");
     assert!(outcome.stderr.contains("familly"), "{}", outcome.stderr);
-    // The template's output is at fault, not baas.
+    // The template's output is at fault, not baas: the problems are reported in the template,
+    // the unknown attribute where it is written (line 8, column 7: `"familly"`).
     assert!(
-        outcome.stderr.contains("fix its output") && !outcome.stderr.contains("is a bug"),
+        outcome.stderr.contains("fix the template's output")
+            && !outcome.stderr.contains("is a bug"),
         "{}",
         outcome.stderr
     );
+    let json = workspace.baas(&["validate", "--format", "json", "backend.yaml"]);
+    let schema: Vec<_> = json
+        .json_diagnostics()
+        .into_iter()
+        .filter(|d| d["code"] == "baas::terraform::schema")
+        .collect();
+    assert!(!schema.is_empty(), "{}", json.stdout);
+    for diagnostic in &schema {
+        assert_eq!(diagnostic["file"], "providers/redis.hbs", "{diagnostic}");
+        assert!(
+            diagnostic["message"]
+                .as_str()
+                .unwrap()
+                .contains("component `a`"),
+            "{diagnostic}"
+        );
+    }
+    let unknown = schema
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("familly"))
+        .expect("the misspelt attribute is reported");
+    assert_eq!(
+        (unknown["line"].as_u64(), unknown["column"].as_u64()),
+        (Some(8), Some(7)),
+        "{unknown}"
+    );
+}
+
+/// A problem in an attribute the template does not write (a required one left out) is
+/// reported at the block's type in the template, the deepest place that holds it.
+#[test]
+fn a_missing_attribute_is_reported_at_the_templates_resource_type() {
+    let workspace = workspace(BACKEND, &TEMPLATE.replace("      \"family\": \"C\",\n", ""));
+    let json = workspace.baas(&["validate", "--format", "json", "backend.yaml"]);
+    json.expect_exit(1);
+    let schema: Vec<_> = json
+        .json_diagnostics()
+        .into_iter()
+        .filter(|d| d["code"] == "baas::terraform::schema")
+        .collect();
+    assert!(!schema.is_empty(), "{}", json.stdout);
+    for diagnostic in schema {
+        assert!(
+            diagnostic["message"].as_str().unwrap().contains("family"),
+            "{diagnostic}"
+        );
+        assert_eq!(diagnostic["file"], "providers/redis.hbs", "{diagnostic}");
+        assert_eq!(
+            (diagnostic["line"].as_u64(), diagnostic["column"].as_u64()),
+            (Some(2), Some(3)),
+            "{diagnostic}"
+        );
+    }
 }
 
 /// A resource body that is not an object is an error at the template, in synth, validate and

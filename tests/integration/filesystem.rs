@@ -290,3 +290,57 @@ fn the_working_folder_and_a_dot_path_can_be_the_output() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A mount point (a Docker volume, a tmpfs) cannot be renamed, and the staging folder beside
+/// it is on another file system: its contents are replaced by copying, the manifest last.
+/// Runs the real binary in a private mount namespace (`unshare -rm`, an unprivileged user
+/// namespace), so the test needs no root and leaves no mount behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_can_be_the_output_and_is_replaced_in_place() {
+    let workspace = Workspace::with_backend(GOOD);
+    fs::create_dir(workspace.join("out")).unwrap();
+    let baas = crate::support::baas_bin();
+    let bigger = format!("{GOOD}  orders: {{type: crud-api, entity: Order}}\n");
+    workspace.write("bigger.yaml", &bigger);
+    // Each step prints its exit code; `set -e` would hide which one failed.
+    let script = format!(
+        "mount -t tmpfs none out || exit 90\n\
+         {baas} synth backend.yaml -o out >/dev/null 2>&1; echo fresh=$?\n\
+         {baas} synth bigger.yaml -o out >/dev/null 2>&1; echo replaced=$?\n\
+         {baas} synth --check bigger.yaml -o out >/dev/null 2>&1; echo check=$?\n\
+         grep -c '\"orders\"' out/baas.manifest.json >/dev/null; echo orders=$?\n\
+         (cd out && {baas} synth ../backend.yaml -o . >/dev/null 2>&1; echo dot=$?)\n\
+         {baas} synth --check backend.yaml -o out >/dev/null 2>&1; echo check_dot=$?\n\
+         ls -A out | tr '\\n' ' '; echo\n\
+         ls -A . | tr '\\n' ' '; echo\n",
+        baas = baas.display()
+    );
+    let output = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .current_dir(workspace.path())
+        .output()
+        .expect("`unshare` (util-linux) runs this test in a private mount namespace");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cannot mount a tmpfs in a user namespace (`unshare -rm`; needs unprivileged user namespaces): {stderr}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        &lines[..6],
+        &[
+            "fresh=0",
+            "replaced=0",
+            "check=0",
+            "orders=0",
+            "dot=0",
+            "check_dot=0"
+        ],
+        "{stdout}{stderr}"
+    );
+    // The mount holds the output and nothing else; no staging or parked folder is left.
+    assert_eq!(lines[6].trim(), "apps baas.manifest.json main", "{stdout}");
+    assert_eq!(lines[7].trim(), "backend.yaml bigger.yaml out", "{stdout}");
+}

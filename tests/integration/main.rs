@@ -11,6 +11,7 @@ mod custom;
 mod diagnostics;
 mod diff;
 mod examples;
+mod existing_data;
 mod filesystem;
 mod formats;
 mod graph;

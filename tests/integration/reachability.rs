@@ -94,7 +94,36 @@ fn scenarios() -> Vec<Scenario> {
 
 /// Scenarios that are a backend.yaml alone.
 fn backends() -> Vec<(&'static str, String)> {
+    let existing = "cosmos: {existing: {name: cosmos-shared, resource_group: rg-data}}\n";
     vec![
+        (
+            "baas::landing_zone::workspace",
+            backend(
+                "monitoring: {retention_days: 30, workspace: {name: log-platform, resource_group: rg-monitoring}}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::cosmos_settings",
+            backend(
+                "cosmos: {serverless: true, existing: {name: cosmos-shared, resource_group: rg-data}}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::cosmos_service_endpoints",
+            backend(
+                &format!("{existing}networking: {{mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}}\nfunctions: {{plan: EP1}}\n"),
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::cosmos_account",
+            backend(
+                &format!("{existing}deployment: {{strategy: multi-region, regions: [eastus, westus2], data: regional}}\nfunctions: {{plan: EP1}}\n"),
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
         (
             "baas::functions::cors_site_elsewhere",
             backend(

@@ -288,3 +288,60 @@ components:
         azure_names(&stacks(&workspace, "out"))
     );
 }
+
+#[test]
+fn a_workspace_and_a_cosmos_account_switched_to_existing_are_forgotten() {
+    let created = crate::support::backend_with("  users: {type: crud-api, entity: User}\n");
+    let workspace = Workspace::with_backend(&created);
+    workspace.synth_ok("out");
+    let account = workspace.stack("out")["resource"]["azurerm_cosmosdb_account"]["shared"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    workspace.write(
+        "backend.yaml",
+        format!(
+            "monitoring: {{workspace: {{name: log-shop-prod-eus, resource_group: rg-shop-prod-eus}}}}\n\
+             cosmos: {{existing: {{name: {account}, resource_group: rg-shop-prod-eus}}}}\n{created}"
+        ),
+    );
+    let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    let report: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let main = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "main")
+        .unwrap();
+    for address in [
+        "azurerm_log_analytics_workspace.shared",
+        "azurerm_cosmosdb_account.shared",
+    ] {
+        let item = main["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("{address}: {report:#}"));
+        assert_eq!(item["action"], "forgotten", "{item:#}");
+    }
+    let losses: Vec<&str> = report["data_loss"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["address"].as_str().unwrap())
+        .collect();
+    assert!(
+        !losses.contains(&"azurerm_cosmosdb_account.shared"),
+        "{losses:?}"
+    );
+    workspace.synth_ok("out");
+    let removed = &workspace.stack("out")["removed"];
+    assert_eq!(
+        removed,
+        &serde_json::json!([
+            { "from": "azurerm_cosmosdb_account.shared", "lifecycle": { "destroy": false } },
+            { "from": "azurerm_log_analytics_workspace.shared", "lifecycle": { "destroy": false } },
+        ])
+    );
+}

@@ -81,6 +81,9 @@ pub struct Monitoring {
     pub alerts: Option<Alerts>,
     /// Availability tests on every app that serves HTTP.
     pub availability: Spanned<bool>,
+    /// `workspace`: the landing zone's Log Analytics workspace, read by name; without it each
+    /// stack creates its own.
+    pub workspace: Option<crate::existing::ExistingResource>,
     pub span: Span,
 }
 
@@ -150,6 +153,9 @@ pub struct CosmosSettings {
     pub consistency: Spanned<Consistency>,
     pub serverless: Spanned<bool>,
     pub public_network_access: Spanned<bool>,
+    /// `existing` (top-level `cosmos` only): the landing zone's account, read by name, that
+    /// baas adds databases, containers and role assignments to; without it baas creates one.
+    pub existing: Option<crate::existing::ExistingResource>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,19 +1,33 @@
-//! Foundations a landing zone provides: resources baas reads by name instead of creating. Today
-//! the resource group (`resource_group: {name: "rg-shop-{{stack}}-{{env}}"}`); each stack
-//! renders the name from its own values, so one template serves every stack.
+//! Foundations a landing zone provides: resources baas reads by name instead of creating: the
+//! resource group (`resource_group: {name: "rg-shop-{{stack}}-{{env}}"}`), the Log Analytics
+//! workspace (`monitoring.workspace`) and the Cosmos DB account (`cosmos.existing`), the last
+//! two as a name and a resource group. Each stack renders the names from its own values, so one
+//! template serves every stack.
 
 use crate::codes;
 use crate::decode::{self, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 use crate::yaml::Node;
 
 pub const RESOURCE_GROUP_KEYS: &[&str] = &["name"];
+/// The keys of `monitoring.workspace` and `cosmos.existing`.
+pub const EXISTING_KEYS: &[&str] = &["name", "resource_group"];
 
 /// An existing resource group, read with a data source in every stack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExistingResourceGroup {
     pub name: NameTemplate,
+}
+
+/// An existing resource in a resource group of its own (`{name, resource_group}`), both
+/// templates, read with a data source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistingResource {
+    pub name: NameTemplate,
+    pub resource_group: NameTemplate,
+    /// The mapping, for diagnostics about the resource as a whole.
+    pub span: Span,
 }
 
 /// What a name template may use, per stack.
@@ -115,12 +129,33 @@ impl NameTemplate {
 pub fn resource_group(node: &Node, sink: &mut Sink) -> Option<ExistingResourceGroup> {
     let map = MapReader::new(node, "`resource_group`", RESOURCE_GROUP_KEYS, sink)?;
     let name = map.require("name", "`resource_group`", sink)?;
-    let text = decode::string(name, "`resource_group.name`", sink)?;
+    let name = template(name, "`resource_group.name`", sink)?;
+    Some(ExistingResourceGroup { name })
+}
+
+/// `{name, resource_group}` of an existing resource at `what` (`monitoring.workspace`,
+/// `cosmos.existing`): both required, both templates.
+pub fn existing_resource(node: &Node, what: &str, sink: &mut Sink) -> Option<ExistingResource> {
+    let map = MapReader::new(node, &format!("`{what}`"), EXISTING_KEYS, sink)?;
+    let name = map.require("name", &format!("`{what}`"), sink);
+    let group = map.require("resource_group", &format!("`{what}`"), sink);
+    let name = name.and_then(|n| template(n, &format!("`{what}.name`"), sink));
+    let resource_group = group.and_then(|n| template(n, &format!("`{what}.resource_group`"), sink));
+    Some(ExistingResource {
+        name: name?,
+        resource_group: resource_group?,
+        span: node.span,
+    })
+}
+
+/// A name template; a problem in it is `baas::schema::invalid_value` at the text.
+fn template(node: &Node, what: &str, sink: &mut Sink) -> Option<NameTemplate> {
+    let text = decode::string(node, what, sink)?;
     match NameTemplate::parse(text.clone()) {
-        Ok(name) => Some(ExistingResourceGroup { name }),
+        Ok(template) => Some(template),
         Err(problem) => {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("`resource_group.name`: {problem}"))
+                Diagnostic::error(&codes::SCHEMA_VALUE, format!("{what}: {problem}"))
                     .at(text.span)
                     .help("write a name with `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` or `{{tenant}}`, such as `rg-shop-{{stack}}-{{env}}`"),
             );

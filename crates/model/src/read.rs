@@ -22,8 +22,16 @@ pub mod keys {
         "diagnostics",
         "alerts",
         "availability",
+        "workspace",
     ];
     pub const COSMOS: &[&str] = &["consistency", "serverless", "public_network_access"];
+    /// The top-level `cosmos`: a CRUD API's keys and the account itself (`existing`).
+    pub const TOP_COSMOS: &[&str] = &[
+        "consistency",
+        "serverless",
+        "public_network_access",
+        "existing",
+    ];
     pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
     pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
@@ -404,11 +412,21 @@ fn cosmos_settings(
         consistency: Spanned::new(Consistency::Session, span),
         serverless: Spanned::new(true, span),
         public_network_access: Spanned::new(true, span),
+        existing: None,
     });
     let Some(node) = node else { return settings };
-    let Some(map) = MapReader::new(node, what, keys::COSMOS, sink) else {
+    // Only the top level names the account; a CRUD API's `cosmos` overrides settings.
+    let keys = if base.is_none() {
+        keys::TOP_COSMOS
+    } else {
+        keys::COSMOS
+    };
+    let Some(map) = MapReader::new(node, what, keys, sink) else {
         return settings;
     };
+    if let Some(existing) = map.get("existing") {
+        settings.existing = crate::existing::existing_resource(existing, "cosmos.existing", sink);
+    }
     if let Some(c) = map
         .get("consistency")
         .and_then(|n| decode::one_of(n, "consistency level", Consistency::NAMES, sink))

@@ -26,6 +26,7 @@ pub fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monit
         diagnostics: Spanned::new(true, span),
         alerts: None,
         availability: Spanned::new(true, span),
+        workspace: None,
         span,
     };
     let Some(node) = node else { return monitoring };
@@ -63,6 +64,23 @@ pub fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monit
         .and_then(|n| decode::boolean(n, "`monitoring.availability`", sink))
     {
         monitoring.availability = availability;
+    }
+    if let Some(node) = map.get("workspace") {
+        monitoring.workspace =
+            crate::existing::existing_resource(node, "monitoring.workspace", sink);
+        if let (Some(_), Some(days)) = (&monitoring.workspace, map.get("retention_days")) {
+            // Retention is a property of the workspace, which its owner sets.
+            sink.push(
+                Diagnostic::warning(
+                    &codes::LANDING_ZONE_WORKSPACE,
+                    "`monitoring.retention_days` is not applied to the existing workspace",
+                )
+                .at(days.span)
+                .label("the workspace keeps its own retention")
+                .related(node.span, "existing workspace")
+                .help("remove `retention_days`, or ask the workspace's owner for the retention you need"),
+            );
+        }
     }
     if let Some(node) = map.get("alerts") {
         monitoring.alerts = alerts(node, sink);

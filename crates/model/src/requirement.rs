@@ -356,6 +356,16 @@ fn push(
     });
 }
 
+/// A component's source pointed at one of its parts (a queue or topic name), so that what is
+/// reported about the part — two queues of one component that would share an address, a
+/// conflict between two declarations — points at the part, not at the component's key.
+fn at(source: &Source, span: Span) -> Source {
+    Source {
+        component: source.component.clone(),
+        span,
+    }
+}
+
 fn host_storage(app: &str, source: &Source, requirements: &mut Vec<Requirement>) {
     let containers = BTreeSet::from([deployment_container(app)]);
     push(
@@ -561,7 +571,7 @@ fn service_bus(bus: &ServiceBus, source: &Source, out: &mut Vec<Requirement>) {
             out,
             kinds::SERVICEBUS_QUEUE,
             queue.name.value.clone(),
-            source,
+            &at(source, queue.name.span),
             RequirementConfig::ServiceBusQueue(Box::new(queue.clone())),
         );
     }
@@ -570,7 +580,7 @@ fn service_bus(bus: &ServiceBus, source: &Source, out: &mut Vec<Requirement>) {
             out,
             kinds::SERVICEBUS_TOPIC,
             topic.name.value.clone(),
-            source,
+            &at(source, topic.name.span),
             RequirementConfig::ServiceBusTopic(Box::new(topic.clone())),
         );
     }
@@ -644,7 +654,7 @@ fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requ
                 out,
                 kinds::SERVICEBUS_QUEUE,
                 queue.value.clone(),
-                source,
+                &at(source, queue.span),
                 RequirementConfig::ServiceBusQueue(Box::new(spec)),
             );
             access(app, queue, true, source, out);
@@ -666,7 +676,7 @@ fn messaging(app: &str, function: &Function, source: &Source, out: &mut Vec<Requ
                 out,
                 kinds::SERVICEBUS_TOPIC,
                 topic.value.clone(),
-                source,
+                &at(source, topic.span),
                 RequirementConfig::ServiceBusTopic(Box::new(spec)),
             );
             access(app, topic, true, source, out);

@@ -81,8 +81,14 @@ fn top_level_properties() -> Value {
                 ],
             })),
             ("availability", json!({ "type": "boolean", "default": true, "description": "An Application Insights standard web test on every app that serves HTTP, calling its health endpoint from five locations (with an alert on failed locations when `alerts` is given)." })),
+            ("workspace", existing("An existing Log Analytics workspace (a landing zone's) that every stack's diagnostic settings and Application Insights send to, read with a data source by name, never created or destroyed; `retention_days` is then not applied. One workspace may serve every stack.", "log-platform-{{env}}", "rg-monitoring")),
         ], keys::MONITORING),
-        "cosmos": { "$ref": "#/definitions/cosmos" },
+        "cosmos": object("Cosmos DB account settings (shared account; a CRUD API may override them, and all must agree), or the landing zone's account (`existing`).", &[
+            ("consistency", json!({ "enum": strings(Consistency::NAMES), "default": "Session" })),
+            ("serverless", json!({ "type": "boolean", "default": true })),
+            ("public_network_access", json!({ "type": "boolean", "default": true })),
+            ("existing", existing("An existing Cosmos DB account (a landing zone's), read with a data source by name: baas adds its databases, containers, data-plane role assignments and (isolated) private endpoints, never the account, its settings, diagnostics or alerts; `consistency`, `serverless`, `public_network_access` and `multi_write` are then not applied. Under `data: global` and `disaster-recovery` every stack uses the one account, named with the first stack's values; stacks with data of their own (`data: regional`, blue-green colors, tenants) must render different accounts.", "cosmos-shop-{{env}}", "rg-data")),
+        ], keys::TOP_COSMOS),
         "functions": object("Function app defaults.", &[
             ("plan", json!({ "type": "string", "default": "Y1", "description": "Linux hosting plan: Y1 (the default; retires 2028-09-30), EP1-EP3, B1-B3, S1-S3, P0v3-P3v3. FC1 is refused until the azurerm provider can deploy it.", "examples": ["Y1", "EP1", "B1"] })),
             ("plan_per_runtime", json!({ "type": "boolean", "default": false, "description": "Elastic Premium and Dedicated apps of one SKU share one App Service plan in each stack (one bill); true gives each runtime's app a plan of its own." })),
@@ -174,6 +180,27 @@ fn top_level_properties() -> Value {
             "additionalProperties": { "$ref": "#/definitions/component" },
         },
     })
+}
+
+/// `{name, resource_group}` of an existing resource, both per-stack templates.
+fn existing(description: &str, name: &str, group: &str) -> Value {
+    let template = "`{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` and `{{tenant}}` are each stack's values.";
+    let mut value = object(
+        description,
+        &[
+            (
+                "name",
+                json!({ "type": "string", "description": format!("Its name; {template}"), "examples": [name] }),
+            ),
+            (
+                "resource_group",
+                json!({ "type": "string", "description": format!("Its resource group; {template}"), "examples": [group] }),
+            ),
+        ],
+        crate::existing::EXISTING_KEYS,
+    );
+    value["required"] = json!(["name", "resource_group"]);
+    value
 }
 
 /// An object schema with exactly `properties`, which must be the reader's `keys`.
@@ -406,6 +433,17 @@ mod tests {
             ("naming", &top["naming"], keys::NAMING),
             ("limits", &top["limits"], Limits::KEYS),
             ("monitoring", &top["monitoring"], keys::MONITORING),
+            (
+                "monitoring.workspace",
+                &top["monitoring"]["properties"]["workspace"],
+                crate::existing::EXISTING_KEYS,
+            ),
+            ("top-level cosmos", &top["cosmos"], keys::TOP_COSMOS),
+            (
+                "cosmos.existing",
+                &top["cosmos"]["properties"]["existing"],
+                crate::existing::EXISTING_KEYS,
+            ),
             (
                 "alerts",
                 &top["monitoring"]["properties"]["alerts"]["oneOf"][0],

@@ -2,11 +2,12 @@
 
 use crate::naming::{NameParts, Namer, NamingError, ResourceKind};
 use baas_model::diagnostic::Diagnostic;
-use baas_model::existing::StackVar;
-use baas_model::{Backend, Requirement, RequirementConfig, Source, Span};
+use baas_model::existing::{ExistingResource, NameTemplate, StackVar};
+use baas_model::{Backend, Requirement, RequirementConfig, Source, SourceFile, Span};
 use baas_terraform::Address;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Requirements of one `(type, key)` merged into one, with every component that asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,9 @@ pub struct Block {
     /// messages): synth protects it with `lifecycle.prevent_destroy` unless `protect: false`,
     /// and `baas diff` calls its removal or replacement data loss.
     pub holds_data: bool,
+    /// The template file that rendered the block (a template provider's), so that a problem
+    /// the schema check finds in it is reported in that file.
+    pub rendered_from: Option<Arc<SourceFile>>,
 }
 
 /// What one provider produced for one merged requirement.
@@ -116,6 +120,24 @@ impl Provisioned {
             body,
             sources: sources.to_vec(),
             holds_data: false,
+            rendered_from: None,
+        });
+    }
+
+    /// A block a template rendered (see [`Block::rendered_from`]).
+    pub fn rendered_block(
+        &mut self,
+        address: Address,
+        body: Value,
+        sources: &[Source],
+        template: &Arc<SourceFile>,
+    ) {
+        self.blocks.push(Block {
+            address,
+            body,
+            sources: sources.to_vec(),
+            holds_data: false,
+            rendered_from: Some(Arc::clone(template)),
         });
     }
 
@@ -126,6 +148,7 @@ impl Provisioned {
             body,
             sources: sources.to_vec(),
             holds_data: true,
+            rendered_from: None,
         });
     }
 
@@ -381,7 +404,28 @@ impl Context<'_> {
         let Some(existing) = &self.backend.resource_group else {
             return self.name(ResourceKind::ResourceGroup, "", self.backend.name.span);
         };
-        let name = existing.name.render(|var| match var {
+        self.render(&existing.name, ResourceKind::ResourceGroup)
+    }
+
+    /// The name and resource group of an existing resource of `kind` (the landing zone's
+    /// workspace or Cosmos DB account) as this stack renders them; a name Azure refuses is
+    /// reported at its template.
+    pub fn existing_azure_name(
+        &self,
+        existing: &ExistingResource,
+        kind: ResourceKind,
+    ) -> Result<(String, String), Diagnostic> {
+        let name = self.render(&existing.name, kind);
+        let group = self.render(&existing.resource_group, ResourceKind::ResourceGroup);
+        match (name, group) {
+            (Ok(name), Ok(group)) => Ok((name, group)),
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        }
+    }
+
+    /// `template` with this stack's values, checked against Azure's rules for `kind`.
+    fn render(&self, template: &NameTemplate, kind: ResourceKind) -> Result<String, Diagnostic> {
+        let name = template.render(|var| match var {
             StackVar::Stack => self.stack.name.clone(),
             StackVar::Region => self.stack.region.short.to_owned(),
             StackVar::Location => self.stack.region.name.to_owned(),
@@ -389,11 +433,10 @@ impl Context<'_> {
             StackVar::Name => self.backend.name.value.clone(),
             StackVar::Tenant => self.stack.tenant.clone().unwrap_or_default(),
         });
-        ResourceKind::ResourceGroup
-            .rule()
-            .check(ResourceKind::ResourceGroup, &name)
+        kind.rule()
+            .check(kind, &name)
             .map(|()| name)
-            .map_err(|error| naming_diagnostic(&error, existing.name.text.span))
+            .map_err(|error| naming_diagnostic(&error, template.text.span))
     }
 }
 

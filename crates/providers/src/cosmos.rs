@@ -5,24 +5,31 @@
 //! databases dedupe by name; a container requested twice must keep one partition key.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned};
+use crate::context::{Context, Merged, Provisioned, StackInfo};
 use crate::facts::cosmos::{effective_serverless, is_serverless, shared_regions};
 use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
+use baas_model::existing::ExistingResource;
 use baas_model::requirement::{
     kinds, ContainerRequirement, CosmosAccountRequirement, DataAccessRequirement,
 };
-use baas_model::{Consistency, Requirement, RequirementConfig, Spanned, Strategy};
+use baas_model::{
+    ComponentKind, Consistency, Requirement, RequirementConfig, Span, Spanned, Strategy,
+};
 use baas_terraform::Address;
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// Built-in role "Cosmos DB Built-in Data Contributor" (data plane, SQL API).
 const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
 
 static COSMOS_CODES: &[&Code] = &[
+    &codes::LANDING_ZONE_COSMOS_ACCOUNT,
+    &codes::LANDING_ZONE_COSMOS_SETTINGS,
+    &codes::LANDING_ZONE_COSMOS_SERVICE_ENDPOINTS,
     &codes::COSMOS_DR_SERVERLESS,
     &codes::COSMOS_DR_CONSISTENCY,
     &codes::COSMOS_MULTI_WRITE_STRONG,
@@ -93,6 +100,10 @@ impl ResourceProvider for CosmosProvider {
         let RequirementConfig::CosmosAccount(account) = &merged.config else {
             return Vec::new();
         };
+        if let Some(existing) = &context.backend.cosmos.existing {
+            // None of the account's own settings apply: the checks below are about them.
+            return existing_account_problems(context, existing);
+        }
         // Most restrictive network access wins; say who closed it.
         let mut warnings = Vec::new();
         if let Some(regions) = shared_regions(context) {
@@ -168,34 +179,35 @@ impl ResourceProvider for CosmosProvider {
         context: &Context<'_>,
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
-        let secondary = !refs::creates_cosmos_account(context.backend, &context.stack);
+        let holds_data = refs::holds_cosmos_data(context.backend, &context.stack);
+        let creates = refs::creates_cosmos_account(context.backend, &context.stack);
         match &merged.config {
-            RequirementConfig::CosmosAccount(_) if secondary => {
-                // This stack's compute uses the geo-replicated account of the stack that
-                // creates it (the DR primary, or the primary region under multi-region).
-                let primary = context.with_stack(refs::cosmos_account_stack(context));
-                let name = primary
-                    .name(ResourceKind::CosmosAccount, "", merged.span())
-                    .map_err(|d| vec![d])?;
-                let group = primary.resource_group_azure_name().map_err(|d| vec![d])?;
-                out.block(
-                    Address::data("azurerm_cosmosdb_account", &merged.key),
-                    json!({ "name": name, "resource_group_name": group }),
-                    &merged.sources,
-                );
+            RequirementConfig::CosmosAccount(_) if !creates => {
+                read_account(merged, context, holds_data, &mut out)?
             }
+            // A stack that uses another stack's geo-replicated account holds no data: the
+            // stack that holds it (the DR primary, the primary region), applied first, does.
             RequirementConfig::CosmosDatabase { .. } | RequirementConfig::CosmosContainer(_)
-                if secondary => {}
+                if !holds_data => {}
             RequirementConfig::CosmosAccount(account) => {
                 provision_account(merged, account, context, &mut out)?
             }
             RequirementConfig::CosmosDatabase { account, name } => {
+                let account_ref = refs::cosmos_account_ref(context, account);
                 let mut body = json!({
                     "name": name,
-                    "resource_group_name": context.resource_group_name(),
-                    "account_name": refs::cosmos_account(account).attr("name"),
+                    "resource_group_name": account_group(context, account),
+                    "account_name": account_ref.attr("name"),
                 });
-                if !is_serverless(context, account) {
+                if !creates {
+                    // The landing zone's account: serverless or provisioned is its owner's
+                    // choice, read from its capabilities; a provisioned one gets what baas
+                    // gives the accounts it creates.
+                    body["dynamic"] = json!({ "autoscale_settings": {
+                        "for_each": format!("${{contains({account_ref}.capabilities[*].name, \"EnableServerless\") ? [] : [1000]}}"),
+                        "content": { "max_throughput": "${autoscale_settings.value}" },
+                    } });
+                } else if !is_serverless(context, account) {
                     // Provisioned accounts share autoscale throughput at the database level.
                     body["autoscale_settings"] = json!({ "max_throughput": 1000 });
                 }
@@ -204,8 +216,8 @@ impl ResourceProvider for CosmosProvider {
             RequirementConfig::CosmosContainer(container) => {
                 let body = json!({
                     "name": container.name,
-                    "resource_group_name": context.resource_group_name(),
-                    "account_name": refs::cosmos_account(&container.account).attr("name"),
+                    "resource_group_name": account_group(context, &container.account),
+                    "account_name": refs::cosmos_account_ref(context, &container.account).attr("name"),
                     "database_name": database_address(&container.database).attr("name"),
                     "partition_key_paths": [container.partition_key.value],
                     "partition_key_version": 2,
@@ -227,6 +239,167 @@ impl ResourceProvider for CosmosProvider {
     fn codes(&self) -> &'static [&'static Code] {
         COSMOS_CODES
     }
+}
+
+/// The account a stack uses but does not create, read by name: the landing zone's
+/// (`cosmos.existing`, named with the values of the stack that holds the data), or the shared
+/// geo-replicated account of the stack that creates it. The stack that holds the landing
+/// zone's account's data records it as its own (output and manifest).
+fn read_account(
+    merged: &Merged,
+    context: &Context<'_>,
+    holds_data: bool,
+    out: &mut Provisioned,
+) -> Result<(), Vec<Diagnostic>> {
+    let owner = context.with_stack(refs::cosmos_data_stack(context));
+    let existing = context.backend.cosmos.existing.as_ref();
+    let (name, group) = match existing {
+        Some(existing) => owner.existing_azure_name(existing, ResourceKind::CosmosAccount),
+        None => owner
+            .name(ResourceKind::CosmosAccount, "", merged.span())
+            .and_then(|name| Ok((name, owner.resource_group_azure_name()?))),
+    }
+    .map_err(|d| vec![d])?;
+    let address = Address::data("azurerm_cosmosdb_account", &merged.key);
+    if existing.is_some() && holds_data {
+        // The account this stack created before the switch, if it did: forgotten, never
+        // destroyed (`Provisioned::forget`).
+        out.forget(refs::cosmos_account(&merged.key));
+        out.output(
+            "cosmos_endpoint",
+            address.attr("endpoint"),
+            "Cosmos DB account endpoint (the landing zone's account)",
+        );
+        out.manifest_entry(context, "cosmos_accounts", &merged.key, || {
+            json!({ "address": address.to_string(), "name": name, "resource_group": group, "existing": true })
+        });
+    }
+    out.block(
+        address.clone(),
+        json!({ "name": name, "resource_group_name": group }),
+        &merged.sources,
+    );
+    Ok(())
+}
+
+/// With `cosmos.existing`, the stacks (of `stacks`) that hold data of their own must each name
+/// an account of their own: two that render the same would create one database twice. A name
+/// Azure refuses is reported at its template, once.
+pub fn shared_existing_accounts(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
+    let Some(existing) = &context.backend.cosmos.existing else {
+        return Vec::new();
+    };
+    if context.all(kinds::COSMOS_ACCOUNT).next().is_none() {
+        return Vec::new();
+    }
+    let mut accounts: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for stack in stacks
+        .iter()
+        .filter(|s| refs::holds_cosmos_data(context.backend, s))
+    {
+        match context
+            .with_stack(stack.clone())
+            .existing_azure_name(existing, ResourceKind::CosmosAccount)
+        {
+            Ok(account) => accounts.entry(account).or_default().push(&stack.name),
+            Err(diagnostic) => {
+                if !found.iter().any(|d| d.message == diagnostic.message) {
+                    found.push(diagnostic);
+                }
+            }
+        }
+    }
+    for ((name, group), stacks) in accounts.into_iter().filter(|(_, s)| s.len() > 1) {
+        let stacks = stacks
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        found.push(
+            Diagnostic::error(
+                &codes::LANDING_ZONE_COSMOS_ACCOUNT,
+                format!("stacks {stacks} hold data of their own but would all add it to Cosmos DB account `{name}` in `{group}`"),
+            )
+            .at(existing.name.text.span)
+            .label("the same account for several stacks")
+            .help("put `{{stack}}` in `cosmos.existing.name` (or `{{region}}`, `{{tenant}}`: whatever tells the stacks apart), so that each stack has an account of its own"),
+        );
+    }
+    found
+}
+
+/// The resource group of the account `key`, for its databases, containers and role
+/// assignments: the stack's own where it creates the account, else the account's, as read.
+fn account_group(context: &Context<'_>, key: &str) -> String {
+    if refs::creates_cosmos_account(context.backend, &context.stack) {
+        context.resource_group_name()
+    } else {
+        refs::cosmos_account_ref(context, key).attr("resource_group_name")
+    }
+}
+
+/// What cannot be done to the landing zone's account: its settings are its owner's (a
+/// warning at each one written, top level, CRUD API or `multi_write`), and its firewall cannot
+/// admit service endpoints (an error).
+fn existing_account_problems(
+    context: &Context<'_>,
+    existing: &ExistingResource,
+) -> Vec<Diagnostic> {
+    let backend = context.backend;
+    let mut written: Vec<(Span, &str)> = Vec::new();
+    let settings = std::iter::once(&backend.cosmos).chain(backend.components.values().filter_map(
+        |component| match &component.kind {
+            ComponentKind::CrudApi(api) => Some(&api.cosmos),
+            _ => None,
+        },
+    ));
+    for settings in settings {
+        // A CRUD API's settings start as a copy of the top level's: one span, one warning.
+        for (span, key) in [
+            (settings.consistency.span, "consistency"),
+            (settings.serverless.span, "serverless"),
+            (settings.public_network_access.span, "public_network_access"),
+        ] {
+            if span.line > 0 && !written.iter().any(|(s, _)| *s == span) {
+                written.push((span, key));
+            }
+        }
+    }
+    if let Strategy::MultiRegion {
+        multi_write: Some(write),
+        ..
+    } = &backend.deployment.strategy
+    {
+        written.push((write.span, "multi_write"));
+    }
+    let mut problems: Vec<Diagnostic> = written
+        .into_iter()
+        .map(|(span, key)| {
+            Diagnostic::warning(
+                &codes::LANDING_ZONE_COSMOS_SETTINGS,
+                format!("`{key}` is not applied to the existing Cosmos DB account"),
+            )
+            .at(span)
+            .label("the account keeps its own setting")
+            .related(existing.span, "existing account")
+            .help(format!("remove `{key}` (the account's owner sets it), or keep it in the environments that create their own account"))
+        })
+        .collect();
+    let networking = &backend.networking;
+    if networking.is_isolated() && !networking.private_endpoints.value {
+        problems.push(
+            Diagnostic::error(
+                &codes::LANDING_ZONE_COSMOS_SERVICE_ENDPOINTS,
+                "service endpoints cannot reach the existing Cosmos DB account: its firewall is not baas's to open",
+            )
+            .at(networking.private_endpoints.span)
+            .label("service endpoints")
+            .related(existing.span, "existing account")
+            .help("remove `private_endpoints: false`: baas then reaches the account through a private endpoint of its own"),
+        );
+    }
+    problems
 }
 
 /// The secondary region and automatic failover, under `disaster-recovery`.
@@ -445,7 +618,7 @@ fn provision_account(
 /// work at 1,000 APIs). A DR secondary provisions no containers (the primary stack, deployed
 /// first, holds them): nothing to wait for.
 fn access_dependencies(context: &Context<'_>, access: &DataAccessRequirement) -> Vec<String> {
-    if !refs::creates_cosmos_account(context.backend, &context.stack) {
+    if !refs::holds_cosmos_data(context.backend, &context.stack) {
         return Vec::new();
     }
     vec![container_address(context, &access.database, &access.container).to_string()]
@@ -460,8 +633,9 @@ fn provision_access(
     let account = refs::cosmos_account_ref(context, &access.account);
     let container = scoped_name(context, &access.database, &access.container);
     let body = json!({
-        // The account's own group: read from another stack, it lives in that stack's.
-        "resource_group_name": if refs::creates_cosmos_account(context.backend, &context.stack) { context.resource_group_name() } else { account.attr("resource_group_name") },
+        // The account's own group: read from another stack or the landing zone, it lives in
+        // that stack's, or the landing zone's.
+        "resource_group_name": account_group(context, &access.account),
         "account_name": account.attr("name"),
         "role_definition_id": format!("{}/sqlRoleDefinitions/{DATA_CONTRIBUTOR_ROLE}", account.id()),
         "principal_id": refs::principal_id(context, &access.app),

@@ -894,3 +894,66 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_highest_plan_wins_and_an_unknown_one_ranks_lowest() {
+        assert!(rank("EP3") > rank("EP1"));
+        assert!(rank("EP1") > rank("Y1"));
+        // Never above a real plan, so an unknown one (reported on its own) never wins.
+        assert_eq!(rank("Y2"), 0);
+        assert_eq!(rank("Y1"), 0);
+    }
+
+    #[test]
+    fn consumption_offers_fewer_versions_than_the_other_plans() {
+        let y1 = versions(Runtime::Python, "Y1");
+        let ep = versions(Runtime::Python, "EP1");
+        assert!(y1.iter().all(|v| ep.contains(v)), "{y1:?} {ep:?}");
+        assert!(ep.len() > y1.len(), "{y1:?} {ep:?}");
+    }
+
+    #[test]
+    fn the_health_check_is_for_plans_with_an_instance_pool() {
+        let plan = |name| FunctionPlan::parse(name).unwrap();
+        assert!(health_checked(plan("EP1")));
+        assert!(health_checked(plan("P1v3")));
+        assert!(!health_checked(plan("Y1")));
+    }
+
+    #[test]
+    fn joining_a_network_sets_only_what_the_network_plan_asks() {
+        let mut body = json!({"site_config": {}});
+        join_network(
+            &mut body,
+            &AppIntegration {
+                subnet_id: "${azurerm_subnet.node.id}".into(),
+                route_all: true,
+                runtime_scale_monitoring: false,
+            },
+        );
+        assert_eq!(
+            body,
+            json!({"virtual_network_subnet_id": "${azurerm_subnet.node.id}", "site_config": {"vnet_route_all_enabled": true}})
+        );
+    }
+
+    #[test]
+    fn each_runtime_names_its_version_in_its_own_attribute() {
+        assert_eq!(
+            application_stack(Runtime::DotnetIsolated, "8.0"),
+            json!({"dotnet_version": "8.0", "use_dotnet_isolated_runtime": true})
+        );
+        assert_eq!(
+            application_stack(Runtime::Powershell, "7.4"),
+            json!({"powershell_core_version": "7.4"})
+        );
+        assert_eq!(
+            application_stack(Runtime::Node, "22"),
+            json!({"node_version": "22"})
+        );
+    }
+}

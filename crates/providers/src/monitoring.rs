@@ -23,6 +23,7 @@ use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{kinds, SHARED_MONITORING};
 use baas_model::{Requirement, RequirementConfig};
+use baas_terraform::Address;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -97,25 +98,50 @@ impl ResourceProvider for MonitoringProvider {
             return Ok(Provisioned::default());
         };
         let span = context.backend.monitoring.span;
-        let workspace_name = context.name(ResourceKind::LogAnalyticsWorkspace, "", span);
-        let insights_name = context.name(ResourceKind::ApplicationInsights, "", span);
-        let (workspace_name, insights_name) = match (workspace_name, insights_name) {
-            (Ok(w), Ok(i)) => (w, i),
-            (w, i) => return Err(w.err().into_iter().chain(i.err()).collect()),
+        let existing = context.backend.monitoring.workspace.as_ref();
+        let workspace_name = match existing {
+            Some(existing) => context
+                .existing_azure_name(existing, ResourceKind::LogAnalyticsWorkspace)
+                .map(|(name, group)| (name, Some(group))),
+            None => context
+                .name(ResourceKind::LogAnalyticsWorkspace, "", span)
+                .map(|name| (name, None)),
         };
+        let insights_name = context.name(ResourceKind::ApplicationInsights, "", span);
+        let ((workspace_name, existing_group), insights_name) =
+            match (workspace_name, insights_name) {
+                (Ok(w), Ok(i)) => (w, i),
+                (w, i) => return Err(w.err().into_iter().chain(i.err()).collect()),
+            };
         let mut out = Provisioned::default();
-        let workspace = refs::workspace();
-        out.block(
-            workspace.clone(),
-            json!({
-                "name": workspace_name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "sku": "PerGB2018",
-                "retention_in_days": settings.retention_days.value,
-            }),
-            &merged.sources,
-        );
+        let workspace = refs::workspace(context.backend);
+        match &existing_group {
+            // The landing zone's workspace: read, never created; its retention is its owner's.
+            // A stack that created one before forgets it rather than destroying it (and its
+            // logs): `Provisioned::forget`.
+            Some(group) => {
+                out.block(
+                    workspace.clone(),
+                    json!({ "name": workspace_name, "resource_group_name": group }),
+                    &merged.sources,
+                );
+                out.forget(Address::resource(
+                    "azurerm_log_analytics_workspace",
+                    "shared",
+                ));
+            }
+            None => out.block(
+                workspace.clone(),
+                json!({
+                    "name": workspace_name,
+                    "location": context.location(),
+                    "resource_group_name": context.resource_group_name(),
+                    "sku": "PerGB2018",
+                    "retention_in_days": settings.retention_days.value,
+                }),
+                &merged.sources,
+            ),
+        }
         let insights = has_insights(context);
         if insights {
             out.block(
@@ -144,6 +170,12 @@ impl ResourceProvider for MonitoringProvider {
         }
         out.manifest_entry(context, "monitoring", &merged.key, || {
             let mut entry = json!({ "workspace": workspace_name });
+            if let Some(group) = &existing_group {
+                entry["existing"] = json!({
+                    "address": workspace.to_string(),
+                    "resource_group": group,
+                });
+            }
             if insights {
                 entry["application_insights"] = json!(insights_name);
             }

@@ -207,18 +207,20 @@ impl Registry {
         stack: &StackInfo,
         regional: &[StackInfo],
     ) -> Vec<String> {
-        use crate::facts::refs::creates_cosmos_account;
+        // Reading the landing zone's account (`cosmos.existing`) still waits for the stack that
+        // adds the databases and containers the role assignments are scoped to.
+        use crate::facts::refs::holds_cosmos_data;
         let backend = context.backend;
         let has_cosmos = context
             .all(baas_model::requirement::kinds::COSMOS_ACCOUNT)
             .next()
             .is_some();
-        if !has_cosmos || creates_cosmos_account(backend, stack) {
+        if !has_cosmos || holds_cosmos_data(backend, stack) {
             return Vec::new();
         }
         regional
             .iter()
-            .filter(|s| s.tenant == stack.tenant && creates_cosmos_account(backend, s))
+            .filter(|s| s.tenant == stack.tenant && holds_cosmos_data(backend, s))
             .map(|s| s.name.clone())
             .collect()
     }
@@ -271,6 +273,16 @@ impl Registry {
     /// global stack's Traffic Manager cannot front, state shared between colors).
     pub fn validate_topology(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         crate::global::validate(context)
+    }
+
+    /// With the landing zone's Cosmos DB account (`cosmos.existing`): the stacks (of `stacks`)
+    /// that hold data of their own but would name one account.
+    pub fn shared_existing_accounts(
+        &self,
+        context: &Context<'_>,
+        stacks: &[StackInfo],
+    ) -> Vec<Diagnostic> {
+        crate::cosmos::shared_existing_accounts(context, stacks)
     }
 
     /// Checks every configured limit (`limits.*`) against the merged requirements, as

@@ -19,6 +19,7 @@ pub fn block(context: &Context<'_>) -> Result<Block, Diagnostic> {
         body,
         sources: Vec::new(),
         holds_data: false,
+        rendered_from: None,
     })
 }
 

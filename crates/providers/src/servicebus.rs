@@ -13,7 +13,7 @@ use crate::facts::{plan, refs};
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::{kinds, ServiceBusAccessRequirement, SHARED_SERVICEBUS};
+use baas_model::requirement::{kinds, ServiceBusAccessRequirement, Source, SHARED_SERVICEBUS};
 use baas_model::suggest::did_you_mean;
 use baas_model::{
     EntitySettings, Requirement, RequirementConfig, ServiceBusSku, Span, Spanned, SubscriptionSpec,
@@ -272,10 +272,20 @@ impl ResourceProvider for ServiceBusProvider {
                     let mut body =
                         json!({ "name": subscription.name.value, "topic_id": address.id() });
                     entity_body(&mut body, &subscription.settings, false, true);
+                    // Pointed at the subscription's name, so that two subscriptions of one
+                    // topic that share an address are reported where each is declared.
+                    let sources: Vec<Source> = merged
+                        .sources
+                        .iter()
+                        .map(|s| Source {
+                            component: s.component.clone(),
+                            span: subscription.name.span,
+                        })
+                        .collect();
                     out.data_block(
                         subscription_address(&topic.name.value, &subscription.name.value),
                         body,
-                        &merged.sources,
+                        &sources,
                     );
                 }
             }

@@ -215,10 +215,11 @@ impl ResourceProvider for TemplateProvider {
                         "use letters, digits, `_` and `-`, starting with a letter",
                     )]);
                 }
-                out.block(
+                out.rendered_block(
                     Address::resource(resource_type, name),
                     body.clone(),
                     &merged.sources,
+                    &self.file,
                 );
             }
         }

@@ -281,7 +281,9 @@ fn run(
     let context = Context::new(&backend, &namer, &merged);
     diagnostics.extend(registry.validate(&context));
     diagnostics.extend(registry.validate_topology(&context));
-    diagnostics.extend(registry.check_limits(&context, &topology::regional_stacks(&context)));
+    let regional = topology::regional_stacks(&context);
+    diagnostics.extend(registry.check_limits(&context, &regional));
+    diagnostics.extend(registry.shared_existing_accounts(&context, &regional));
     diagnostics.extend(topology::stack_name_clashes(&context, registry));
     diagnostics.extend(topology::shared_resource_groups(&context, registry));
     if !model_is_valid {

@@ -4,12 +4,13 @@
 use crate::codes;
 use baas_model::diagnostic::Diagnostic;
 use baas_model::Strategy;
-use baas_model::{Source, Span};
+use baas_model::{Source, SourceFile, Span};
 use baas_providers::{Block, Context, Provisioned, Registry, StackRole};
 use baas_terraform::schema::{ProviderSchema, AZURERM_PROVIDER_VERSION};
 use baas_terraform::{Address, Document};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The provider range baas is tested against.
 pub const AZURERM_CONSTRAINT: &str = "~> 4.55";
@@ -37,7 +38,16 @@ pub struct Assembled {
     pub resource_count: usize,
     pub outputs: Vec<String>,
     /// In block order; searched only to report a problem.
-    pub origins: Vec<(Address, Vec<Source>)>,
+    pub origins: Vec<Origin>,
+}
+
+/// Where one block came from: the components it was made for and, for a block a template
+/// rendered, the template file.
+#[derive(Debug)]
+pub struct Origin {
+    pub address: Address,
+    pub sources: Vec<Source>,
+    pub rendered_from: Option<Arc<SourceFile>>,
 }
 
 /// Consumes the provisioned blocks: at 1,000 components a stack holds tens of thousands of
@@ -80,7 +90,7 @@ pub fn assemble(
         );
     }
     // Where each block came from, in order; searched only to report a problem.
-    let mut origins: Vec<(Address, Vec<Source>)> = Vec::with_capacity(blocks.len());
+    let mut origins: Vec<Origin> = Vec::with_capacity(blocks.len());
     let mut duplicates: Vec<(String, Address, Vec<Source>)> = Vec::new();
     let schema = ProviderSchema::azurerm();
     let common_tags = common_tags(context);
@@ -92,6 +102,7 @@ pub fn assemble(
             mut body,
             sources,
             holds_data,
+            rendered_from,
         } = block;
         if holds_data && protected(context.backend, &sources) {
             // Beside what the provider wrote into the lifecycle (`ignore_changes`, say).
@@ -120,14 +131,18 @@ pub fn assemble(
             arguments.insert("tags".to_owned(), tags(&common_tags, &sources));
         }
         match document.add(&address, body) {
-            Ok(()) => origins.push((address, sources)),
+            Ok(()) => origins.push(Origin {
+                address,
+                sources,
+                rendered_from,
+            }),
             Err(duplicate) => duplicates.push((duplicate.0, address, sources)),
         }
     }
     if !duplicates.is_empty() {
         let first: BTreeMap<&Address, &[Source]> = origins
             .iter()
-            .map(|(address, sources)| (address, sources.as_slice()))
+            .map(|o| (&o.address, o.sources.as_slice()))
             .collect();
         for (text, address, sources) in &duplicates {
             diagnostics.push(duplicate_address(
@@ -249,54 +264,109 @@ fn duplicate_address(address: &str, sources: &[Source], first: Option<&[Source]>
     diagnostic
 }
 
-/// The module's problems against the azurerm schema. They point at the component that
-/// produced the block, so a user can act on them.
-pub fn conformance(
-    context: &Context<'_>,
-    module: &Value,
-    origins: &[(Address, Vec<Source>)],
-) -> Vec<Diagnostic> {
+/// The module's problems against the azurerm schema. They point at what produced the block,
+/// so a user can act on them: the component's YAML, or, for a block a template rendered, the
+/// place in the template that rendered the offending attribute.
+pub fn conformance(context: &Context<'_>, module: &Value, origins: &[Origin]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let problems = ProviderSchema::azurerm().check_document(module);
     if problems.is_empty() {
         return out;
     }
     // Problems name blocks by their address text (`TYPE.NAME`, `data.TYPE.NAME`).
-    let origins: BTreeMap<String, &Vec<Source>> = origins
+    let origins: BTreeMap<String, &Origin> = origins
         .iter()
-        .map(|(address, sources)| (address.to_string(), sources))
+        .map(|origin| (origin.address.to_string(), origin))
         .collect();
     for problem in problems {
-        let source = origins
-            .get(&problem.address)
-            .and_then(|sources| sources.first());
+        let origin = origins.get(&problem.address);
+        let source = origin.and_then(|o| o.sources.first());
         let span: Span = source.map_or(context.backend.name.span, |s| s.span);
         let at = if problem.path.is_empty() {
             problem.address.clone()
         } else {
             format!("{}.{}", problem.address, problem.path)
         };
-        // A custom component's blocks come from its provider (a template or Rust code), not
-        // from baas: the fix is there.
-        let custom = source
-            .and_then(|s| context.backend.components.get(&s.component))
-            .is_some_and(|c| matches!(c.kind, baas_model::ComponentKind::Custom(_)));
-        let help = if custom {
-            format!("the provider of this custom requirement (its template or Rust code) rendered the block: fix its output, which is checked against azurerm {AZURERM_PROVIDER_VERSION}")
-        } else {
-            format!("this is a bug in the Terraform baas generates for azurerm {AZURERM_PROVIDER_VERSION}; please report it with this backend.yaml")
-        };
-        out.push(
-            Diagnostic::error(
+        let template = origin.and_then(|o| {
+            let file = o.rendered_from.as_ref()?;
+            let span = template_span(file, &o.address.resource_type, &problem.path)?;
+            Some((file, span))
+        });
+        let diagnostic = match template {
+            // The template rendered it: the fix is there, at the attribute where it can be
+            // found (a name the template computes, or a missing attribute, is found as far as
+            // the block that holds it).
+            Some((file, span)) => Diagnostic::error(
                 &codes::SCHEMA_CONFORMANCE,
-                format!("`{at}`: {}", problem.message),
+                format!(
+                    "`{at}`: {} (rendered for component `{}`)",
+                    problem.message,
+                    source.map_or("", |s| s.component.as_str())
+                ),
             )
             .at(span)
-            .label("generated from here")
-            .help(help),
-        );
+            .in_file(Arc::clone(file))
+            .label("rendered from here")
+            .help(format!("fix the template's output, which is checked against azurerm {AZURERM_PROVIDER_VERSION}")),
+            None => {
+                // A custom component's blocks come from its provider (a template or Rust
+                // code), not from baas: the fix is there.
+                let custom = source
+                    .and_then(|s| context.backend.components.get(&s.component))
+                    .is_some_and(|c| matches!(c.kind, baas_model::ComponentKind::Custom(_)));
+                let help = if custom {
+                    format!("the provider of this custom requirement (its template or Rust code) rendered the block: fix its output, which is checked against azurerm {AZURERM_PROVIDER_VERSION}")
+                } else {
+                    format!("this is a bug in the Terraform baas generates for azurerm {AZURERM_PROVIDER_VERSION}; please report it with this backend.yaml")
+                };
+                Diagnostic::error(
+                    &codes::SCHEMA_CONFORMANCE,
+                    format!("`{at}`: {}", problem.message),
+                )
+                .at(span)
+                .label("generated from here")
+                .help(help)
+            }
+        };
+        out.push(diagnostic);
     }
     out
+}
+
+/// Where in a template the attribute at `path` (`site_config.cors.allowed_origins`; list
+/// indices are skipped) of a `resource_type` block is written: the key of the deepest part of
+/// the path found, in order, after the resource type's key. `None` when the template does
+/// not spell the type out (it renders it from a variable): then the component is reported.
+fn template_span(file: &SourceFile, resource_type: &str, path: &str) -> Option<Span> {
+    let text = file.text.as_str();
+    let (mut start, mut end) = json_key(text, 0, resource_type)?;
+    let parts = path
+        .split('.')
+        .map(|part| part.split('[').next().unwrap_or(part))
+        .filter(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()));
+    for part in parts {
+        match json_key(text, end, part) {
+            Some(found) => (start, end) = found,
+            None => break,
+        }
+    }
+    Some(file.span(start, end))
+}
+
+/// The first `"key"` at or after `from` that is an object key (a `:` follows), as the byte
+/// range of the quoted key.
+fn json_key(text: &str, from: usize, key: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{key}\"");
+    let mut at = from;
+    while let Some(found) = text.get(at..)?.find(&quoted) {
+        let start = at + found;
+        let end = start + quoted.len();
+        if text[end..].trim_start().starts_with(':') {
+            return Some((start, end));
+        }
+        at = end;
+    }
+    None
 }
 
 /// Whether a data-holding block gets `lifecycle.prevent_destroy`: unless `protect: false` at
@@ -312,4 +382,87 @@ fn protected(backend: &baas_model::Backend, sources: &[Source]) -> bool {
                     .get(&source.component)
                     .is_none_or(|component| component.protect)
             }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = r#"{
+  "azurerm_redis_cache": {
+    "{{key}}": {
+      "name": "{{name}}",
+      "redis_configuration": {"maxmemory_policy": {{json config.policy}}},
+      "tags_note": "name"
+    }
+  }
+}"#;
+
+    fn located(resource_type: &str, path: &str) -> Option<(usize, usize, String)> {
+        let file = SourceFile::new("t.hbs", TEMPLATE);
+        template_span(&file, resource_type, path).map(|span| {
+            (
+                span.line,
+                span.column,
+                TEMPLATE[span.start..span.end].to_owned(),
+            )
+        })
+    }
+
+    #[test]
+    fn an_attribute_is_found_where_the_template_writes_it() {
+        assert_eq!(
+            located("azurerm_redis_cache", "name"),
+            Some((4, 7, "\"name\"".to_owned()))
+        );
+        assert_eq!(
+            located(
+                "azurerm_redis_cache",
+                "redis_configuration.maxmemory_policy"
+            ),
+            Some((5, 31, "\"maxmemory_policy\"".to_owned()))
+        );
+    }
+
+    #[test]
+    fn list_indices_are_skipped_and_a_missing_part_stops_at_what_holds_it() {
+        assert_eq!(
+            located("azurerm_redis_cache", "redis_configuration[0].nope"),
+            Some((5, 7, "\"redis_configuration\"".to_owned()))
+        );
+        assert_eq!(
+            located("azurerm_redis_cache", "redis_configuration.0.nope"),
+            Some((5, 7, "\"redis_configuration\"".to_owned()))
+        );
+        assert_eq!(
+            located("azurerm_redis_cache", "family"),
+            Some((2, 3, "\"azurerm_redis_cache\"".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_string_value_is_not_mistaken_for_a_key() {
+        // `"name"` also appears as a value after `tags_note`; only keys count.
+        assert_eq!(json_key(TEMPLATE, 100, "name"), None);
+        assert!(json_key(TEMPLATE, 0, "name").is_some());
+    }
+
+    #[test]
+    fn a_type_the_template_renders_from_a_variable_is_not_located() {
+        assert_eq!(located("azurerm_storage_account", "name"), None);
+    }
+
+    #[test]
+    fn the_component_tag_names_the_one_component_a_block_was_made_for() {
+        let common = Map::from_iter([("env".to_owned(), json!("prod"))]);
+        let source = |component: &str| Source {
+            component: component.to_owned(),
+            span: Span::default(),
+        };
+        let one = tags(&common, &[source("users"), source("users")]);
+        assert_eq!(one, json!({"env": "prod", "component": "users"}));
+        let shared = tags(&common, &[source("users"), source("orders")]);
+        assert_eq!(shared, json!({"env": "prod"}));
+        assert_eq!(tags(&common, &[]), json!({"env": "prod"}));
+    }
 }

@@ -756,6 +756,169 @@ fn static_sites_of_several_tenants_are_watched_in_the_global_stack() {
     assert!(settings["frontdoor-web"].is_object(), "{global}");
 }
 
+/// `.` in a queue name becomes `-` in its address, so `a.b` and `a-b` would share one: the
+/// report points at the queue provisioned second (`a.b`: queues are provisioned in name
+/// order, and `-` sorts before `.`), and back at the other, not at the component both are in.
+#[test]
+fn two_queues_of_one_component_that_share_an_address_are_pointed_at() {
+    check(
+        &backend("  bus:\n    type: service-bus\n    queues: [a.b, a-b]\n"),
+        &["baas::terraform::duplicate_address@7:14"],
+    );
+}
+
+/// The same for two subscriptions of one topic.
+#[test]
+fn two_subscriptions_of_one_topic_that_share_an_address_are_pointed_at() {
+    check(
+        &backend(
+            "  bus:\n    type: service-bus\n    topics:\n      - name: events\n        subscriptions: [x.y, x-y]\n",
+        ),
+        &["baas::terraform::duplicate_address@9:30"],
+    );
+}
+
+/// `name: shop` in eastus on EP1 with one CRUD API, and `top` (top-level lines) from line 5.
+fn landing_zone(top: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n{top}components:\n  \
+         users: {{type: crud-api, entity: User}}\n"
+    )
+}
+
+#[test]
+fn an_existing_workspace_keeps_its_own_retention() {
+    let workspace = "workspace: {name: \"log-platform-{{env}}\", resource_group: rg-monitoring}";
+    check(
+        &landing_zone(&format!("monitoring: {{{workspace}}}\n")),
+        &[],
+    );
+    check(
+        &landing_zone(&format!(
+            "monitoring: {{retention_days: 30, {workspace}}}\n"
+        )),
+        &["baas::landing_zone::workspace@5:30"],
+    );
+    // Templates are checked like the resource group's, and Azure's naming rules apply.
+    check(
+        &landing_zone("monitoring: {workspace: {name: \"log-{{stak}}\", resource_group: rg}}\n"),
+        &["baas::schema::invalid_value@5:32"],
+    );
+    check(
+        &landing_zone("monitoring: {workspace: {name: log-, resource_group: rg}}\n"),
+        &["baas::names::invalid@5:32"],
+    );
+    check(
+        &landing_zone("monitoring: {workspace: {name: log-platform}}\n"),
+        &["baas::schema::missing_key@5:26"],
+    );
+}
+
+#[test]
+fn an_existing_cosmos_account_keeps_its_own_settings() {
+    let existing = "existing: {name: cosmos-shared, resource_group: rg-data}";
+    check(&landing_zone(&format!("cosmos: {{{existing}}}\n")), &[]);
+    check(
+        &landing_zone(&format!("cosmos: {{serverless: true, {existing}}}\n"))
+            .replace("User}", "User, cosmos: {consistency: Eventual}}"),
+        &[
+            "baas::landing_zone::cosmos_settings@5:22",
+            "baas::landing_zone::cosmos_settings@7:63",
+        ],
+    );
+    // Only the top level names the account: a CRUD API overrides settings of it.
+    check(
+        &landing_zone("").replace("User}", &format!("User, cosmos: {{{existing}}}}}")),
+        &["baas::schema::unknown_key@6:50"],
+    );
+    check(
+        &landing_zone(&format!(
+            "cosmos: {{{existing}}}\ndeployment: {{strategy: multi-region, regions: [eastus, westus2], multi_write: true}}\n"
+        )),
+        &[
+            "baas::deployment::no_custom_domain@6:13",
+            "baas::landing_zone::cosmos_settings@6:79",
+        ],
+    );
+}
+
+#[test]
+fn an_existing_cosmos_account_is_reached_through_private_endpoints_only() {
+    let existing = "cosmos: {existing: {name: cosmos-shared, resource_group: rg-data}}\n";
+    check(
+        &landing_zone(&format!(
+            "{existing}networking: {{mode: isolated, address_space: 10.0.0.0/16}}\n"
+        )),
+        &[],
+    );
+    check(
+        &landing_zone(&format!(
+            "{existing}networking: {{mode: isolated, address_space: 10.0.0.0/16, private_endpoints: false}}\n"
+        )),
+        &["baas::landing_zone::cosmos_service_endpoints@6:77"],
+    );
+}
+
+#[test]
+fn stacks_with_data_of_their_own_need_existing_accounts_of_their_own() {
+    let account = |name: &str, deployment: &str| {
+        landing_zone(&format!(
+            "cosmos: {{existing: {{name: \"{name}\", resource_group: rg-data}}}}\ndeployment: {deployment}\n"
+        ))
+    };
+    let regional = "{strategy: multi-region, regions: [eastus, westus2], data: regional}";
+    check(
+        &account("cosmos-shop", regional),
+        &[
+            "baas::landing_zone::cosmos_account@5:27",
+            "baas::deployment::no_custom_domain@6:13",
+            "baas::deployment::regional_data@6:72",
+        ],
+    );
+    check(
+        &account("cosmos-shop-{{stack}}", regional),
+        &[
+            "baas::deployment::no_custom_domain@6:13",
+            "baas::deployment::regional_data@6:72",
+        ],
+    );
+    // One geo-replicated account is shared by design: under `data: global` and DR.
+    check(
+        &account(
+            "cosmos-shop",
+            "{strategy: multi-region, regions: [eastus, westus2]}",
+        ),
+        &["baas::deployment::no_custom_domain@6:13"],
+    );
+    check(
+        &account(
+            "cosmos-shop-{{stack}}",
+            "{strategy: disaster-recovery, secondary: westus2}",
+        ),
+        &["baas::deployment::no_custom_domain@6:13"],
+    );
+    // Each tenant's stacks hold the tenant's data: one account per tenant.
+    let tenants = |name: &str| {
+        landing_zone(&format!(
+            "cosmos: {{existing: {{name: \"{name}\", resource_group: rg-data}}}}\n\
+             tenancy: {{isolation: account, tenants: [{{id: acme}}, {{id: globex}}]}}\n"
+        ))
+    };
+    check(
+        &tenants("cosmos-shop"),
+        &["baas::landing_zone::cosmos_account@5:27"],
+    );
+    check(&tenants("cosmos-shop-{{tenant}}"), &[]);
+    check(
+        &account("cosmos-shop", "{strategy: blue-green, active: blue}"),
+        &[
+            "baas::landing_zone::cosmos_account@5:27",
+            "baas::deployment::no_custom_domain@6:13",
+            "baas::deployment::stateful_colors@6:13",
+        ],
+    );
+}
+
 // ----- renamed_from (baas_model::rename) ---------------------------------------------------
 
 #[test]

@@ -38,9 +38,14 @@ pub fn storage_container(name: &str) -> Address {
     Address::resource("azurerm_storage_container", name)
 }
 
-/// The shared Log Analytics workspace of a stack.
-pub fn workspace() -> Address {
-    Address::resource("azurerm_log_analytics_workspace", "shared")
+/// The shared Log Analytics workspace of a stack: created, or read by name when the landing
+/// zone provides it (`monitoring.workspace`).
+pub fn workspace(backend: &Backend) -> Address {
+    if backend.monitoring.workspace.is_some() {
+        Address::data("azurerm_log_analytics_workspace", "shared")
+    } else {
+        Address::resource("azurerm_log_analytics_workspace", "shared")
+    }
 }
 
 /// The shared Application Insights component.
@@ -53,10 +58,11 @@ pub fn cosmos_account(key: &str) -> Address {
     Address::resource("azurerm_cosmosdb_account", key)
 }
 
-/// Whether a stack creates the Cosmos DB accounts, or reads the geo-replicated account of the
-/// stack that does: a disaster-recovery secondary reads its primary's, and under `multi-region`
-/// with `data: global` every region but the primary `location` reads that region's.
-pub fn creates_cosmos_account(backend: &Backend, stack: &StackInfo) -> bool {
+/// Whether a stack holds the Cosmos DB data (the databases and containers, in the account it
+/// creates or in the landing zone's), or uses the geo-replicated account of the stack that does:
+/// a disaster-recovery secondary uses its primary's, and under `multi-region` with `data:
+/// global` every region but the primary `location` uses that region's.
+pub fn holds_cosmos_data(backend: &Backend, stack: &StackInfo) -> bool {
     match stack.role {
         StackRole::Secondary => false,
         StackRole::Region => {
@@ -67,6 +73,22 @@ pub fn creates_cosmos_account(backend: &Backend, stack: &StackInfo) -> bool {
                 || stack.region.name == backend.location.value.name
         }
         _ => true,
+    }
+}
+
+/// Whether a stack creates the Cosmos DB accounts: it holds the data and the account is not
+/// the landing zone's (`cosmos.existing`), which every stack reads.
+pub fn creates_cosmos_account(backend: &Backend, stack: &StackInfo) -> bool {
+    backend.cosmos.existing.is_none() && holds_cosmos_data(backend, stack)
+}
+
+/// The stack whose values name the Cosmos DB account `context`'s stack uses: its own when it
+/// holds the data, else the one that does ([`cosmos_account_stack`]).
+pub fn cosmos_data_stack(context: &Context<'_>) -> StackInfo {
+    if holds_cosmos_data(context.backend, &context.stack) {
+        context.stack.clone()
+    } else {
+        cosmos_account_stack(context)
     }
 }
 
@@ -110,7 +132,7 @@ pub fn cosmos_preferred_regions(context: &Context<'_>) -> Option<(&'static str, 
 }
 
 /// The Cosmos DB account as this stack sees it: a stack that does not create it reads the
-/// shared account by name (see [`creates_cosmos_account`]).
+/// shared account, or the landing zone's, by name (see [`creates_cosmos_account`]).
 pub fn cosmos_account_ref(context: &Context<'_>, key: &str) -> Address {
     if creates_cosmos_account(context.backend, &context.stack) {
         cosmos_account(key)

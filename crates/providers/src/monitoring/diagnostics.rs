@@ -169,7 +169,8 @@ fn setting(
 
 /// The settings of a regional (or the single) stack: every service it creates.
 pub fn provision(context: &Context<'_>, out: &mut Provisioned) {
-    let workspace = refs::workspace().id();
+    let workspace = refs::workspace(context.backend).id();
+    // Only an account the stack creates: the landing zone's account is its owner's to watch.
     if refs::creates_cosmos_account(context.backend, &context.stack) {
         for account in context.all(kinds::COSMOS_ACCOUNT) {
             let id = refs::cosmos_account(&account.key).id();
@@ -328,7 +329,8 @@ pub fn provision_global(
     }
 }
 
-/// `data.azurerm_log_analytics_workspace.<stack>`: the workspace of `stack`, by its name.
+/// `data.azurerm_log_analytics_workspace.<stack>`: the workspace of `stack`, by its name (the
+/// landing zone's workspace as that stack renders its name, with `monitoring.workspace`).
 fn workspace_of(
     context: &Context<'_>,
     stack: &StackInfo,
@@ -337,8 +339,15 @@ fn workspace_of(
 ) -> Result<Address, Diagnostic> {
     let span = context.backend.monitoring.span;
     let stack_context = context.with_stack(stack.clone());
-    let name = stack_context.name(ResourceKind::LogAnalyticsWorkspace, "", span)?;
-    let group = stack_context.resource_group_azure_name()?;
+    let (name, group) = match &context.backend.monitoring.workspace {
+        Some(existing) => {
+            stack_context.existing_azure_name(existing, ResourceKind::LogAnalyticsWorkspace)?
+        }
+        None => (
+            stack_context.name(ResourceKind::LogAnalyticsWorkspace, "", span)?,
+            stack_context.resource_group_azure_name()?,
+        ),
+    };
     let address = Address::data("azurerm_log_analytics_workspace", &stack.name);
     out.block(
         address.clone(),
