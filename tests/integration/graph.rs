@@ -485,3 +485,63 @@ fn check_json(text: &str) {
         );
     }
 }
+
+/// A landing zone's network shows as data sources: the private endpoints and the app refer to
+/// the existing subnets, which the network provider read for the `network` requirement, and no
+/// created network, subnet or zone appears.
+#[test]
+fn an_existing_network_shows_as_the_data_sources_it_is_read_with() {
+    let workspace = Workspace::with_backend(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+         networking:\n  mode: isolated\n  \
+         existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe, functions-node: snet-node}}\n  \
+         private_dns: {resource_group: rg-hub-dns}\n\
+         components:\n  users: {type: crud-api, entity: User}\n",
+    );
+    let graph = json_graph(&workspace, "backend.yaml");
+    let nodes: BTreeSet<String> = strings(graph["nodes"].as_array().unwrap(), "id")
+        .into_iter()
+        .collect();
+    for node in [
+        "resource:data.azurerm_virtual_network.shared",
+        "resource:data.azurerm_subnet.private-endpoints",
+        "resource:data.azurerm_subnet.functions-node",
+        "resource:data.azurerm_private_dns_zone.cosmos-sql",
+    ] {
+        assert!(nodes.contains(node), "{node}");
+    }
+    assert!(!nodes
+        .iter()
+        .any(|n| n.starts_with("resource:azurerm_virtual_network.")
+            || n.starts_with("resource:azurerm_subnet.")
+            || n.starts_with("resource:azurerm_private_dns_zone.")));
+    let edges = edges(&graph);
+    for (from, to) in [
+        (
+            "resource:azurerm_private_endpoint.cosmos-shared",
+            "resource:data.azurerm_subnet.private-endpoints",
+        ),
+        (
+            "resource:azurerm_private_endpoint.cosmos-shared",
+            "resource:data.azurerm_private_dns_zone.cosmos-sql",
+        ),
+        (
+            "resource:azurerm_linux_function_app.node",
+            "resource:data.azurerm_subnet.functions-node",
+        ),
+        (
+            "resource:data.azurerm_subnet.functions-node",
+            "resource:data.azurerm_virtual_network.shared",
+        ),
+    ] {
+        assert!(
+            edges.contains(&(from.to_owned(), to.to_owned(), "references".to_owned())),
+            "{from} -> {to}"
+        );
+    }
+    assert!(edges.contains(&(
+        "merged:network:shared".to_owned(),
+        "resource:data.azurerm_virtual_network.shared".to_owned(),
+        "provisions".to_owned()
+    )));
+}

@@ -489,3 +489,267 @@ fn a_plan_raised_by_a_component_is_enough() {
         "EP1"
     );
 }
+
+/// The landing zone's spoke (named per region) and its subnets, for an EP1 node app and a
+/// python worker on a plan of its own.
+const LANDING_ZONE: &str = "networking:
+  mode: isolated
+  existing:
+    virtual_network: {name: \"vnet-spoke-shop-{{region}}\", resource_group: \"rg-network-{{region}}\"}
+    subnets: {private-endpoints: snet-pe, functions-node: \"snet-func-node-{{stack}}\", functions-python: \"snet-func-python-{{stack}}\"}
+";
+const HUB_DNS: &str = "  private_dns: {resource_group: rg-hub-dns}\n";
+const APPS: &str = "  users: {type: crud-api, entity: User}
+  worker: {type: function-app, runtime: python, plan: S1, functions: {tick: {trigger: timer, schedule: '0 */5 * * * *'}}}
+";
+
+/// What baas creates of a network it carves, and never of a landing zone's.
+const NETWORK_TYPES: &[&str] = &[
+    "azurerm_virtual_network",
+    "azurerm_subnet",
+    "azurerm_network_security_group",
+    "azurerm_network_security_rule",
+    "azurerm_subnet_network_security_group_association",
+    "azurerm_private_dns_zone",
+    "azurerm_private_dns_zone_virtual_network_link",
+];
+
+fn creates_no_network(stack: &Value, what: &str) {
+    for resource_type in NETWORK_TYPES {
+        assert!(
+            stack["resource"].get(*resource_type).is_none(),
+            "{what} creates {resource_type}"
+        );
+    }
+}
+
+/// The existing network and subnets are data sources with no tags; the private endpoints, the
+/// apps and the zone groups point at them and at the hub's zones; nothing of the network is
+/// created. The snapshot pins the data sources and what refers to them.
+#[test]
+fn an_existing_network_and_central_zones_are_read_never_created() {
+    let top = format!("{LANDING_ZONE}{HUB_DNS}functions: {{plan: EP1}}\n");
+    let (stack, manifest) = synth(&top, APPS);
+    creates_no_network(&stack, "main");
+    let data = &stack["data"];
+    assert_eq!(
+        data["azurerm_virtual_network"]["shared"],
+        json!({ "name": "vnet-spoke-shop-eus", "resource_group_name": "rg-network-eus" })
+    );
+    assert!(
+        !data.to_string().contains("\"tags\""),
+        "tags on a data source"
+    );
+    for (subnet, name) in [
+        ("private-endpoints", "snet-pe"),
+        ("functions-node", "snet-func-node-main"),
+        ("functions-python", "snet-func-python-main"),
+    ] {
+        assert_eq!(
+            data["azurerm_subnet"][subnet],
+            json!({
+                "name": name,
+                "virtual_network_name": "${data.azurerm_virtual_network.shared.name}",
+                "resource_group_name": "${data.azurerm_virtual_network.shared.resource_group_name}",
+            }),
+            "{subnet}"
+        );
+    }
+    for app in ["node", "python"] {
+        assert_eq!(
+            resource(&stack, "azurerm_linux_function_app", app)["virtual_network_subnet_id"],
+            format!("${{data.azurerm_subnet.functions-{app}.id}}")
+        );
+    }
+    for (endpoint, zone) in [
+        ("cosmos-shared", "cosmos-sql"),
+        ("storage-functions-blob", "storage-blob"),
+    ] {
+        let body = resource(&stack, "azurerm_private_endpoint", endpoint);
+        assert_eq!(
+            body["subnet_id"],
+            "${data.azurerm_subnet.private-endpoints.id}"
+        );
+        assert_eq!(
+            body["private_dns_zone_group"]["private_dns_zone_ids"],
+            json!([format!("${{data.azurerm_private_dns_zone.{zone}.id}}")])
+        );
+        assert_eq!(
+            data["azurerm_private_dns_zone"][zone]["resource_group_name"],
+            "rg-hub-dns"
+        );
+    }
+    let network = &manifest["networks"]["shared"];
+    assert_eq!(network["address"], "data.azurerm_virtual_network.shared");
+    assert_eq!(network["existing"], true);
+    assert_eq!(network["subnets"]["functions-node"], "snet-func-node-main");
+    assert_eq!(
+        network["private_dns_zones"],
+        json!({ "existing": true, "resource_group": "rg-hub-dns" })
+    );
+    let endpoints = stack["resource"]["azurerm_private_endpoint"].clone();
+    let apps: serde_json::Map<String, Value> = ["node", "python"]
+        .iter()
+        .map(|app| {
+            let body = resource(&stack, "azurerm_linux_function_app", app);
+            (
+                (*app).to_owned(),
+                json!({
+                    "virtual_network_subnet_id": body["virtual_network_subnet_id"],
+                    "vnet_route_all_enabled": body["site_config"]["vnet_route_all_enabled"],
+                }),
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(
+        "landing-zone-network",
+        serde_json::to_string_pretty(
+            &json!({ "data": data, "private_endpoints": endpoints, "apps": apps })
+        )
+        .unwrap()
+    );
+}
+
+/// Every region reads its own spoke, rendered from `{{region}}`, with subnets named per stack;
+/// the global stack has no network.
+#[test]
+fn each_region_reads_the_spoke_its_templates_name() {
+    let top = format!(
+        "{LANDING_ZONE}{HUB_DNS}functions: {{plan: EP1}}\n\
+         deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\n"
+    );
+    let workspace = Workspace::with_backend(&backend(&top, APPS));
+    workspace.synth_ok("out");
+    let tree = workspace.tree("out");
+    let stack = |name: &str| -> Value {
+        serde_json::from_slice(&tree[&format!("{name}/main.tf.json")]).unwrap()
+    };
+    for (region, short) in [("eastus", "eus"), ("westus2", "wus2")] {
+        let stack = stack(region);
+        creates_no_network(&stack, region);
+        assert_eq!(
+            stack["data"]["azurerm_virtual_network"]["shared"],
+            json!({ "name": format!("vnet-spoke-shop-{short}"), "resource_group_name": format!("rg-network-{short}") })
+        );
+        assert_eq!(
+            stack["data"]["azurerm_subnet"]["functions-node"]["name"],
+            format!("snet-func-node-{region}")
+        );
+        // westus2 reaches the shared account through a private endpoint of its own.
+        assert_eq!(
+            resource(&stack, "azurerm_private_endpoint", "cosmos-shared")["subnet_id"],
+            "${data.azurerm_subnet.private-endpoints.id}"
+        );
+    }
+    let global = stack("global");
+    assert!(global["data"].get("azurerm_virtual_network").is_none());
+    assert!(global["data"].get("azurerm_subnet").is_none());
+}
+
+/// Zones in a hub subscription are named by id: the stack's provider reads only its own
+/// subscription, and a zone group needs only the id.
+#[test]
+fn central_zones_in_another_subscription_are_named_by_id() {
+    let top = format!(
+        "{LANDING_ZONE}  private_dns: {{resource_group: rg-hub-dns, subscription_id: 11111111-2222-3333-4444-555555555555}}\n\
+         functions: {{plan: EP1}}\n"
+    );
+    let (stack, manifest) = synth(&top, APPS);
+    assert!(stack["data"].get("azurerm_private_dns_zone").is_none());
+    creates_no_network(&stack, "main");
+    assert_eq!(
+        resource(&stack, "azurerm_private_endpoint", "cosmos-shared")["private_dns_zone_group"]
+            ["private_dns_zone_ids"],
+        json!(["/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.documents.azure.com"])
+    );
+    assert_eq!(
+        manifest["networks"]["shared"]["private_dns_zones"]["subscription_id"],
+        "11111111-2222-3333-4444-555555555555"
+    );
+}
+
+/// Without `private_dns` the stack keeps zones of its own, linked to the existing network.
+#[test]
+fn an_existing_network_can_keep_zones_of_the_stack_s_own() {
+    let top = format!("{LANDING_ZONE}functions: {{plan: EP1}}\n");
+    let (stack, _) = synth(&top, APPS);
+    assert_eq!(
+        resource(
+            &stack,
+            "azurerm_private_dns_zone_virtual_network_link",
+            "cosmos-sql"
+        )["virtual_network_id"],
+        "${data.azurerm_virtual_network.shared.id}"
+    );
+    assert_eq!(
+        resource(&stack, "azurerm_private_endpoint", "cosmos-shared")["private_dns_zone_group"]
+            ["private_dns_zone_ids"],
+        json!(["${azurerm_private_dns_zone.cosmos-sql.id}"])
+    );
+    assert!(stack["resource"].get("azurerm_subnet").is_none());
+    assert!(stack["resource"]
+        .get("azurerm_network_security_group")
+        .is_none());
+}
+
+/// With service endpoints the data services admit the landing zone's integration subnets, and
+/// a postcondition stops `terraform plan` on a subnet without the service endpoints they need.
+#[test]
+fn existing_integration_subnets_must_have_the_service_endpoints() {
+    let top = format!("{LANDING_ZONE}  private_endpoints: false\nfunctions: {{plan: EP1}}\n");
+    let (stack, _) = synth(&top, APPS);
+    assert!(stack["data"]["azurerm_subnet"]
+        .get("private-endpoints")
+        .is_none());
+    let subnet = &stack["data"]["azurerm_subnet"]["functions-python"];
+    let condition = &subnet["lifecycle"]["postcondition"][0];
+    assert_eq!(
+        condition["condition"],
+        "${length(setsubtract([\"Microsoft.AzureCosmosDB\", \"Microsoft.Storage\"], self.service_endpoints)) == 0}"
+    );
+    assert!(condition["error_message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Subnet snet-func-python-main (networking.existing.subnets.functions-python) needs the service endpoints Microsoft.AzureCosmosDB, Microsoft.Storage"));
+    assert_eq!(
+        resource(&stack, "azurerm_cosmosdb_account", "shared")["virtual_network_rule"],
+        json!([{ "id": "${data.azurerm_subnet.functions-node.id}" }, { "id": "${data.azurerm_subnet.functions-python.id}" }])
+    );
+}
+
+/// `dev` creates its own network, `prod` (the base) uses the landing zone's.
+#[test]
+fn an_environment_switches_between_a_created_and_an_existing_network() {
+    let yaml = backend(
+        &format!(
+            "{LANDING_ZONE}{HUB_DNS}functions: {{plan: EP1}}\n\
+             environments:\n  dev:\n    environment: dev\n    \
+             networking: {{existing: false, private_dns: false, address_space: 10.1.0.0/16}}\n"
+        ),
+        APPS,
+    );
+    let workspace = Workspace::with_backend(&yaml);
+    workspace.synth_ok("prod");
+    let prod = workspace.stack("prod");
+    creates_no_network(&prod, "prod");
+    workspace
+        .baas(&["synth", "backend.yaml", "--env", "dev", "-o", "dev"])
+        .expect_exit(0);
+    let dev = workspace.stack("dev");
+    assert!(dev
+        .get("data")
+        .is_none_or(|d| d.get("azurerm_subnet").is_none()));
+    assert_eq!(
+        resource(&dev, "azurerm_virtual_network", "shared")["address_space"],
+        json!(["10.1.0.0/16"])
+    );
+    assert_eq!(
+        resource(&dev, "azurerm_linux_function_app", "node")["virtual_network_subnet_id"],
+        "${azurerm_subnet.functions-node.id}"
+    );
+    assert_eq!(
+        resource(&dev, "azurerm_private_endpoint", "cosmos-shared")["private_dns_zone_group"]
+            ["private_dns_zone_ids"],
+        json!(["${azurerm_private_dns_zone.cosmos-sql.id}"])
+    );
+}

@@ -140,6 +140,35 @@ fn backends() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "baas::landing_zone::subnet_missing",
+            backend(
+                "networking: {mode: isolated, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe}}}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::network",
+            backend(
+                "networking: {mode: isolated, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe, functions-node: \"snet-node-{{stack}}\"}}}\n\
+                 deployment: {strategy: multi-region, regions: [eastus, westus2]}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::subnet",
+            backend(
+                "networking: {mode: isolated, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe, functions-node: snet-pe}}}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
+            "baas::landing_zone::address_space",
+            backend(
+                "networking: {mode: isolated, address_space: 10.0.0.0/16, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe, functions-node: snet-node}}}\nfunctions: {plan: EP1}\n",
+                "  users: {type: crud-api, entity: User}\n",
+            ),
+        ),
+        (
             "baas::deployment::custom_domain",
             backend(
                 "deployment: {strategy: blue-green, active: blue, custom_domain: api.example.com}\nfunctions: {plan: EP1}\n",

@@ -345,3 +345,55 @@ fn a_workspace_and_a_cosmos_account_switched_to_existing_are_forgotten() {
         ])
     );
 }
+
+#[test]
+fn a_network_switched_to_existing_forgets_the_created_network_and_subnets() {
+    let created = "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP1}\n\
+                   networking:\n  mode: isolated\n  address_space: 10.0.0.0/24\n\
+                   components:\n  users: {type: crud-api, entity: User}\n";
+    let workspace = Workspace::with_backend(created);
+    workspace.synth_ok("out");
+    let subnets = crate::support::resource_names(&workspace.stack("out"), "azurerm_subnet");
+    assert_eq!(subnets, vec!["functions-node", "private-endpoints"]);
+    workspace.write(
+        "backend.yaml",
+        created.replace(
+            "  address_space: 10.0.0.0/24\n",
+            "  existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {private-endpoints: snet-pe, functions-node: snet-node}}\n",
+        ),
+    );
+    let outcome = workspace.baas(&["diff", "backend.yaml", "-o", "out", "--format", "json"]);
+    let report: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let forgotten: Vec<&str> = report["stacks"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "forgotten")
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        forgotten,
+        vec![
+            "azurerm_subnet.functions-node",
+            "azurerm_subnet.private-endpoints",
+            "azurerm_virtual_network.shared",
+        ],
+        "{report:#}"
+    );
+    workspace.synth_ok("out");
+    let stack = workspace.stack("out");
+    let removed: Vec<&str> = stack["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        removed,
+        vec![
+            "azurerm_subnet.functions-node",
+            "azurerm_subnet.private-endpoints",
+            "azurerm_virtual_network.shared",
+        ]
+    );
+}

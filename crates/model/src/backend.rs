@@ -193,6 +193,12 @@ pub struct Networking {
     pub address_space: Option<Spanned<crate::cidr::Ipv4Cidr>>,
     /// In isolated mode: private endpoints (true, the default) or service endpoints (false).
     pub private_endpoints: Spanned<bool>,
+    /// In isolated mode: the landing zone's virtual network and subnets, read instead of
+    /// carved from `address_space`.
+    pub existing: Option<crate::existing::ExistingNetwork>,
+    /// In isolated mode with private endpoints: the landing zone's central private DNS zones,
+    /// used instead of zones of the stack's own.
+    pub private_dns: Option<crate::existing::ExistingDns>,
     /// The `networking` block, or the document when it is absent.
     pub span: Span,
 }

@@ -1,18 +1,24 @@
 //! Foundations a landing zone provides: resources baas reads by name instead of creating: the
-//! resource group (`resource_group: {name: "rg-shop-{{stack}}-{{env}}"}`), the Log Analytics
-//! workspace (`monitoring.workspace`) and the Cosmos DB account (`cosmos.existing`), the last
-//! two as a name and a resource group. Each stack renders the names from its own values, so one
+//! resource group (`resource_group: {name: "rg-shop-{{stack}}-{{env}}"}`), the virtual network
+//! and its subnets (`networking.existing`), the central private DNS zones
+//! (`networking.private_dns`), the Log Analytics workspace (`monitoring.workspace`) and the
+//! Cosmos DB account (`cosmos.existing`). Each stack renders the names from its own values, so one
 //! template serves every stack.
 
+use crate::backend::{Guid, Runtime};
 use crate::codes;
 use crate::decode::{self, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
+use std::collections::BTreeMap;
 
 pub const RESOURCE_GROUP_KEYS: &[&str] = &["name"];
 /// The keys of `monitoring.workspace` and `cosmos.existing`.
 pub const EXISTING_KEYS: &[&str] = &["name", "resource_group"];
+pub const NETWORK_KEYS: &[&str] = &["virtual_network", "subnets"];
+pub const VIRTUAL_NETWORK_KEYS: &[&str] = &["name", "resource_group"];
+pub const PRIVATE_DNS_KEYS: &[&str] = &["resource_group", "subscription_id"];
 
 /// An existing resource group, read with a data source in every stack.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,18 +135,35 @@ impl NameTemplate {
 pub fn resource_group(node: &Node, sink: &mut Sink) -> Option<ExistingResourceGroup> {
     let map = MapReader::new(node, "`resource_group`", RESOURCE_GROUP_KEYS, sink)?;
     let name = map.require("name", "`resource_group`", sink)?;
-    let name = template(name, "`resource_group.name`", sink)?;
+    let name = template(
+        name,
+        "resource_group.name",
+        "rg-shop-{{stack}}-{{env}}",
+        sink,
+    )?;
     Some(ExistingResourceGroup { name })
 }
 
 /// `{name, resource_group}` of an existing resource at `what` (`monitoring.workspace`,
-/// `cosmos.existing`): both required, both templates.
-pub fn existing_resource(node: &Node, what: &str, sink: &mut Sink) -> Option<ExistingResource> {
+/// `cosmos.existing`): both required, both templates; `example` is a good name for the help.
+pub fn existing_resource(
+    node: &Node,
+    what: &str,
+    example: &str,
+    sink: &mut Sink,
+) -> Option<ExistingResource> {
     let map = MapReader::new(node, &format!("`{what}`"), EXISTING_KEYS, sink)?;
     let name = map.require("name", &format!("`{what}`"), sink);
     let group = map.require("resource_group", &format!("`{what}`"), sink);
-    let name = name.and_then(|n| template(n, &format!("`{what}.name`"), sink));
-    let resource_group = group.and_then(|n| template(n, &format!("`{what}.resource_group`"), sink));
+    let name = name.and_then(|n| template(n, &format!("{what}.name"), example, sink));
+    let resource_group = group.and_then(|n| {
+        template(
+            n,
+            &format!("{what}.resource_group"),
+            "rg-shop-{{env}}",
+            sink,
+        )
+    });
     Some(ExistingResource {
         name: name?,
         resource_group: resource_group?,
@@ -148,16 +171,179 @@ pub fn existing_resource(node: &Node, what: &str, sink: &mut Sink) -> Option<Exi
     })
 }
 
-/// A name template; a problem in it is `baas::schema::invalid_value` at the text.
-fn template(node: &Node, what: &str, sink: &mut Sink) -> Option<NameTemplate> {
-    let text = decode::string(node, what, sink)?;
+/// A name template at `node`; `what` is its key path, `example` a good name for the help.
+fn template(node: &Node, what: &str, example: &str, sink: &mut Sink) -> Option<NameTemplate> {
+    let text = decode::string(node, &format!("`{what}`"), sink)?;
     match NameTemplate::parse(text.clone()) {
-        Ok(template) => Some(template),
+        Ok(name) => Some(name),
         Err(problem) => {
             sink.push(
-                Diagnostic::error(&codes::SCHEMA_VALUE, format!("{what}: {problem}"))
+                Diagnostic::error(&codes::SCHEMA_VALUE, format!("`{what}`: {problem}"))
                     .at(text.span)
-                    .help("write a name with `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` or `{{tenant}}`, such as `rg-shop-{{stack}}-{{env}}`"),
+                    .help(format!("write a name with `{{{{stack}}}}`, `{{{{region}}}}`, `{{{{location}}}}`, `{{{{env}}}}`, `{{{{name}}}}` or `{{{{tenant}}}}`, such as `{example}`")),
+            );
+            None
+        }
+    }
+}
+
+/// What a subnet is for, as baas carves them when it creates the network; with an existing
+/// network `networking.existing.subnets` names the landing zone's subnet of each role the
+/// backend needs. The keys are the carved subnets' Terraform names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SubnetRole {
+    /// `private-endpoints`: the data services' private endpoints.
+    PrivateEndpoints,
+    /// `functions-<runtime>`: the App Service plan whose first app (in key order) is this
+    /// runtime's joins it (apps that share a plan share its subnet).
+    Functions(Runtime),
+}
+
+impl SubnetRole {
+    pub fn all() -> impl Iterator<Item = SubnetRole> {
+        std::iter::once(SubnetRole::PrivateEndpoints)
+            .chain(Runtime::ALL.into_iter().map(SubnetRole::Functions))
+    }
+
+    pub fn key(self) -> String {
+        match self {
+            SubnetRole::PrivateEndpoints => "private-endpoints".to_owned(),
+            SubnetRole::Functions(runtime) => format!("functions-{}", runtime.as_str()),
+        }
+    }
+
+    fn keys() -> Vec<String> {
+        Self::all().map(Self::key).collect()
+    }
+}
+
+/// `networking.existing`: the landing zone's virtual network and the subnet of each role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistingNetwork {
+    pub name: NameTemplate,
+    pub resource_group: NameTemplate,
+    pub subnets: BTreeMap<SubnetRole, NameTemplate>,
+    /// `networking.existing.subnets` (or `existing` when it is missing), where a role the
+    /// backend needs and no subnet names is reported.
+    pub subnets_span: Span,
+    /// The `existing` key.
+    pub span: Span,
+}
+
+/// `networking.private_dns`: the landing zone's central private DNS zones (`privatelink.*`),
+/// which the private endpoints' zone groups register in; baas creates no zone and no link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExistingDns {
+    pub resource_group: NameTemplate,
+    /// The zones' subscription when it is not the deployment's (a hub's): the zones are then
+    /// named by id, since the stack's provider cannot read another subscription.
+    pub subscription_id: Option<Spanned<Guid>>,
+    /// The `private_dns` key.
+    pub span: Span,
+}
+
+/// `networking.existing`; `false` (for an environment overlay) means none.
+pub fn network(node: &Node, key: Span, sink: &mut Sink) -> Option<ExistingNetwork> {
+    if is_false(node) {
+        return None;
+    }
+    let map = MapReader::new(node, "`networking.existing`", NETWORK_KEYS, sink)?;
+    let vnet = map.require("virtual_network", "`networking.existing`", sink);
+    let vnet = vnet.and_then(|n| {
+        let what = "`networking.existing.virtual_network`";
+        let map = MapReader::new(n, what, VIRTUAL_NETWORK_KEYS, sink)?;
+        let name = map.require("name", what, sink);
+        let group = map.require("resource_group", what, sink);
+        let name = name.and_then(|n| {
+            template(
+                n,
+                "networking.existing.virtual_network.name",
+                "vnet-spoke-shop-{{region}}",
+                sink,
+            )
+        });
+        let group = group.and_then(|n| {
+            template(
+                n,
+                "networking.existing.virtual_network.resource_group",
+                "rg-network-{{region}}",
+                sink,
+            )
+        });
+        Some((name?, group?))
+    });
+    let mut subnets = BTreeMap::new();
+    let subnets_node = map.require("subnets", "`networking.existing`", sink);
+    if let Some(node) = subnets_node {
+        let keys = SubnetRole::keys();
+        let known: Vec<&str> = keys.iter().map(String::as_str).collect();
+        if let Some(roles) = MapReader::new(node, "`networking.existing.subnets`", &known, sink) {
+            for (key, value) in roles.entries() {
+                let text = decode::scalar_text(key);
+                let Some(role) = SubnetRole::all().find(|r| r.key() == text) else {
+                    continue; // reported as an unknown key
+                };
+                let what = format!("networking.existing.subnets.{text}");
+                if let Some(name) = template(value, &what, "snet-shop-pe", sink) {
+                    subnets.insert(role, name);
+                }
+            }
+        }
+    }
+    let (name, resource_group) = vnet?;
+    Some(ExistingNetwork {
+        name,
+        resource_group,
+        subnets,
+        subnets_span: subnets_node.map_or(key, |n| n.span),
+        span: key,
+    })
+}
+
+/// `networking.private_dns`; `false` (for an environment overlay) means none.
+pub fn private_dns(node: &Node, key: Span, sink: &mut Sink) -> Option<ExistingDns> {
+    if is_false(node) {
+        return None;
+    }
+    let what = "`networking.private_dns`";
+    let map = MapReader::new(node, what, PRIVATE_DNS_KEYS, sink)?;
+    let group = map.require("resource_group", what, sink).and_then(|n| {
+        template(
+            n,
+            "networking.private_dns.resource_group",
+            "rg-hub-dns",
+            sink,
+        )
+    });
+    let subscription_id = match map.get("subscription_id") {
+        Some(node) => Some(subscription(node, sink)?),
+        None => None,
+    };
+    Some(ExistingDns {
+        resource_group: group?,
+        subscription_id,
+        span: key,
+    })
+}
+
+/// `false`: what an environment overlay writes to drop a foundation the base document names.
+fn is_false(node: &Node) -> bool {
+    matches!(&node.value, Value::Scalar { text, quoted: false } if text == "false")
+}
+
+fn subscription(node: &Node, sink: &mut Sink) -> Option<Spanned<Guid>> {
+    let text = decode::string(node, "`networking.private_dns.subscription_id`", sink)?;
+    match Guid::parse(&text.value) {
+        Some(guid) => Some(Spanned::new(guid, text.span)),
+        None => {
+            sink.push(
+                Diagnostic::error(
+                    &codes::SCHEMA_VALUE,
+                    format!("`networking.private_dns.subscription_id` `{}` is not a GUID", text.value),
+                )
+                .at(text.span)
+                .label("not a subscription id")
+                .help("write the hub subscription's id, e.g. `00000000-0000-0000-0000-000000000000` (`az account show --query id`)"),
             );
             None
         }
@@ -189,6 +375,60 @@ mod tests {
             parse("rg-fixed").unwrap().render(|_| unreachable!()),
             "rg-fixed"
         );
+    }
+
+    fn read_networking(yaml: &str) -> (Option<ExistingNetwork>, Option<ExistingDns>, Vec<String>) {
+        let source = crate::SourceFile::new("backend.yaml", yaml);
+        let root = crate::yaml::parse(&source).unwrap();
+        let mut sink = Sink::default();
+        let networking = crate::read_networking::networking(Some(&root), root.span, &mut sink);
+        let codes = sink
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id.to_owned())
+            .collect();
+        (networking.existing, networking.private_dns, codes)
+    }
+
+    #[test]
+    fn an_existing_network_is_read_by_role() {
+        let (network, dns, codes) = read_networking(
+            "mode: isolated
+existing: {virtual_network: {name: \"vnet-{{region}}\", resource_group: rg-net}, \
+             subnets: {private-endpoints: snet-pe, functions-dotnet-isolated: snet-dotnet}}\n\
+             private_dns: {resource_group: rg-dns, subscription_id: 11111111-2222-3333-4444-555555555555}\n",
+        );
+        assert_eq!(codes, Vec::<String>::new());
+        let network = network.unwrap();
+        assert!(network.name.uses(StackVar::Region));
+        let roles: Vec<SubnetRole> = network.subnets.keys().copied().collect();
+        assert_eq!(
+            roles,
+            [
+                SubnetRole::PrivateEndpoints,
+                SubnetRole::Functions(Runtime::DotnetIsolated)
+            ]
+        );
+        let dns = dns.unwrap();
+        assert_eq!(dns.resource_group.text.value, "rg-dns");
+        assert_eq!(
+            dns.subscription_id
+                .map(|s| s.value.as_str().to_owned())
+                .as_deref(),
+            Some("11111111-2222-3333-4444-555555555555")
+        );
+    }
+
+    #[test]
+    fn false_drops_a_landing_zone_s_network_and_zones() {
+        let (network, dns, codes) = read_networking(
+            "mode: isolated
+address_space: 10.0.0.0/16
+existing: false
+private_dns: false
+",
+        );
+        assert_eq!((network, dns, codes), (None, None, Vec::new()));
     }
 
     #[test]

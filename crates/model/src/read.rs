@@ -33,7 +33,13 @@ pub mod keys {
         "existing",
     ];
     pub const FUNCTIONS: &[&str] = &["plan", "plan_per_runtime"];
-    pub const NETWORKING: &[&str] = &["mode", "address_space", "private_endpoints"];
+    pub const NETWORKING: &[&str] = &[
+        "mode",
+        "address_space",
+        "private_endpoints",
+        "existing",
+        "private_dns",
+    ];
     pub const HTTP_TRIGGER: &[&str] = &["trigger", "route", "methods", "auth_level", "sends_to"];
     pub const TIMER_TRIGGER: &[&str] = &["trigger", "schedule", "sends_to"];
     pub const QUEUE_TRIGGER: &[&str] = &["trigger", "queue", "sends_to"];
@@ -425,7 +431,12 @@ fn cosmos_settings(
         return settings;
     };
     if let Some(existing) = map.get("existing") {
-        settings.existing = crate::existing::existing_resource(existing, "cosmos.existing", sink);
+        settings.existing = crate::existing::existing_resource(
+            existing,
+            "cosmos.existing",
+            "cosmos-shop-{{env}}",
+            sink,
+        );
     }
     if let Some(c) = map
         .get("consistency")

@@ -66,8 +66,12 @@ pub fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monit
         monitoring.availability = availability;
     }
     if let Some(node) = map.get("workspace") {
-        monitoring.workspace =
-            crate::existing::existing_resource(node, "monitoring.workspace", sink);
+        monitoring.workspace = crate::existing::existing_resource(
+            node,
+            "monitoring.workspace",
+            "log-platform-{{env}}",
+            sink,
+        );
         if let (Some(_), Some(days)) = (&monitoring.workspace, map.get("retention_days")) {
             // Retention is a property of the workspace, which its owner sets.
             sink.push(

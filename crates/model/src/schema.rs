@@ -97,6 +97,27 @@ fn top_level_properties() -> Value {
             ("mode", json!({ "enum": strings(NetworkMode::NAMES), "default": "public" })),
             ("address_space", json!({ "type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", "description": "isolated: the virtual network's private IPv4 range (RFC 1918 or 100.64.0.0/10), at least a /24; a /23 when java or powershell apps are present.", "examples": ["10.0.0.0/16"] })),
             ("private_endpoints", json!({ "type": "boolean", "default": true, "description": "isolated: reach data services through private endpoints and private DNS (true), or through service endpoints and VNet firewall rules (false). Service Bus needs Premium either way." })),
+            ("existing", json!({ "description": "isolated: the landing zone's virtual network and subnets, read with data sources instead of created (no `address_space`, no NSGs, no tags on them). `false` (in an environment overlay): create the network.", "oneOf": [
+                object("The existing network; names are templates with `{{stack}}`, `{{region}}`, `{{location}}`, `{{env}}`, `{{name}}` and `{{tenant}}`, rendered per stack.", &[
+                    ("virtual_network", object("The virtual network, in the stack's region.", &[
+                        ("name", json!({ "type": "string", "examples": ["vnet-spoke-shop-{{region}}"] })),
+                        ("resource_group", json!({ "type": "string", "examples": ["rg-network-{{region}}"] })),
+                    ], crate::existing::VIRTUAL_NETWORK_KEYS)),
+                    ("subnets", json!({
+                        "description": "The subnet of each role the backend needs: `private-endpoints` (with private endpoints), and `functions-<runtime>` for each App Service plan (named by the runtime of its first app); integration subnets must be delegated to `Microsoft.Web/serverFarms`, one plan each.",
+                        "type": "object", "additionalProperties": false,
+                        "properties": crate::existing::SubnetRole::all().map(|r| (r.key(), json!({ "type": "string" }))).collect::<Map<String, Value>>(),
+                    })),
+                ], crate::existing::NETWORK_KEYS),
+                { "const": false },
+            ] })),
+            ("private_dns", json!({ "description": "isolated with private endpoints: the landing zone's central private DNS zones (`privatelink.*`, usually in a hub); the private endpoints' zone groups register there, and baas creates no zone and no virtual network link. `false` (in an environment overlay): zones of the stack's own.", "oneOf": [
+                object("Where the zones are.", &[
+                    ("resource_group", json!({ "type": "string", "description": "The zones' resource group (a template, like the network's names).", "examples": ["rg-hub-dns"] })),
+                    ("subscription_id", json!({ "type": "string", "description": "The zones' subscription when it is not the deployment's: the zones are then named by id, not read.", "pattern": "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" })),
+                ], crate::existing::PRIVATE_DNS_KEYS),
+                { "const": false },
+            ] })),
         ], keys::NETWORKING),
         "deployment": {
             "description": "The topology. `single` (default): one stack `main`; `multi-region`: a stack per region plus `global` (Traffic Manager); `blue-green`: `blue`, `green` and `global` (weighted Traffic Manager); `disaster-recovery`: `primary`, `secondary` (one geo-replicated Cosmos account) and `global` (priority routing).",
@@ -428,6 +449,10 @@ mod tests {
             .copied()
             .chain([crate::overlay::KEY])
             .collect();
+        let subnet_roles: Vec<String> = crate::existing::SubnetRole::all()
+            .map(crate::existing::SubnetRole::key)
+            .collect();
+        let subnet_roles: Vec<&str> = subnet_roles.iter().map(String::as_str).collect();
         let cases: Vec<(&str, &Value, &[&str])> = vec![
             ("top level", &schema, &top_level_with_overlays),
             ("naming", &top["naming"], keys::NAMING),
@@ -451,6 +476,27 @@ mod tests {
             ),
             ("functions", &top["functions"], keys::FUNCTIONS),
             ("networking", &top["networking"], keys::NETWORKING),
+            (
+                "networking.existing",
+                &top["networking"]["properties"]["existing"]["oneOf"][0],
+                crate::existing::NETWORK_KEYS,
+            ),
+            (
+                "networking.existing.virtual_network",
+                &top["networking"]["properties"]["existing"]["oneOf"][0]["properties"]
+                    ["virtual_network"],
+                crate::existing::VIRTUAL_NETWORK_KEYS,
+            ),
+            (
+                "networking.existing.subnets",
+                &top["networking"]["properties"]["existing"]["oneOf"][0]["properties"]["subnets"],
+                &subnet_roles,
+            ),
+            (
+                "networking.private_dns",
+                &top["networking"]["properties"]["private_dns"]["oneOf"][0],
+                crate::existing::PRIVATE_DNS_KEYS,
+            ),
             ("cosmos", &definitions["cosmos"], keys::COSMOS),
             ("crud-api", &definitions["crud-api"], read::CRUD_API_KEYS),
             (

@@ -404,7 +404,7 @@ impl Context<'_> {
         let Some(existing) = &self.backend.resource_group else {
             return self.name(ResourceKind::ResourceGroup, "", self.backend.name.span);
         };
-        self.render(&existing.name, ResourceKind::ResourceGroup)
+        self.existing_name(ResourceKind::ResourceGroup, &existing.name)
     }
 
     /// The name and resource group of an existing resource of `kind` (the landing zone's
@@ -415,16 +415,21 @@ impl Context<'_> {
         existing: &ExistingResource,
         kind: ResourceKind,
     ) -> Result<(String, String), Diagnostic> {
-        let name = self.render(&existing.name, kind);
-        let group = self.render(&existing.resource_group, ResourceKind::ResourceGroup);
+        let name = self.existing_name(kind, &existing.name);
+        let group = self.existing_name(ResourceKind::ResourceGroup, &existing.resource_group);
         match (name, group) {
             (Ok(name), Ok(group)) => Ok((name, group)),
             (Err(error), _) | (_, Err(error)) => Err(error),
         }
     }
 
-    /// `template` with this stack's values, checked against Azure's rules for `kind`.
-    fn render(&self, template: &NameTemplate, kind: ResourceKind) -> Result<String, Diagnostic> {
+    /// The name of an existing resource of `kind` (a landing zone's) as this stack renders its
+    /// template; a name Azure would refuse is reported at the template.
+    pub fn existing_name(
+        &self,
+        kind: ResourceKind,
+        template: &NameTemplate,
+    ) -> Result<String, Diagnostic> {
         let name = template.render(|var| match var {
             StackVar::Stack => self.stack.name.clone(),
             StackVar::Region => self.stack.region.short.to_owned(),

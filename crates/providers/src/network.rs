@@ -32,13 +32,21 @@
 //! ([`crate::facts::network`]): the functions, Cosmos DB, storage and Service Bus providers
 //! read them and write those fields into their own resources.
 //!
+//! **Landing zones.** With `networking.existing` the network and the subnet of each role the
+//! stack uses are data sources, named per stack from templates: no address space, no NSG, no
+//! association, no tag, nothing written onto them; the subnets' addresses (facts) point at the
+//! data sources, so the apps and private endpoints join them. With `networking.private_dns`
+//! the zone groups register in the hub's zones (read by name, or named by id in another
+//! subscription) and baas creates no zone and no link. [`check_stacks`] says what stacks may
+//! not share.
+//!
 //! Merge rule: every component that has compute or a data service asks for the one network
 //! (`network`/`shared`); the requirements are identical and merge into one.
 
 use crate::codes;
-use crate::context::{Context, Merged, Provisioned, StackRole};
+use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
 use crate::facts::network::{
-    integration_slots, network_address, subnet_address, Slot, SUBNET_PREFIX,
+    integration_slots, network_address, subnet_address, used_slots, Slot, SUBNET_PREFIX,
 };
 use crate::facts::plan::FunctionPlan;
 use crate::facts::refs;
@@ -46,12 +54,14 @@ use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::cidr::Ipv4Cidr;
 use baas_model::diagnostic::{Code, Diagnostic};
-use baas_model::requirement::{kinds, SHARED_SERVICEBUS};
+use baas_model::existing::ExistingNetwork;
+use baas_model::requirement::{kinds, SHARED_NETWORK, SHARED_SERVICEBUS};
 use baas_model::{
     Backend, ComponentKind, Requirement, RequirementConfig, ServiceBusSku, Source, Span, Spanned,
 };
 use baas_terraform::Address;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// The smallest address space baas accepts: four /26 subnets.
 pub const MIN_ADDRESS_SPACE_PREFIX: u8 = 24;
@@ -66,6 +76,9 @@ static NETWORK_CODES: &[&Code] = &[
     &codes::NETWORK_PLAN,
     &codes::NETWORK_SERVICEBUS_SKU,
     &codes::NETWORK_PUBLIC_ACCESS,
+    &codes::LANDING_ZONE_SUBNET_MISSING,
+    &codes::LANDING_ZONE_NETWORK,
+    &codes::LANDING_ZONE_SUBNET,
 ];
 
 /// A data service that can be reached privately.
@@ -135,8 +148,13 @@ impl ResourceProvider for NetworkProvider {
         if !networking.is_isolated() {
             return out;
         }
-        if let Some(space) = &networking.address_space {
-            address_space_fits(space, context, &mut out);
+        match &networking.existing {
+            Some(existing) => subnets_named(existing, context, &mut out),
+            None => {
+                if let Some(space) = &networking.address_space {
+                    address_space_fits(space, context, &mut out);
+                }
+            }
         }
         plans_can_join(context, &mut out);
         servicebus_is_premium(context, &mut out);
@@ -151,74 +169,64 @@ impl ResourceProvider for NetworkProvider {
     ) -> Result<Provisioned, Vec<Diagnostic>> {
         let mut out = Provisioned::default();
         let networking = &context.backend.networking;
-        let Some(space) = networking.address_space.as_ref().map(|s| s.value) else {
-            return Ok(out);
-        };
         if !networking.is_isolated() || context.stack.role == StackRole::Global {
             return Ok(out);
         }
         let sources = &merged.sources;
-        let span = merged.span();
-        let network_name = context
-            .name(ResourceKind::VirtualNetwork, "", span)
-            .map_err(|d| vec![d])?;
-        let network = network_address();
-        out.block(
-            network.clone(),
-            json!({
-                "name": network_name,
-                "location": context.location(),
-                "resource_group_name": context.resource_group_name(),
-                "address_space": [space.to_string()],
-            }),
-            sources,
-        );
+        let network = network_address(context.backend);
         let private_endpoints = networking.private_endpoints.value;
         let services = services(context);
         let mut subnets = Map::new();
         let mut errors = Vec::new();
-        if private_endpoints {
-            let slot = Slot::PrivateEndpoints;
-            if let Some(prefix) = slot.subnet(space) {
-                let body = json!({
-                    // NSG rules (and route tables) apply to the private endpoints too.
-                    "private_endpoint_network_policies": "Enabled",
-                });
-                subnet(slot, prefix, body, context, sources, &mut out, &mut errors);
-                subnets.insert(slot.key(), json!(prefix.to_string()));
+        let (network_name, space) = match &networking.existing {
+            Some(existing) => {
+                let name = existing_network(existing, context, sources, &mut out)?;
+                existing_subnets(
+                    existing,
+                    &services,
+                    context,
+                    sources,
+                    &mut out,
+                    &mut subnets,
+                    &mut errors,
+                );
+                (name, None)
             }
-        }
-        for (slot, _) in integration_slots(context) {
-            let Some(prefix) = slot.subnet(space) else {
-                continue; // validate reported it
-            };
-            // Every plan that joins a network is an App Service plan (Flex Consumption, whose
-            // subnets are delegated to `Microsoft.App/environments`, is refused).
-            let (service, action) = (
-                "Microsoft.Web/serverFarms",
-                "Microsoft.Network/virtualNetworks/subnets/action",
-            );
-            let mut body = json!({
-                "delegation": [{
-                    "name": "function-app",
-                    "service_delegation": { "name": service, "actions": [action] },
-                }],
-            });
-            if !private_endpoints {
-                let endpoints: Vec<&str> =
-                    services.iter().map(|(s, _)| s.service_endpoint).collect();
-                body["service_endpoints"] = json!(endpoints);
+            None => {
+                let Some(space) = networking.address_space.as_ref().map(|s| s.value) else {
+                    return Ok(out);
+                };
+                let name = context
+                    .name(ResourceKind::VirtualNetwork, "", merged.span())
+                    .map_err(|d| vec![d])?;
+                out.block(
+                    network.clone(),
+                    json!({
+                        "name": name,
+                        "location": context.location(),
+                        "resource_group_name": context.resource_group_name(),
+                        "address_space": [space.to_string()],
+                    }),
+                    sources,
+                );
+                carved_subnets(
+                    space,
+                    &services,
+                    context,
+                    sources,
+                    &mut out,
+                    &mut subnets,
+                    &mut errors,
+                );
+                (name, Some(space))
             }
-            subnet(slot, prefix, body, context, sources, &mut out, &mut errors);
-            subnets.insert(slot.key(), json!(prefix.to_string()));
-        }
+        };
         let mut endpoints = Map::new();
         if private_endpoints {
-            let mut zones: Vec<Service> = Vec::new();
+            let zones = Zones::of(context);
             for (service, targets) in &services {
-                zones.push(*service);
                 for target in targets {
-                    match private_endpoint(*service, target, context) {
+                    match private_endpoint(*service, target, &zones, context) {
                         Ok((address, name, body)) => {
                             endpoints.insert(
                                 address.name.clone(),
@@ -230,24 +238,20 @@ impl ResourceProvider for NetworkProvider {
                     }
                 }
             }
-            for service in zones {
-                let zone = zone_address(service);
-                out.block(
-                    zone.clone(),
-                    json!({ "name": service.zone, "resource_group_name": context.resource_group_name() }),
-                    sources,
-                );
-                out.block(
-                    Address::resource("azurerm_private_dns_zone_virtual_network_link", service.key),
-                    json!({
-                        "name": network_name,
-                        "resource_group_name": context.resource_group_name(),
-                        "private_dns_zone_name": zone.attr("name"),
-                        "virtual_network_id": network.id(),
-                        "registration_enabled": false,
-                    }),
-                    sources,
-                );
+            match zones {
+                Ok(zones) => {
+                    for (service, _) in &services {
+                        zones.provision(
+                            *service,
+                            &network,
+                            &network_name,
+                            context,
+                            sources,
+                            &mut out,
+                        );
+                    }
+                }
+                Err(d) => errors.push(d),
             }
         }
         if !errors.is_empty() {
@@ -264,14 +268,27 @@ impl ResourceProvider for NetworkProvider {
             "service-endpoints"
         };
         out.manifest_entry(context, "networks", &merged.key, || {
-            json!({
+            let mut entry = json!({
                 "address": network.to_string(),
                 "name": network_name,
-                "address_space": space.to_string(),
                 "data_access": access,
                 "subnets": subnets,
                 "private_endpoints": endpoints,
-            })
+            });
+            match space {
+                Some(space) => entry["address_space"] = json!(space.to_string()),
+                None => entry["existing"] = json!(true),
+            }
+            if let (Some(dns), true) = (&networking.private_dns, private_endpoints) {
+                let group = context.existing_name(ResourceKind::ResourceGroup, &dns.resource_group);
+                let mut zones =
+                    json!({ "existing": true, "resource_group": group.unwrap_or_default() });
+                if let Some(subscription) = &dns.subscription_id {
+                    zones["subscription_id"] = json!(subscription.value.as_str());
+                }
+                entry["private_dns_zones"] = zones;
+            }
+            entry
         });
         Ok(out)
     }
@@ -279,6 +296,289 @@ impl ResourceProvider for NetworkProvider {
     fn codes(&self) -> &'static [&'static Code] {
         NETWORK_CODES
     }
+}
+
+/// The subnets carved from `space`, each with its NSG: the private endpoints' (with private
+/// endpoints) and each App Service plan's, delegated to `Microsoft.Web/serverFarms` (with
+/// service endpoints when the data services admit subnets instead).
+fn carved_subnets(
+    space: Ipv4Cidr,
+    services: &[(Service, Vec<Target>)],
+    context: &Context<'_>,
+    sources: &[Source],
+    out: &mut Provisioned,
+    subnets: &mut Map<String, Value>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let private_endpoints = context.backend.networking.private_endpoints.value;
+    if private_endpoints {
+        let slot = Slot::PrivateEndpoints;
+        if let Some(prefix) = slot.subnet(space) {
+            let body = json!({
+                // NSG rules (and route tables) apply to the private endpoints too.
+                "private_endpoint_network_policies": "Enabled",
+            });
+            subnet(slot, prefix, body, context, sources, out, errors);
+            subnets.insert(slot.key(), json!(prefix.to_string()));
+        }
+    }
+    for (slot, _) in integration_slots(context) {
+        let Some(prefix) = slot.subnet(space) else {
+            continue; // validate reported it
+        };
+        // Every plan that joins a network is an App Service plan (Flex Consumption, whose
+        // subnets are delegated to `Microsoft.App/environments`, is refused).
+        let (service, action) = (
+            "Microsoft.Web/serverFarms",
+            "Microsoft.Network/virtualNetworks/subnets/action",
+        );
+        let mut body = json!({
+            "delegation": [{
+                "name": "function-app",
+                "service_delegation": { "name": service, "actions": [action] },
+            }],
+        });
+        if !private_endpoints {
+            let endpoints: Vec<&str> = services.iter().map(|(s, _)| s.service_endpoint).collect();
+            body["service_endpoints"] = json!(endpoints);
+        }
+        subnet(slot, prefix, body, context, sources, out, errors);
+        subnets.insert(slot.key(), json!(prefix.to_string()));
+    }
+}
+
+/// The landing zone's virtual network, read by name; returns its name.
+fn existing_network(
+    existing: &ExistingNetwork,
+    context: &Context<'_>,
+    sources: &[Source],
+    out: &mut Provisioned,
+) -> Result<String, Vec<Diagnostic>> {
+    let name = context.existing_name(ResourceKind::VirtualNetwork, &existing.name);
+    let group = context.existing_name(ResourceKind::ResourceGroup, &existing.resource_group);
+    let (name, group) = match (name, group) {
+        (Ok(name), Ok(group)) => (name, group),
+        (name, group) => return Err(name.err().into_iter().chain(group.err()).collect()),
+    };
+    out.block(
+        network_address(context.backend),
+        json!({ "name": name, "resource_group_name": group }),
+        sources,
+    );
+    // A network this stack created before the switch is forgotten, never destroyed
+    // (`Provisioned::forget`); its private DNS zones are not: linked to a network the apps
+    // might still use, they would shadow the central zones.
+    out.forget(Address::resource("azurerm_virtual_network", SHARED_NETWORK));
+    Ok(name)
+}
+
+/// The landing zone's subnet of each role this stack uses, read by name: baas writes nothing
+/// onto them (no NSG, delegation, service endpoint or tag). The `azurerm_subnet` data source
+/// exports `service_endpoints` but not `delegation` (azurerm v4.55.0
+/// `internal/services/network/subnet_data_source.go:30-87`), so with service endpoints a
+/// postcondition stops `terraform plan` on an integration subnet that lacks one, while the
+/// delegation to `Microsoft.Web/serverFarms` is a documented requirement.
+fn existing_subnets(
+    existing: &ExistingNetwork,
+    services: &[(Service, Vec<Target>)],
+    context: &Context<'_>,
+    sources: &[Source],
+    out: &mut Provisioned,
+    subnets: &mut Map<String, Value>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let network = network_address(context.backend);
+    let private_endpoints = context.backend.networking.private_endpoints.value;
+    for slot in used_slots(context) {
+        let Some(template) = existing.subnets.get(&slot.role()) else {
+            continue; // validate reported it
+        };
+        let name = match context.existing_name(ResourceKind::Subnet, template) {
+            Ok(name) => name,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        out.forget(Address::resource("azurerm_subnet", &slot.key()));
+        let mut body = json!({
+            "name": name,
+            "virtual_network_name": network.attr("name"),
+            "resource_group_name": network.attr("resource_group_name"),
+        });
+        if let (Slot::Functions(_), false) = (slot, private_endpoints) {
+            let needed: Vec<&str> = services.iter().map(|(s, _)| s.service_endpoint).collect();
+            if !needed.is_empty() {
+                let list = needed
+                    .iter()
+                    .map(|e| format!("\"{e}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                body["lifecycle"] = json!({ "postcondition": [{
+                    "condition": format!("${{length(setsubtract([{list}], self.service_endpoints)) == 0}}"),
+                    "error_message": format!(
+                        "Subnet {name} (networking.existing.subnets.{}) needs the service endpoints {}: the data services admit it through their firewalls. baas does not change a landing zone's subnet; ask its owners to enable them.",
+                        slot.key(),
+                        needed.join(", ")
+                    ),
+                }] });
+            }
+        }
+        out.block(subnet_address(context.backend, slot), body, sources);
+        subnets.insert(slot.key(), json!(name));
+    }
+}
+
+/// Every subnet role the backend uses is named in `networking.existing.subnets`.
+fn subnets_named(existing: &ExistingNetwork, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for slot in used_slots(context) {
+        if existing.subnets.contains_key(&slot.role()) {
+            continue;
+        }
+        let key = slot.key();
+        let (what, help) = match slot {
+            Slot::PrivateEndpoints => (
+                "the data services' private endpoints go into".to_owned(),
+                format!("add `{key}: <subnet>` (any subnet of the network with room for the endpoints), or set `private_endpoints: false`"),
+            ),
+            Slot::Functions(runtime) => (
+                format!("the App Service plan of the `{}` function app joins", runtime.as_str()),
+                format!("add `{key}: <subnet>`: an empty subnet delegated to `Microsoft.Web/serverFarms`, for this plan alone"),
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                &codes::LANDING_ZONE_SUBNET_MISSING,
+                format!("`networking.existing.subnets` names no `{key}` subnet, which {what}"),
+            )
+            .at(existing.subnets_span)
+            .label(format!("no `{key}`"))
+            .help(help),
+        );
+    }
+}
+
+/// An existing network as Azure tells networks apart: resource group and name, lowercase.
+type NetworkKey = (String, String);
+
+/// What several stacks (regions, colors, tenants) of one deployment may not share of a
+/// landing zone's network, rendered per stack: a virtual network across regions (it lives in
+/// one; apps and private endpoints join networks of their own region), a network whose stacks
+/// would each link zones of their own to it (Azure links one zone of a name to a network), and
+/// an integration subnet between App Service plans (a subnet serves one plan). Names Azure
+/// would refuse are reported at their templates.
+pub fn check_stacks(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {
+    let networking = &context.backend.networking;
+    let Some(existing) = networking
+        .existing
+        .as_ref()
+        .filter(|_| networking.is_isolated())
+    else {
+        return Vec::new();
+    };
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let report = |found: &mut Vec<Diagnostic>, d: Diagnostic| {
+        if !found.iter().any(|f| f.message == d.message) {
+            found.push(d);
+        }
+    };
+    let mut networks: BTreeMap<NetworkKey, Vec<&StackInfo>> = BTreeMap::new();
+    let mut subnets: BTreeMap<(NetworkKey, String), Vec<(&StackInfo, Slot)>> = BTreeMap::new();
+    for stack in stacks.iter().filter(|s| s.role != StackRole::Global) {
+        let context = context.with_stack(stack.clone());
+        let name = context.existing_name(ResourceKind::VirtualNetwork, &existing.name);
+        let group = context.existing_name(ResourceKind::ResourceGroup, &existing.resource_group);
+        let (name, group) = match (name, group) {
+            (Ok(name), Ok(group)) => (name.to_lowercase(), group.to_lowercase()),
+            (name, group) => {
+                for d in name.err().into_iter().chain(group.err()) {
+                    report(&mut found, d);
+                }
+                continue;
+            }
+        };
+        networks
+            .entry((group.clone(), name.clone()))
+            .or_default()
+            .push(stack);
+        for slot in used_slots(&context) {
+            let Some(template) = existing.subnets.get(&slot.role()) else {
+                continue;
+            };
+            match context.existing_name(ResourceKind::Subnet, template) {
+                Ok(subnet) => subnets
+                    .entry(((group.clone(), name.clone()), subnet.to_lowercase()))
+                    .or_default()
+                    .push((stack, slot)),
+                Err(d) => report(&mut found, d),
+            }
+        }
+    }
+    let listed = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Networks several regions would share: their subnets' clashes follow from it.
+    let mut across_regions: Vec<&NetworkKey> = Vec::new();
+    for (key, stacks) in networks.iter().filter(|(_, s)| s.len() > 1) {
+        let name = &key.1;
+        let names = listed(stacks.iter().map(|s| s.name.as_str()).collect());
+        let mut regions: Vec<&str> = stacks.iter().map(|s| s.region.name).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        if regions.len() > 1 {
+            across_regions.push(key);
+            report(&mut found, Diagnostic::error(
+                &codes::LANDING_ZONE_NETWORK,
+                format!("stacks {names} in regions {} would all use virtual network `{name}`, which is in one region", listed(regions)),
+            )
+            .at(existing.name.text.span)
+            .label("the same network for several regions")
+            .help("put `{{region}}` (or `{{stack}}`) in `networking.existing.virtual_network.name` or its `resource_group`, so that each region uses its own spoke"));
+        } else if networking.private_endpoints.value && networking.private_dns.is_none() {
+            report(&mut found, Diagnostic::error(
+                &codes::LANDING_ZONE_NETWORK,
+                format!("stacks {names} share virtual network `{name}`, and each would link private DNS zones of its own to it"),
+            )
+            .at(existing.name.text.span)
+            .label("one network for several stacks")
+            .related(existing.span, "no `private_dns`")
+            .help("use the landing zone's central zones (`networking.private_dns: {resource_group: ...}`), or give each stack a network of its own with `{{stack}}` in the name"));
+        }
+    }
+    for ((network, subnet), uses) in &subnets {
+        if across_regions.contains(&network) {
+            continue;
+        }
+        let plans: Vec<&(&StackInfo, Slot)> = uses
+            .iter()
+            .filter(|(_, slot)| *slot != Slot::PrivateEndpoints)
+            .collect();
+        // Private endpoints of several stacks may share a subnet; a plan may not.
+        if plans.is_empty() || uses.len() < 2 {
+            continue;
+        }
+        let (_, slot) = plans[0];
+        let Some(template) = existing.subnets.get(&slot.role()) else {
+            continue;
+        };
+        let who = uses
+            .iter()
+            .map(|(stack, slot)| format!("`{}` of stack `{}`", slot.key(), stack.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        report(&mut found, Diagnostic::error(
+            &codes::LANDING_ZONE_SUBNET,
+            format!("subnet `{subnet}` would serve {who}; an integration subnet serves one App Service plan and nothing else"),
+        )
+        .at(template.text.span)
+        .label("the same subnet for several uses")
+        .help("give each plan a subnet of its own: `{{stack}}` in the name when several stacks share the network, and a different subnet for each role"));
+    }
+    found
 }
 
 /// A data service instance to reach privately, and the components that use it.
@@ -348,22 +648,110 @@ fn services(context: &Context<'_>) -> Vec<(Service, Vec<Target>)> {
     .collect()
 }
 
-fn zone_address(service: Service) -> Address {
-    Address::resource("azurerm_private_dns_zone", service.key)
+/// Where the private endpoints' zone groups register: zones of the stack's own, linked to its
+/// network, or the landing zone's central zones (`networking.private_dns`), read by name in
+/// this subscription or named by id in another one (the stack's provider reads only its own
+/// subscription). baas creates no zone and no link then: the hub's zones are linked to the
+/// networks that resolve through them by the platform team.
+enum Zones {
+    Created,
+    Read {
+        resource_group: String,
+    },
+    ById {
+        subscription: String,
+        resource_group: String,
+    },
+}
+
+impl Zones {
+    fn of(context: &Context<'_>) -> Result<Zones, Diagnostic> {
+        let Some(dns) = &context.backend.networking.private_dns else {
+            return Ok(Zones::Created);
+        };
+        let resource_group =
+            context.existing_name(ResourceKind::ResourceGroup, &dns.resource_group)?;
+        Ok(match &dns.subscription_id {
+            Some(subscription) => Zones::ById {
+                subscription: subscription.value.as_str().to_owned(),
+                resource_group,
+            },
+            None => Zones::Read { resource_group },
+        })
+    }
+
+    /// The Terraform expression of the zone's id.
+    fn id(&self, service: Service) -> String {
+        match self {
+            Zones::Created => Address::resource("azurerm_private_dns_zone", service.key).id(),
+            Zones::Read { .. } => Address::data("azurerm_private_dns_zone", service.key).id(),
+            Zones::ById {
+                subscription,
+                resource_group,
+            } => format!(
+                "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Network/privateDnsZones/{}",
+                service.zone
+            ),
+        }
+    }
+
+    /// The zone of `service` (and its link to the network), or the data source that reads
+    /// the central one.
+    fn provision(
+        &self,
+        service: Service,
+        network: &Address,
+        network_name: &str,
+        context: &Context<'_>,
+        sources: &[Source],
+        out: &mut Provisioned,
+    ) {
+        match self {
+            Zones::Created => {
+                let zone = Address::resource("azurerm_private_dns_zone", service.key);
+                out.block(
+                    zone.clone(),
+                    json!({ "name": service.zone, "resource_group_name": context.resource_group_name() }),
+                    sources,
+                );
+                out.block(
+                    Address::resource("azurerm_private_dns_zone_virtual_network_link", service.key),
+                    json!({
+                        "name": network_name,
+                        "resource_group_name": context.resource_group_name(),
+                        "private_dns_zone_name": zone.attr("name"),
+                        "virtual_network_id": network.id(),
+                        "registration_enabled": false,
+                    }),
+                    sources,
+                );
+            }
+            Zones::Read { resource_group } => out.block(
+                Address::data("azurerm_private_dns_zone", service.key),
+                json!({ "name": service.zone, "resource_group_name": resource_group }),
+                sources,
+            ),
+            Zones::ById { .. } => {}
+        }
+    }
 }
 
 fn private_endpoint(
     service: Service,
     target: &Target,
+    zones: &Result<Zones, Diagnostic>,
     context: &Context<'_>,
 ) -> Result<(Address, String, Value), Diagnostic> {
     let span = target.sources.first().map(|s| s.span).unwrap_or_default();
     let name = context.name(ResourceKind::PrivateEndpoint, &target.instance, span)?;
+    let zone_id = zones
+        .as_ref()
+        .map_or_else(|_| String::new(), |z| z.id(service));
     let body = json!({
         "name": name,
         "location": context.location(),
         "resource_group_name": context.resource_group_name(),
-        "subnet_id": subnet_address(Slot::PrivateEndpoints).id(),
+        "subnet_id": subnet_address(context.backend, Slot::PrivateEndpoints).id(),
         "custom_network_interface_name": format!("{name}-nic"),
         "private_service_connection": {
             "name": name,
@@ -373,7 +761,7 @@ fn private_endpoint(
         },
         "private_dns_zone_group": {
             "name": "default",
-            "private_dns_zone_ids": [zone_address(service).id()],
+            "private_dns_zone_ids": [zone_id],
         },
     });
     Ok((
@@ -407,11 +795,11 @@ fn subnet(
             return;
         }
     };
-    let address = subnet_address(slot);
+    let address = subnet_address(context.backend, slot);
     let mut body = json!({
         "name": subnet_name,
         "resource_group_name": context.resource_group_name(),
-        "virtual_network_name": network_address().attr("name"),
+        "virtual_network_name": network_address(context.backend).attr("name"),
         "address_prefixes": [prefix.to_string()],
     });
     if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {

@@ -285,6 +285,16 @@ impl Registry {
         crate::cosmos::shared_existing_accounts(context, stacks)
     }
 
+    /// What the stacks may not share of a landing zone's network (`networking.existing`),
+    /// rendered for each of `stacks`.
+    pub fn check_existing_network(
+        &self,
+        context: &Context<'_>,
+        stacks: &[StackInfo],
+    ) -> Vec<Diagnostic> {
+        crate::network::check_stacks(context, stacks)
+    }
+
     /// Checks every configured limit (`limits.*`) against the merged requirements, as
     /// provisioned in `stacks` (the stacks that hold the backend).
     pub fn check_limits(&self, context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnostic> {

@@ -286,6 +286,8 @@ fn run(
     diagnostics.extend(registry.shared_existing_accounts(&context, &regional));
     diagnostics.extend(topology::stack_name_clashes(&context, registry));
     diagnostics.extend(topology::shared_resource_groups(&context, registry));
+    diagnostics
+        .extend(registry.check_existing_network(&context, &topology::regional_stacks(&context)));
     if !model_is_valid {
         return Err(sorted(diagnostics));
     }

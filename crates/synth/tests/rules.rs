@@ -919,6 +919,203 @@ fn stacks_with_data_of_their_own_need_existing_accounts_of_their_own() {
     );
 }
 
+/// A backend with a CRUD API (node) and a python worker on `S1` (a plan of its own), this
+/// `networking` block (a flow mapping, line 5) and these `deployment` lines (from line 6).
+fn network_landing_zone(networking: &str, deployment: &str) -> String {
+    format!(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+         networking: {networking}\n{deployment}components:\n  \
+         users: {{type: crud-api, entity: User}}\n  \
+         worker: {{type: function-app, runtime: python, plan: S1, functions: {{tick: {{trigger: timer, schedule: '0 */5 * * * *'}}}}}}\n"
+    )
+}
+
+const SUBNETS: &str = "{private-endpoints: snet-pe, functions-node: \"snet-node-{{stack}}\", functions-python: \"snet-python-{{stack}}\"}";
+
+fn existing(vnet: &str, subnets: &str, extra: &str) -> String {
+    format!("{{mode: isolated, existing: {{virtual_network: {{name: \"{vnet}\", resource_group: rg-network}}, subnets: {subnets}}}{extra}}}")
+}
+
+#[test]
+fn an_existing_network_names_a_subnet_for_every_role_the_backend_uses() {
+    check(
+        &network_landing_zone(&existing("vnet-spoke", SUBNETS, ""), ""),
+        &[],
+    );
+    // The python worker's plan has no subnet; an unknown role gets a did-you-mean.
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoint: snet-pe, functions-node: snet-node}",
+                "",
+            ),
+            "",
+        ),
+        &[
+            "baas::landing_zone::subnet_missing@5:117",
+            "baas::landing_zone::subnet_missing@5:117",
+            "baas::schema::unknown_key@5:118",
+        ],
+    );
+}
+
+#[test]
+fn an_existing_network_is_no_address_space_to_carve() {
+    check(
+        &network_landing_zone(
+            &existing("vnet-spoke", SUBNETS, ", address_space: 10.0.0.0/16"),
+            "",
+        ),
+        &["baas::landing_zone::address_space@5:230"],
+    );
+}
+
+#[test]
+fn landing_zone_networking_needs_isolated_mode() {
+    let public = existing(
+        "vnet-spoke",
+        SUBNETS,
+        ", private_dns: {resource_group: rg-hub-dns}",
+    )
+    .replace("mode: isolated", "mode: public");
+    check(
+        &network_landing_zone(&public, ""),
+        &[
+            "baas::network::unused_setting@5:28",
+            "baas::network::unused_setting@5:228",
+        ],
+    );
+    // Service endpoints use no DNS zones.
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                SUBNETS,
+                ", private_endpoints: false, private_dns: {resource_group: rg-hub-dns}",
+            ),
+            "",
+        ),
+        &["baas::network::unused_setting@5:256"],
+    );
+}
+
+#[test]
+fn regions_each_need_an_existing_network_of_their_own() {
+    let regions = "deployment: {strategy: multi-region, regions: [eastus, westus2], data: regional, custom_domain: api.example.com, dns_zone: example.com}\n";
+    let dns = ", private_dns: {resource_group: rg-hub-dns}";
+    check(
+        &network_landing_zone(&existing("vnet-spoke", SUBNETS, dns), regions),
+        &[
+            "baas::landing_zone::network@5:65",
+            "baas::deployment::regional_data@6:72",
+        ],
+    );
+    check(
+        &network_landing_zone(&existing("vnet-spoke-{{region}}", SUBNETS, dns), regions),
+        &["baas::deployment::regional_data@6:72"],
+    );
+}
+
+#[test]
+fn stacks_that_share_an_existing_network_share_central_dns_and_no_integration_subnet() {
+    let colors = "deployment: {strategy: blue-green, active: blue, custom_domain: api.example.com, dns_zone: example.com}\n";
+    let stateful = "baas::deployment::stateful_colors@6:13";
+    // Blue and green in one region may share a spoke, with the hub's zones.
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                SUBNETS,
+                ", private_dns: {resource_group: rg-hub-dns}",
+            ),
+            colors,
+        ),
+        &[stateful],
+    );
+    // Zones of each stack's own cannot both be linked to it.
+    check(
+        &network_landing_zone(&existing("vnet-spoke", SUBNETS, ""), colors),
+        &["baas::landing_zone::network@5:65", stateful],
+    );
+    // Both colors' node plans would join one subnet.
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: snet-node, functions-python: \"snet-python-{{stack}}\"}",
+                ", private_dns: {resource_group: rg-hub-dns}",
+            ),
+            colors,
+        ),
+        &["baas::landing_zone::subnet@5:162", stateful],
+    );
+    // In one stack, two plans on one subnet, and a plan beside the private endpoints.
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: snet-pe, functions-python: snet-pe}",
+                "",
+            ),
+            "",
+        ),
+        &["baas::landing_zone::subnet@5:162"],
+    );
+}
+
+#[test]
+fn existing_network_names_are_checked_as_azure_names() {
+    check(
+        &network_landing_zone(&existing("vnet-{{stak}}", SUBNETS, ""), ""),
+        &["baas::schema::invalid_value@5:65"],
+    );
+    // A virtual network name cannot end with a hyphen.
+    check(
+        &network_landing_zone(&existing("vnet-", SUBNETS, ""), ""),
+        &["baas::names::invalid@5:65"],
+    );
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                SUBNETS,
+                ", private_dns: {resource_group: rg-hub-dns, subscription_id: not-a-guid}",
+            ),
+            "",
+        ),
+        &["baas::schema::invalid_value@5:289"],
+    );
+}
+
+#[test]
+fn tenants_with_a_backend_each_need_integration_subnets_of_their_own() {
+    let tenants = "tenancy: {isolation: account, tenants: [{id: acme}, {id: globex}]}\n";
+    let dns = ", private_dns: {resource_group: rg-hub-dns}";
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: \"snet-node-{{tenant}}\", functions-python: \"snet-python-{{tenant}}\"}",
+                dns,
+            ),
+            tenants,
+        ),
+        &[],
+    );
+    check(
+        &network_landing_zone(
+            &existing(
+                "vnet-spoke",
+                "{private-endpoints: snet-pe, functions-node: snet-node, functions-python: \"snet-python-{{tenant}}\"}",
+                dns,
+            ),
+            tenants,
+        ),
+        &["baas::landing_zone::subnet@5:162"],
+    );
+}
+
 // ----- renamed_from (baas_model::rename) ---------------------------------------------------
 
 #[test]

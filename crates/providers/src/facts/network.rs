@@ -6,8 +6,9 @@
 
 use crate::context::Context;
 use baas_model::cidr::Ipv4Cidr;
+use baas_model::existing::SubnetRole;
 use baas_model::requirement::{kinds, SHARED_NETWORK};
-use baas_model::{RequirementConfig, Runtime};
+use baas_model::{Backend, RequirementConfig, Runtime};
 use baas_terraform::Address;
 
 use super::plan::FunctionPlan;
@@ -32,12 +33,18 @@ impl Slot {
         }
     }
 
+    /// What the subnet is for: with an existing network, the key that names the landing
+    /// zone's subnet in `networking.existing.subnets`.
+    pub fn role(self) -> SubnetRole {
+        match self {
+            Slot::PrivateEndpoints => SubnetRole::PrivateEndpoints,
+            Slot::Functions(runtime) => SubnetRole::Functions(runtime),
+        }
+    }
+
     /// The subnet's Terraform name and the naming instance of it and its NSG.
     pub fn key(self) -> String {
-        match self {
-            Slot::PrivateEndpoints => "private-endpoints".to_owned(),
-            Slot::Functions(runtime) => format!("functions-{}", runtime.as_str()),
-        }
+        self.role().key()
     }
 
     /// The subnet this slot gets in `space`, if it fits.
@@ -57,12 +64,34 @@ pub enum DataAccess {
     ServiceEndpoints(Vec<String>),
 }
 
-pub fn network_address() -> Address {
-    Address::resource("azurerm_virtual_network", SHARED_NETWORK)
+/// The stack's virtual network: created, or the landing zone's, read by name
+/// (`networking.existing`).
+pub fn network_address(backend: &Backend) -> Address {
+    if backend.networking.existing.is_some() {
+        Address::data("azurerm_virtual_network", SHARED_NETWORK)
+    } else {
+        Address::resource("azurerm_virtual_network", SHARED_NETWORK)
+    }
 }
 
-pub fn subnet_address(slot: Slot) -> Address {
-    Address::resource("azurerm_subnet", &slot.key())
+/// The subnet of `slot`: carved, or the landing zone's subnet of that role, read by name.
+pub fn subnet_address(backend: &Backend, slot: Slot) -> Address {
+    if backend.networking.existing.is_some() {
+        Address::data("azurerm_subnet", &slot.key())
+    } else {
+        Address::resource("azurerm_subnet", &slot.key())
+    }
+}
+
+/// The subnets this stack uses, in slot order: the private endpoints' (with private
+/// endpoints) and each App Service plan's.
+pub fn used_slots(context: &Context<'_>) -> Vec<Slot> {
+    let private_endpoints = context.backend.networking.private_endpoints.value;
+    private_endpoints
+        .then_some(Slot::PrivateEndpoints)
+        .into_iter()
+        .chain(integration_slots(context).into_iter().map(|(slot, _)| slot))
+        .collect()
 }
 
 fn runtime_of(app_key: &str) -> Option<Runtime> {
@@ -81,7 +110,7 @@ pub fn data_access(context: &Context<'_>) -> DataAccess {
     DataAccess::ServiceEndpoints(
         integration_slots(context)
             .into_iter()
-            .map(|(slot, _)| subnet_address(slot).id())
+            .map(|(slot, _)| subnet_address(context.backend, slot).id())
             .collect(),
     )
 }
@@ -125,7 +154,7 @@ pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Opti
     }
     let runtime = runtime_of(crate::facts::plan::plan_owner(context, app_key))?;
     Some(AppIntegration {
-        subnet_id: subnet_address(Slot::Functions(runtime)).id(),
+        subnet_id: subnet_address(context.backend, Slot::Functions(runtime)).id(),
         route_all: true,
         runtime_scale_monitoring: FunctionPlan::parse(plan)
             .is_some_and(FunctionPlan::is_elastic_premium),
@@ -188,6 +217,41 @@ mod tests {
             assert!(!joined("FC1").runtime_scale_monitoring);
             assert!(!joined("S1").runtime_scale_monitoring);
         });
+    }
+
+    #[test]
+    fn a_landing_zone_s_subnets_are_read_not_carved() {
+        let yaml = backend(
+            "networking: {mode: isolated, private_endpoints: false, existing: {virtual_network: {name: vnet-spoke, resource_group: rg-network}, subnets: {functions-python: snet-func}}}",
+        );
+        with_context(&yaml, |context| {
+            assert_eq!(
+                network_address(context.backend).to_string(),
+                "data.azurerm_virtual_network.shared"
+            );
+            assert_eq!(used_slots(context), [Slot::Functions(Runtime::Python)]);
+            assert_eq!(
+                app_integration(context, "python", "EP1").unwrap().subnet_id,
+                "${data.azurerm_subnet.functions-python.id}"
+            );
+            assert_eq!(
+                data_access(context),
+                DataAccess::ServiceEndpoints(vec![
+                    "${data.azurerm_subnet.functions-python.id}".to_owned()
+                ])
+            );
+        });
+    }
+
+    #[test]
+    fn every_slot_is_named_by_its_role_s_key() {
+        let slots =
+            std::iter::once(Slot::PrivateEndpoints).chain(Runtime::ALL.map(Slot::Functions));
+        let keys: Vec<String> = slots.map(Slot::key).collect();
+        let roles: Vec<String> = SubnetRole::all().map(SubnetRole::key).collect();
+        assert_eq!(keys, roles);
+        assert_eq!(keys[0], "private-endpoints");
+        assert_eq!(keys[3], "functions-dotnet-isolated");
     }
 
     #[test]
