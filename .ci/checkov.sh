@@ -12,6 +12,9 @@
 #   code: parsing_errors must be 0, at least one check must have run, and none may fail;
 # - a scalar `terraform.required_version` makes its tf.json parser drop the whole file, so each
 #   stack is scanned from a copy with that key removed (the real output keeps it);
+# - its tf.json parser fails on the top-level `moved` and `removed` blocks (a renamed component,
+#   a foundation switched to existing) in either JSON form, array or object ("this method
+#   receives only dicts"), so the scan copies leave them out too: they hold no resource to check;
 # - for resource checks on tf.json it reports the resource as `resource.<name>` without the type,
 #   so the type is recovered from the reported line range in the (pretty-printed) scan copy;
 # - it does not resolve `${var.x}`, and inline skip comments cannot be written in tf.json, so
@@ -221,6 +224,8 @@ tf = doc.get("terraform")
 for block in tf if isinstance(tf, list) else [tf]:
     if isinstance(block, dict):
         block.pop("required_version", None)
+doc.pop("moved", None)
+doc.pop("removed", None)
 with open(sys.argv[2], "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")

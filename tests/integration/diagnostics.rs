@@ -28,6 +28,10 @@ macro_rules! bad_fixtures {
 }
 
 bad_fixtures! {
+    rename_still_exists => ("rename-still-exists.yaml", ["baas::rename::still_exists"]),
+    rename_across_kinds => ("rename-across-kinds.yaml", ["baas::rename::across_kinds"]),
+    rename_nothing => ("rename-nothing.yaml", ["baas::rename::nothing"]),
+    rename_claimed_twice => ("rename-claimed-twice.yaml", ["baas::rename::claimed_twice"]),
     deployment_duplicate_domain => ("deployment-duplicate-domain.yaml", ["baas::deployment::duplicate"]),
     deployment_custom_domain_apex => ("deployment-custom-domain-apex.yaml", ["baas::deployment::custom_domain", "baas::deployment::stateful_colors"]),
     tenancy_partition_key => ("tenancy-partition-key.yaml", ["baas::tenancy::invalid"]),

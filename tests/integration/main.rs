@@ -21,6 +21,7 @@ mod network;
 mod operations;
 mod protect;
 mod reachability;
+mod rename;
 mod static_site;
 mod streams;
 mod support;

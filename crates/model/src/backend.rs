@@ -221,6 +221,16 @@ pub struct Component {
     pub kind: ComponentKind,
     /// `protect: false` on the component: what only it asked for is not protected.
     pub protect: bool,
+    /// `renamed_from: <old key>`: the component was called so before; what baas derived from
+    /// that key keeps its Azure names, and its Terraform addresses move (see `rename`).
+    pub renamed_from: Option<Spanned<String>>,
+}
+
+impl Component {
+    /// The key its Azure names are rendered from: the old key of a renamed component.
+    pub fn name_key(&self) -> &str {
+        self.renamed_from.as_ref().map_or(&self.key, |r| &r.value)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -21,6 +21,7 @@ pub mod read_networking;
 pub mod read_servicebus;
 pub mod read_staticsite;
 pub mod regions;
+pub mod rename;
 pub mod requirement;
 pub mod schema;
 pub mod span;

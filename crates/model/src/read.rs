@@ -140,6 +140,7 @@ pub fn read(root: &Node, sink: &mut Sink) -> Option<Backend> {
         .require("components", "the document", sink)
         .map(|n| components(n, &defaults, sink))
         .unwrap_or_default();
+    crate::rename::check(&components, sink);
     if top.get("components").is_some() && components.is_empty() && !has_component_errors(sink) {
         sink.push(
             Diagnostic::error(
@@ -537,7 +538,7 @@ fn components(
 /// The rule [`valid_component_key`] checks, in words.
 pub const KEY_RULE: &str = "1 to 40 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen";
 
-fn valid_component_key(key: &str) -> bool {
+pub(crate) fn valid_component_key(key: &str) -> bool {
     key.len() <= 40
         && key.starts_with(|c: char| c.is_ascii_lowercase())
         && !key.ends_with('-')
@@ -550,6 +551,7 @@ pub const CRUD_API_KEYS: &[&str] = &[
     "type",
     "enabled",
     "protect",
+    "renamed_from",
     "entity",
     "schema",
     "partition_key",
@@ -567,6 +569,7 @@ pub const FUNCTION_APP_KEYS: &[&str] = &[
     "type",
     "enabled",
     "protect",
+    "renamed_from",
     "runtime",
     "version",
     "plan",
@@ -620,8 +623,13 @@ fn component(
             return None;
         }
     }
+    let renamed_from = map
+        .get("renamed_from")
+        .and_then(|n| crate::rename::read(n, sink));
+    // A renamed CRUD API keeps the container its old key named (see `rename`).
+    let name_key = renamed_from.as_ref().map_or(key, |r| r.value.as_str());
     let kind = match kind.value {
-        0 => ComponentKind::CrudApi(crud_api(key, key_span, &map, defaults, sink)?),
+        0 => ComponentKind::CrudApi(crud_api(key, name_key, key_span, &map, defaults, sink)?),
         1 => ComponentKind::FunctionApp(function_app(&what, &map, sink)?),
         2 => ComponentKind::ServiceBus(crate::read_servicebus::service_bus(&what, &map, sink)?),
         3 => ComponentKind::StaticSite(crate::read_staticsite::static_site(&map, sink)?),
@@ -636,6 +644,7 @@ fn component(
         key_span,
         kind,
         protect,
+        renamed_from,
     })
 }
 
@@ -646,6 +655,7 @@ fn runtime(node: &Node, sink: &mut Sink) -> Option<Spanned<Runtime>> {
 
 fn crud_api(
     key: &str,
+    name_key: &str,
     key_span: Span,
     map: &MapReader<'_>,
     defaults: &ComponentDefaults,
@@ -673,7 +683,7 @@ fn crud_api(
     };
     let container = match map.get("container") {
         Some(node) => cosmos_name(node, "`container`", sink),
-        None => Some(Spanned::new(key.to_owned(), key_span)),
+        None => Some(Spanned::new(name_key.to_owned(), key_span)),
     };
     let operations = match map.get("operations") {
         Some(node) => operations(node, sink)?,

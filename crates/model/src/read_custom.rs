@@ -10,7 +10,7 @@ use crate::span::Spanned;
 use crate::yaml::{Node, Value};
 use std::collections::BTreeMap;
 
-pub const KEYS: &[&str] = &["type", "enabled", "protect", "requires"];
+pub const KEYS: &[&str] = &["type", "enabled", "protect", "renamed_from", "requires"];
 pub const REQUIREMENT_KEYS: &[&str] = &["type", "key", "config"];
 pub const PROVIDER_KEYS: &[&str] = &["template"];
 

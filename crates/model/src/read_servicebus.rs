@@ -9,7 +9,15 @@ use crate::decode::{self, MapReader, Sink};
 use crate::span::Spanned;
 use crate::yaml::{Node, Value};
 
-pub const KEYS: &[&str] = &["type", "enabled", "protect", "sku", "queues", "topics"];
+pub const KEYS: &[&str] = &[
+    "type",
+    "enabled",
+    "protect",
+    "renamed_from",
+    "sku",
+    "queues",
+    "topics",
+];
 pub const SETTINGS: &[&str] = &[
     "max_size_mb",
     "max_delivery_count",

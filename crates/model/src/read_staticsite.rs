@@ -11,6 +11,7 @@ pub const KEYS: &[&str] = &[
     "type",
     "enabled",
     "protect",
+    "renamed_from",
     "index_document",
     "error_document",
     "spa",

@@ -401,6 +401,10 @@ fn component(
             "protect",
             json!({ "type": "boolean", "default": true, "description": "`false`: the data-holding resources only this component asks for (Cosmos DB containers, Service Bus entities) get no `lifecycle.prevent_destroy`." }),
         ),
+        (
+            "renamed_from",
+            json!({ "type": "string", "pattern": "^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", "description": "The component's key before a rename: Azure names derived from it are kept and Terraform `moved` blocks move the old addresses (static sites; a CRUD API keeps it as its default container). Remove it once every environment has applied the move.", "examples": ["web"] }),
+        ),
     ];
     properties.extend(own.iter().cloned());
     let mut schema = object(description, &properties, keys);

@@ -77,6 +77,14 @@ pub struct Provisioned {
     /// their resources (which are claimed from the blocks themselves): DNS records and custom
     /// domains.
     pub claims: Vec<Claim>,
+    /// `(from, to)`: resources that keep living in Azure under a new address (a renamed
+    /// component). Each becomes a Terraform `moved` block in the stack.
+    pub moved: Vec<(Address, Address)>,
+    /// Resources the stack no longer creates but must not destroy: a foundation that was
+    /// created and is existing now (read by a data source). Each becomes a Terraform `removed`
+    /// block with `lifecycle.destroy = false`, so the switch forgets the resource from state;
+    /// for an address not in state the block does nothing.
+    pub forgotten: Vec<Address>,
 }
 
 /// Something a stack creates that no other resource of the deployment may create too: the
@@ -142,6 +150,19 @@ impl Provisioned {
             holds_data: true,
             rendered_from: None,
         });
+    }
+
+    /// The resource once at `from` is at `to` now: Terraform moves its state, Azure sees no
+    /// change.
+    pub fn moved(&mut self, from: Address, to: Address) {
+        self.moved.push((from, to));
+    }
+
+    /// The resource at `address` (written by baas before) is existing now: forget it, never
+    /// destroy it. A provider that can read a foundation instead of creating it calls this
+    /// whenever it reads it, so that a stack switched from created to existing keeps it.
+    pub fn forget(&mut self, address: Address) {
+        self.forgotten.push(address);
     }
 
     pub fn output(&mut self, name: &str, expression: String, description: &str) {

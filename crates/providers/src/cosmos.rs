@@ -262,6 +262,9 @@ fn read_account(
     .map_err(|d| vec![d])?;
     let address = Address::data("azurerm_cosmosdb_account", &merged.key);
     if existing.is_some() && holds_data {
+        // The account this stack created before the switch, if it did: forgotten, never
+        // destroyed (`Provisioned::forget`).
+        out.forget(refs::cosmos_account(&merged.key));
         out.output(
             "cosmos_endpoint",
             address.attr("endpoint"),

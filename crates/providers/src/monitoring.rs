@@ -23,6 +23,7 @@ use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::requirement::{kinds, SHARED_MONITORING};
 use baas_model::{Requirement, RequirementConfig};
+use baas_terraform::Address;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -116,11 +117,19 @@ impl ResourceProvider for MonitoringProvider {
         let workspace = refs::workspace(context.backend);
         match &existing_group {
             // The landing zone's workspace: read, never created; its retention is its owner's.
-            Some(group) => out.block(
-                workspace.clone(),
-                json!({ "name": workspace_name, "resource_group_name": group }),
-                &merged.sources,
-            ),
+            // A stack that created one before forgets it rather than destroying it (and its
+            // logs): `Provisioned::forget`.
+            Some(group) => {
+                out.block(
+                    workspace.clone(),
+                    json!({ "name": workspace_name, "resource_group_name": group }),
+                    &merged.sources,
+                );
+                out.forget(Address::resource(
+                    "azurerm_log_analytics_workspace",
+                    "shared",
+                ));
+            }
             None => out.block(
                 workspace.clone(),
                 json!({

@@ -55,7 +55,7 @@ use crate::ResourceProvider;
 use baas_model::cidr::Ipv4Cidr;
 use baas_model::diagnostic::{Code, Diagnostic};
 use baas_model::existing::ExistingNetwork;
-use baas_model::requirement::{kinds, SHARED_SERVICEBUS};
+use baas_model::requirement::{kinds, SHARED_NETWORK, SHARED_SERVICEBUS};
 use baas_model::{
     Backend, ComponentKind, Requirement, RequirementConfig, ServiceBusSku, Source, Span, Spanned,
 };
@@ -365,6 +365,10 @@ fn existing_network(
         json!({ "name": name, "resource_group_name": group }),
         sources,
     );
+    // A network this stack created before the switch is forgotten, never destroyed
+    // (`Provisioned::forget`); its private DNS zones are not: linked to a network the apps
+    // might still use, they would shadow the central zones.
+    out.forget(Address::resource("azurerm_virtual_network", SHARED_NETWORK));
     Ok(name)
 }
 
@@ -396,6 +400,7 @@ fn existing_subnets(
                 continue;
             }
         };
+        out.forget(Address::resource("azurerm_subnet", &slot.key()));
         let mut body = json!({
             "name": name,
             "virtual_network_name": network.attr("name"),

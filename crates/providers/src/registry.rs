@@ -338,6 +338,12 @@ impl Registry {
         crate::resource_group::block(context)
     }
 
+    /// What the stack forgets besides the providers' `Provisioned::forgotten`: the resource
+    /// group it created before, when the landing zone provides it now.
+    pub fn forgotten_resource_group(&self, context: &Context<'_>) -> Option<Address> {
+        crate::resource_group::forgotten(context)
+    }
+
     /// The address of every stack's resource group (a data source when it exists already).
     pub fn resource_group_address(backend: &baas_model::Backend) -> Address {
         crate::facts::refs::resource_group(backend)

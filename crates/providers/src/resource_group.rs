@@ -22,3 +22,13 @@ pub fn block(context: &Context<'_>) -> Result<Block, Diagnostic> {
         rendered_from: None,
     })
 }
+
+/// The group's resource address when the landing zone provides it: a stack that created the
+/// group before forgets it rather than destroying it (and everything in it).
+pub fn forgotten(context: &Context<'_>) -> Option<baas_terraform::Address> {
+    context
+        .backend
+        .resource_group
+        .is_some()
+        .then(|| baas_terraform::Address::resource("azurerm_resource_group", "main"))
+}

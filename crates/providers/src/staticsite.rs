@@ -156,10 +156,17 @@ impl ResourceProvider for StaticSiteProvider {
         };
         let key = merged.key.as_str();
         let span = merged.span();
+        // A renamed site keeps the Azure names of its old key; its addresses take the new key
+        // (synth moves them: `baas_model::rename`).
+        let name_key = context
+            .backend
+            .components
+            .get(key)
+            .map_or(key, |c| c.name_key());
         let names = [
-            context.name(ResourceKind::StorageAccount, key, span),
-            context.name(ResourceKind::FrontDoorProfile, key, span),
-            context.name(ResourceKind::FrontDoorEndpoint, key, span),
+            context.name(ResourceKind::StorageAccount, name_key, span),
+            context.name(ResourceKind::FrontDoorProfile, name_key, span),
+            context.name(ResourceKind::FrontDoorEndpoint, name_key, span),
         ];
         let errors: Vec<Diagnostic> = names
             .iter()
@@ -170,7 +177,7 @@ impl ResourceProvider for StaticSiteProvider {
         };
         let mut out = Provisioned::default();
         let sources = &merged.sources;
-        let addresses = Addresses::new(key);
+        let addresses = Addresses::new(key, name_key);
         storage(site, context, &account_name, &addresses, sources, &mut out);
         front_door(
             site,
@@ -258,6 +265,8 @@ impl ResourceProvider for StaticSiteProvider {
 /// Every address of one site, from its component key.
 struct Addresses {
     key: String,
+    /// The key the site's Azure names come from: its old key when it was renamed.
+    name_key: String,
     account: Address,
     website: Address,
     profile: Address,
@@ -272,9 +281,10 @@ struct Addresses {
 }
 
 impl Addresses {
-    fn new(key: &str) -> Addresses {
+    fn new(key: &str, name_key: &str) -> Addresses {
         Addresses {
             key: key.to_owned(),
+            name_key: name_key.to_owned(),
             account: refs::storage_account(key),
             website: address("azurerm_storage_account_static_website", key),
             profile: refs::frontdoor_profile(key),
@@ -737,7 +747,7 @@ fn front_door(
         out.block(
             addresses.rule_set.clone(),
             json!({
-                "name": rule_set_name(&addresses.key),
+                "name": rule_set_name(&addresses.name_key),
                 "cdn_frontdoor_profile_id": addresses.profile.id(),
             }),
             sources,

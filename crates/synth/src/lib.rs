@@ -8,6 +8,7 @@ pub mod codes;
 pub mod diff;
 pub mod graph;
 mod manifest;
+mod moves;
 mod parallel;
 mod stack;
 mod topology;

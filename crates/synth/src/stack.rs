@@ -15,6 +15,8 @@ use std::sync::Arc;
 /// The provider range baas is tested against.
 pub const AZURERM_CONSTRAINT: &str = "~> 4.55";
 pub const TERRAFORM_REQUIRED_VERSION: &str = ">= 1.6.0";
+/// What a stack that forgets a resource (a `removed` block) needs: `removed` came in 1.7.
+pub const TERRAFORM_REQUIRED_VERSION_REMOVED: &str = ">= 1.7.0";
 
 #[derive(Debug)]
 pub struct Stack {
@@ -72,9 +74,20 @@ pub fn assemble(
         Ok(block) => blocks.push(block),
         Err(diagnostic) => diagnostics.push(diagnostic),
     }
+    document
+        .forgotten
+        .extend(registry.forgotten_resource_group(context));
     for p in provisioned {
         blocks.extend(p.blocks);
         outputs.extend(p.outputs);
+        document.moved.extend(p.moved);
+        document.forgotten.extend(p.forgotten);
+    }
+    if !document.forgotten.is_empty() {
+        document.terraform.insert(
+            "required_version".into(),
+            json!(TERRAFORM_REQUIRED_VERSION_REMOVED),
+        );
     }
     // Where each block came from, in order; searched only to report a problem.
     let mut origins: Vec<Origin> = Vec::with_capacity(blocks.len());

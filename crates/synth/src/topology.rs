@@ -277,6 +277,16 @@ fn regional_stack(
     } else {
         Vec::new()
     };
+    if let Some(before) = crate::moves::before_renames(&stack_context) {
+        let old_context = Context::new(context.backend, context.namer, &before)
+            .with_stack(info.clone())
+            .without_manifest();
+        let (old, _) = registry.provision(&old_context);
+        provisioned.push(baas_providers::Provisioned {
+            moved: crate::moves::pair(&old, &provisioned),
+            ..Default::default()
+        });
+    }
     let reads = registry.reads(context, info, regional);
     // The manifest describes the backend once, as the primary stack names it.
     let (stack, sections) = finish_stack(
@@ -323,6 +333,19 @@ fn global_stack(
     match registry.provision_global(&global_context, regional) {
         Ok(p) => provisioned.push(p),
         Err(found) => diagnostics.extend(found),
+    }
+    if let Some(before) = crate::moves::before_renames(&global_context) {
+        let old_context = Context::new(context.backend, context.namer, &before)
+            .with_stack(info.clone())
+            .without_manifest();
+        let (mut old, _) = registry.provision(&old_context);
+        if let Ok(p) = registry.provision_global(&old_context, regional) {
+            old.push(p);
+        }
+        provisioned.push(baas_providers::Provisioned {
+            moved: crate::moves::pair(&old, &provisioned),
+            ..Default::default()
+        });
     }
     let claims = Registry::claims(&global_context, &mut provisioned);
     let (entries, deploys) = take_manifest_records(&mut provisioned);

@@ -1208,3 +1208,73 @@ fn tenants_with_a_backend_each_need_integration_subnets_of_their_own() {
         &["baas::landing_zone::subnet@5:162"],
     );
 }
+
+// ----- renamed_from (baas_model::rename) ---------------------------------------------------
+
+#[test]
+fn a_rename_from_a_key_that_still_exists_is_an_error() {
+    check(
+        &backend(
+            "  web: {type: static-site}\n  \
+             site: {type: static-site, renamed_from: web}\n",
+        ),
+        &["baas::rename::still_exists@6:43"],
+    );
+}
+
+#[test]
+fn a_rename_from_a_component_of_another_type_is_an_error() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User}\n  \
+             site: {type: static-site, renamed_from: users}\n",
+        ),
+        &["baas::rename::across_kinds@6:43"],
+    );
+}
+
+#[test]
+fn a_rename_where_nothing_derives_from_the_key_is_an_error() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User, container: people, renamed_from: members}\n  \
+             worker: {type: function-app, runtime: python, renamed_from: jobs, functions: {tick: {trigger: timer, schedule: \"0 0 * * * *\"}}}\n  \
+             self: {type: static-site, renamed_from: self}\n",
+        ),
+        &[
+            "baas::rename::nothing@5:74",
+            "baas::rename::nothing@6:63",
+            "baas::rename::nothing@7:43",
+        ],
+    );
+}
+
+#[test]
+fn two_components_renamed_from_one_key_is_an_error() {
+    check(
+        &backend(
+            "  site: {type: static-site, renamed_from: web}\n  \
+             www: {type: static-site, renamed_from: web}\n",
+        ),
+        &["baas::rename::claimed_twice@6:42"],
+    );
+}
+
+#[test]
+fn a_renamed_from_that_is_no_component_key_is_an_error() {
+    check(
+        &backend("  site: {type: static-site, renamed_from: Web_1}\n"),
+        &["baas::schema::invalid_value@5:43"],
+    );
+}
+
+#[test]
+fn a_renamed_static_site_and_crud_api_are_no_error() {
+    check(
+        &backend(
+            "  site: {type: static-site, renamed_from: web}\n  \
+             members: {type: crud-api, entity: Member, renamed_from: users}\n",
+        ),
+        &[],
+    );
+}

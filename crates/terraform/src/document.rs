@@ -79,6 +79,12 @@ pub struct Document {
     pub resources: BTreeMap<String, BTreeMap<String, Value>>,
     pub data: BTreeMap<String, BTreeMap<String, Value>>,
     pub outputs: BTreeMap<String, Value>,
+    /// `moved` blocks, `(from, to)`: a resource that lives on under a new address. Written as
+    /// `"moved": [{"from": "TYPE.OLD", "to": "TYPE.NEW"}]`, sorted.
+    pub moved: Vec<(Address, Address)>,
+    /// Resources to forget without destroying them: `"removed": [{"from": "TYPE.NAME",
+    /// "lifecycle": {"destroy": false}}]` (Terraform 1.7 and later), sorted.
+    pub forgotten: Vec<Address>,
 }
 
 /// Two blocks claimed the same address.
@@ -151,6 +157,7 @@ impl Document {
         insert("resource", nested(&self.resources));
         insert("data", nested(&self.data));
         insert("output", to_object(&self.outputs));
+        refactoring(&mut root, &self.moved, &self.forgotten);
         Value::Object(root)
     }
 
@@ -169,11 +176,37 @@ impl Document {
         insert("resource", into_nested(self.resources));
         insert("data", into_nested(self.data));
         insert("output", self.outputs.into_iter().collect());
+        refactoring(&mut root, &self.moved, &self.forgotten);
         Value::Object(root)
     }
 
     pub fn to_json(&self) -> String {
         to_json(&self.to_value())
+    }
+}
+
+/// The `moved` and `removed` lists (Terraform's JSON syntax takes a block type without labels
+/// as an array of objects), sorted and without repeats; left out when empty.
+fn refactoring(root: &mut Map<String, Value>, moved: &[(Address, Address)], forgotten: &[Address]) {
+    let mut moved: Vec<&(Address, Address)> = moved.iter().collect();
+    moved.sort();
+    moved.dedup();
+    if !moved.is_empty() {
+        let blocks = moved
+            .into_iter()
+            .map(|(from, to)| serde_json::json!({ "from": from.to_string(), "to": to.to_string() }))
+            .collect();
+        root.insert("moved".to_owned(), Value::Array(blocks));
+    }
+    let mut forgotten: Vec<&Address> = forgotten.iter().collect();
+    forgotten.sort();
+    forgotten.dedup();
+    if !forgotten.is_empty() {
+        let blocks = forgotten
+            .into_iter()
+            .map(|from| serde_json::json!({ "from": from.to_string(), "lifecycle": { "destroy": false } }))
+            .collect();
+        root.insert("removed".to_owned(), Value::Array(blocks));
     }
 }
 
@@ -445,6 +478,32 @@ mod tests {
         let pieced = object_of_texts([("list", list.as_str())].into_iter(), 0) + "\n";
         assert_eq!(pieced, to_json(&whole));
         assert_eq!(array_of_texts(std::iter::empty(), 2), "[]");
+    }
+
+    #[test]
+    fn moved_and_forgotten_are_written_as_sorted_moved_and_removed_arrays() {
+        let storage = |name| Address::resource("azurerm_storage_account", name);
+        let mut document = Document::default();
+        document.add(&storage("site"), json!({})).unwrap();
+        document.add(&storage("www"), json!({})).unwrap();
+        document.moved = vec![
+            (storage("web2"), storage("www")),
+            (storage("web"), storage("site")),
+            (storage("web"), storage("site")),
+        ];
+        document.forgotten = vec![Address::resource("azurerm_resource_group", "main")];
+        let expected = json!({
+            "resource": { "azurerm_storage_account": { "site": {}, "www": {} } },
+            "moved": [
+                { "from": "azurerm_storage_account.web", "to": "azurerm_storage_account.site" },
+                { "from": "azurerm_storage_account.web2", "to": "azurerm_storage_account.www" },
+            ],
+            "removed": [
+                { "from": "azurerm_resource_group.main", "lifecycle": { "destroy": false } },
+            ],
+        });
+        assert_eq!(document.to_value(), expected);
+        assert_eq!(document.into_value(), expected);
     }
 
     #[test]

@@ -645,3 +645,121 @@ fn provider_aliases_are_resolved() {
         "provider",
     );
 }
+
+// ----- moved and removed ---------------------------------------------------------------------
+
+#[test]
+fn moved_and_removed_blocks_that_fit_the_module_pass() {
+    // Written as baas writes them (`Document::moved`, `Document::forgotten`): a renamed
+    // storage account, a resource group switched to existing.
+    let document = with(json!({
+        "moved": [{"from": "azurerm_storage_account.old", "to": "azurerm_storage_account.sa"}],
+        "removed": [{"from": "azurerm_resource_group.main", "lifecycle": {"destroy": false}}],
+    }));
+    assert_eq!(check(&document), Vec::new());
+}
+
+#[test]
+fn a_move_from_a_declared_address_is_reported() {
+    let document = with(json!({
+        "moved": [{"from": "azurerm_resource_group.rg", "to": "azurerm_resource_group.rg"}],
+    }));
+    let problems = check(&document);
+    let kinds: Vec<(ProblemKind, &str)> =
+        problems.iter().map(|p| (p.kind, p.path.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (ProblemKind::Refactoring, ""),
+            (ProblemKind::Refactoring, "from"),
+        ],
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_move_to_an_undeclared_address_is_reported() {
+    assert_one(
+        &with(
+            json!({"moved": [{"from": "azurerm_storage_account.old", "to": "azurerm_storage_account.gone"}]}),
+        ),
+        ProblemKind::UnresolvedReference,
+        "moved",
+        "to",
+    );
+}
+
+#[test]
+fn a_move_across_types_is_reported() {
+    assert_one(
+        &with(
+            json!({"moved": [{"from": "azurerm_storage_container.old", "to": "azurerm_storage_account.sa"}]}),
+        ),
+        ProblemKind::Refactoring,
+        "moved",
+        "to",
+    );
+}
+
+#[test]
+fn a_move_of_a_data_source_or_without_to_is_reported() {
+    assert_one(
+        &with(
+            json!({"moved": [{"from": "data.azurerm_client_config.current", "to": "azurerm_storage_account.sa"}]}),
+        ),
+        ProblemKind::Refactoring,
+        "moved",
+        "from",
+    );
+    assert_one(
+        &with(json!({"moved": [{"from": "azurerm_storage_account.old"}]})),
+        ProblemKind::MissingRequired,
+        "moved",
+        "to",
+    );
+}
+
+#[test]
+fn two_moves_of_one_address_are_reported() {
+    assert_one(
+        &with(json!({"moved": [
+            {"from": "azurerm_storage_account.old", "to": "azurerm_storage_account.sa"},
+            {"from": "azurerm_storage_account.old", "to": "azurerm_storage_account.sa"},
+        ]})),
+        ProblemKind::Refactoring,
+        "moved",
+        "",
+    );
+}
+
+#[test]
+fn removing_a_declared_resource_is_reported() {
+    assert_one(
+        &with(
+            json!({"removed": [{"from": "azurerm_resource_group.rg", "lifecycle": {"destroy": false}}]}),
+        ),
+        ProblemKind::Refactoring,
+        "removed",
+        "from",
+    );
+}
+
+#[test]
+fn a_removed_block_with_a_wrong_lifecycle_is_reported() {
+    assert_one(
+        &with(
+            json!({"removed": [{"from": "azurerm_resource_group.main", "lifecycle": {"destroy": "no"}}]}),
+        ),
+        ProblemKind::WrongType,
+        "removed",
+        "lifecycle.destroy",
+    );
+    assert_one(
+        &with(
+            json!({"removed": [{"from": "azurerm_resource_group.main", "lifecycle": {"prevent_destroy": true}}]}),
+        ),
+        ProblemKind::UnknownAttribute,
+        "removed",
+        "prevent_destroy",
+    );
+}

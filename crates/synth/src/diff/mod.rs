@@ -88,6 +88,14 @@ pub struct ItemChange {
     pub holds_data: bool,
     /// Sorted by path.
     pub changes: Vec<AttributeChange>,
+    /// The committed address of a resource that a `moved` block of the new stack moves here
+    /// (a renamed component): compared with what was there, not added.
+    pub moved_from: Option<String>,
+    /// A `moved` block of the new stack names this resource as its `to`, but the committed
+    /// stack holds nothing at its `from` (this address): the resource is created, not moved.
+    /// Right for a stack deployed for the first time; after a rename, `renamed_from` names a
+    /// key the committed output never had.
+    pub nothing_to_move: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,6 +108,12 @@ pub enum Action {
     MayBeReplaced,
     /// Destroyed and created again.
     Replaced,
+    /// Only its address changes (a `moved` block); `moved_from` says from where. A moved
+    /// resource whose body changes too takes the action of that change, `moved_from` set.
+    Moved,
+    /// No longer managed but not destroyed (a `removed` block with `lifecycle.destroy =
+    /// false`): a foundation that is existing now, read by a data source.
+    Forgotten,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -329,6 +343,8 @@ fn entries(stack: &Value) -> BTreeMap<String, Entry<'_>> {
                     );
                 }
             }
+            // What they do shows on the resources they move or forget.
+            "moved" | "removed" => {}
             _ => {
                 found.insert(
                     key.clone(),
@@ -356,7 +372,32 @@ const META: &[&str] = &[
 ];
 
 fn stack_diff(table: &'static ForceNewTable, old: &Value, new: &Value) -> Vec<ItemChange> {
-    let (before, after) = (entries(old), entries(new));
+    let refactoring = Refactoring::of(old, new);
+    // The committed stack as the new one refers to it: references to a moved resource (or to
+    // a forgotten one whose data source reads the same name) are the same references.
+    let renamed;
+    let old = if refactoring.renames.is_empty() {
+        old
+    } else {
+        renamed = rename_references(old, &refactoring.renames);
+        &renamed
+    };
+    let (mut before, after) = (entries(old), entries(new));
+    let mut moved_from: BTreeMap<String, String> = BTreeMap::new();
+    let mut nothing_to_move: BTreeMap<String, String> = BTreeMap::new();
+    for (from, to) in &refactoring.moved {
+        if after.contains_key(to) && !before.contains_key(to) && !after.contains_key(from) {
+            match before.remove(from) {
+                Some(entry) => {
+                    before.insert(to.clone(), entry);
+                    moved_from.insert(to.clone(), from.clone());
+                }
+                None => {
+                    nothing_to_move.insert(to.clone(), from.clone());
+                }
+            }
+        }
+    }
     let mut items: BTreeMap<String, ItemChange> = BTreeMap::new();
     let addresses: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for address in addresses {
@@ -373,12 +414,21 @@ fn stack_diff(table: &'static ForceNewTable, old: &Value, new: &Value) -> Vec<It
             action: Action::Changed,
             holds_data,
             changes: Vec::new(),
+            moved_from: moved_from.get(address).cloned(),
+            nothing_to_move: nothing_to_move.get(address).cloned(),
         };
         match (b, a) {
             (None, Some(_)) => item.action = Action::Added,
+            (Some(_), None) if refactoring.forgotten.contains(address) => {
+                item.action = Action::Forgotten;
+            }
             (Some(_), None) => item.action = Action::Removed,
             (Some(b), Some(a)) => {
                 if b.body == a.body {
+                    if item.moved_from.is_some() {
+                        item.action = Action::Moved;
+                        items.insert(address.clone(), item);
+                    }
                     continue;
                 }
                 let mut leaves = Vec::new();
@@ -409,6 +459,161 @@ fn stack_diff(table: &'static ForceNewTable, old: &Value, new: &Value) -> Vec<It
     }
     follow_references(table, &after, &mut items);
     items.into_values().collect()
+}
+
+/// What the new stack's `moved` and `removed` blocks say.
+#[derive(Default)]
+struct Refactoring {
+    /// `(from, to)` addresses.
+    moved: Vec<(String, String)>,
+    /// Addresses forgotten without being destroyed (`lifecycle.destroy = false`).
+    forgotten: BTreeSet<String>,
+    /// `(old, new)` reference roots: each move, and each forgotten resource that a data
+    /// source of the same address and the same `name` now reads (a resource group switched
+    /// to existing is the same group).
+    renames: Vec<(String, String)>,
+}
+
+impl Refactoring {
+    fn of(old: &Value, new: &Value) -> Refactoring {
+        let mut found = Refactoring::default();
+        let blocks = |key: &str| -> Vec<&serde_json::Map<String, Value>> {
+            match new.get(key) {
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
+                Some(Value::Object(one)) => vec![one],
+                _ => Vec::new(),
+            }
+        };
+        for block in blocks("moved") {
+            if let (Some(Value::String(from)), Some(Value::String(to))) =
+                (block.get("from"), block.get("to"))
+            {
+                found.moved.push((from.clone(), to.clone()));
+                found.renames.push((from.clone(), to.clone()));
+            }
+        }
+        for block in blocks("removed") {
+            let Some(Value::String(from)) = block.get("from") else {
+                continue;
+            };
+            let lifecycle = match block.get("lifecycle") {
+                Some(Value::Array(items)) => items.first(),
+                other => other,
+            };
+            let keeps = lifecycle
+                .and_then(|l| l.get("destroy"))
+                .is_some_and(|d| d == &Value::Bool(false));
+            if !keeps {
+                continue;
+            }
+            found.forgotten.insert(from.clone());
+            let name = |stack: &Value, kind: &str| -> Option<Value> {
+                let (resource_type, label) = from.split_once('.')?;
+                stack
+                    .get(kind)?
+                    .get(resource_type)?
+                    .get(label)?
+                    .get("name")
+                    .cloned()
+            };
+            if let (Some(was), Some(now)) = (name(old, "resource"), name(new, "data")) {
+                if was == now {
+                    found.renames.push((from.clone(), format!("data.{from}")));
+                }
+            }
+        }
+        if !found.moved.is_empty() {
+            found.renames.extend(same_reads(old, new));
+        }
+        found
+    }
+}
+
+/// `(data.T.old, data.T.new)` for each data source that only the committed stack declares and
+/// that one data source of the new stack, of the same type, declares with the same body: a
+/// data source keyed by a renamed component reads the same object under its new address, and
+/// Terraform reads it at plan time, so what refers to it sees the same values.
+fn same_reads(old: &Value, new: &Value) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let (Some(before), Some(after)) = (
+        old.get("data").and_then(Value::as_object),
+        new.get("data").and_then(Value::as_object),
+    ) else {
+        return pairs;
+    };
+    for (resource_type, blocks) in before {
+        let (Some(blocks), Some(now)) = (
+            blocks.as_object(),
+            after.get(resource_type).and_then(Value::as_object),
+        ) else {
+            continue;
+        };
+        for (name, body) in blocks {
+            if now.contains_key(name) {
+                continue;
+            }
+            let mut same = now
+                .iter()
+                .filter(|(other, b)| !blocks.contains_key(*other) && *b == body);
+            if let (Some((other, _)), None) = (same.next(), same.next()) {
+                pairs.push((
+                    format!("data.{resource_type}.{name}"),
+                    format!("data.{resource_type}.{other}"),
+                ));
+            }
+        }
+    }
+    pairs
+}
+
+/// `stack` with every reference to an old address in `renames` written with the new one.
+fn rename_references(stack: &Value, renames: &[(String, String)]) -> Value {
+    match stack {
+        Value::String(text) => Value::String(rename_in(text, renames)),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| rename_references(item, renames))
+                .collect(),
+        ),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, value)| (key.clone(), rename_references(value, renames)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `text` with each whole reference root `old` (not part of a longer name or of `data.old`)
+/// replaced by `new`.
+fn rename_in(text: &str, renames: &[(String, String)]) -> String {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut text = text.to_owned();
+    for (old, new) in renames {
+        if !text.contains(old.as_str()) {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(old.as_str()) {
+            let before = if at > 0 {
+                rest[..at].chars().last()
+            } else {
+                out.chars().last()
+            };
+            let after = rest[at + old.len()..].chars().next();
+            let whole =
+                !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name);
+            out.push_str(&rest[..at]);
+            out.push_str(if whole { new } else { old });
+            rest = &rest[at + old.len()..];
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    text
 }
 
 fn prevents_destroy(body: &Value) -> bool {
@@ -520,8 +725,10 @@ fn follow_references(
             }
             let existing = items.get(address);
             if existing.is_some_and(|i| {
-                matches!(i.action, Action::Added | Action::Replaced)
-                    || (i.kind == ItemKind::Data && i.action == Action::Changed)
+                matches!(
+                    i.action,
+                    Action::Added | Action::Replaced | Action::Forgotten
+                ) || (i.kind == ItemKind::Data && i.action == Action::Changed)
             }) {
                 continue; // everything about it changes already
             }
@@ -549,6 +756,8 @@ fn follow_references(
                 holds_data: entry.kind == ItemKind::Resource
                     && (lifecycle::holds_data(entry.resource_type) || prevents_destroy(entry.body)),
                 changes: Vec::new(),
+                moved_from: None,
+                nothing_to_move: None,
             });
             for (path, text, target) in follows {
                 let replaces = if entry.kind == ItemKind::Resource {

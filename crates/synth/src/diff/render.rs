@@ -23,6 +23,8 @@ fn summary(diff: &Diff) -> String {
         (Action::Removed, "removed"),
         (Action::Added, "added"),
         (Action::Changed, "changed in place"),
+        (Action::Moved, "moved"),
+        (Action::Forgotten, "now existing (forgotten, not destroyed)"),
     ] {
         let n = diff.count(action);
         if n > 0 {
@@ -66,13 +68,25 @@ fn shown(value: &Option<Value>) -> String {
     }
 }
 
-fn action_word(item: &ItemChange) -> &'static str {
-    match item.action {
+fn action_word(item: &ItemChange) -> String {
+    let word = match item.action {
         Action::Added => "added",
         Action::Removed => "removed",
         Action::Changed => "changed",
         Action::MayBeReplaced => "may be replaced",
         Action::Replaced => "replaced",
+        Action::Moved => "moved",
+        Action::Forgotten => "now existing (forgotten, not destroyed)",
+    };
+    match (&item.moved_from, &item.nothing_to_move, item.action) {
+        (Some(from), _, Action::Moved) => format!("moved from {from}"),
+        (Some(from), _, _) => format!("moved from {from} and {word}"),
+        (None, Some(from), _) => {
+            format!(
+                "{word}; a `moved` block names {from}, which the committed output does not hold"
+            )
+        }
+        (None, None, _) => word.to_owned(),
     }
 }
 
@@ -83,6 +97,8 @@ fn sign(action: Action) -> &'static str {
         Action::Changed => "~",
         Action::MayBeReplaced => "-/+?",
         Action::Replaced => "-/+",
+        Action::Moved => "->",
+        Action::Forgotten => ".",
     }
 }
 
@@ -128,7 +144,7 @@ fn loss_reason(item: &ItemChange) -> String {
             });
             match cause {
                 Some(c) => format!("{} by `{}`: {}", action_word(item), c.path, effect_note(c)),
-                None => action_word(item).to_owned(),
+                None => action_word(item),
             }
         }
     }
@@ -328,6 +344,8 @@ fn action_key(action: Action) -> &'static str {
         Action::Changed => "changed",
         Action::MayBeReplaced => "may_be_replaced",
         Action::Replaced => "replaced",
+        Action::Moved => "moved",
+        Action::Forgotten => "forgotten",
     }
 }
 
@@ -381,14 +399,21 @@ pub fn json(diff: &Diff) -> String {
                 .items
                 .iter()
                 .map(|item| {
-                    json!({
+                    let mut value = json!({
                         "address": item.address,
                         "kind": kind_word(item.kind),
                         "type": item.resource_type,
                         "action": action_key(item.action),
                         "holds_data": item.holds_data,
                         "changes": item.changes.iter().map(change_json).collect::<Vec<_>>(),
-                    })
+                    });
+                    if let Some(from) = &item.moved_from {
+                        value["moved_from"] = json!(from);
+                    }
+                    if let Some(from) = &item.nothing_to_move {
+                        value["nothing_to_move"] = json!(from);
+                    }
+                    value
                 })
                 .collect();
             json!({ "name": stack.name, "status": status_word(stack.status), "resources": items })
@@ -412,6 +437,8 @@ pub fn json(diff: &Diff) -> String {
             "removed": count(Action::Removed),
             "added": count(Action::Added),
             "changed": count(Action::Changed),
+            "moved": diff.stacks.iter().flat_map(|s| &s.items).filter(|i| i.moved_from.is_some()).count(),
+            "forgotten": count(Action::Forgotten),
             "files": diff.files.len(),
         },
         "data_loss": losses,

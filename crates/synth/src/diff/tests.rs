@@ -95,3 +95,96 @@ fn json_lists_data_loss_first_and_parses() {
     assert_eq!(value["identical"], false);
     assert!(render::markdown(&diff(&old, &new).unwrap()).contains("[!CAUTION]"));
 }
+
+#[test]
+fn references_to_a_moved_address_are_renamed_whole_only() {
+    let renames = [(
+        "azurerm_storage_account.web".to_owned(),
+        "azurerm_storage_account.site".to_owned(),
+    )];
+    for (text, expected) in [
+        (
+            "${azurerm_storage_account.web.id}",
+            "${azurerm_storage_account.site.id}",
+        ),
+        (
+            "azurerm_storage_account.web",
+            "azurerm_storage_account.site",
+        ),
+        (
+            "${azurerm_storage_account.web2.id}",
+            "${azurerm_storage_account.web2.id}",
+        ),
+        (
+            "${data.azurerm_storage_account.web.id}",
+            "${data.azurerm_storage_account.web.id}",
+        ),
+        (
+            "${xazurerm_storage_account.web.id}",
+            "${xazurerm_storage_account.web.id}",
+        ),
+        (
+            "${azurerm_storage_account.web-x.id}",
+            "${azurerm_storage_account.web-x.id}",
+        ),
+        (
+            "${azurerm_storage_account.web.id}/${azurerm_storage_account.web.name}",
+            "${azurerm_storage_account.site.id}/${azurerm_storage_account.site.name}",
+        ),
+    ] {
+        assert_eq!(rename_in(text, &renames), expected, "{text}");
+    }
+}
+
+#[test]
+fn a_move_without_other_change_is_moved_and_not_removed_and_added() {
+    let old = files(&format!("{BASE}  web: {{type: static-site}}\n"));
+    let new = files(&format!(
+        "{BASE}  site: {{type: static-site, renamed_from: web}}\n"
+    ));
+    let diff = diff(&old, &new).unwrap();
+    let website = item(&diff, "azurerm_storage_account_static_website.site");
+    assert_eq!(website.action, Action::Moved);
+    assert_eq!(
+        website.moved_from.as_deref(),
+        Some("azurerm_storage_account_static_website.web")
+    );
+    // Only the outputs, named after the key, are removed and added.
+    for item in diff.stacks.iter().flat_map(|s| &s.items) {
+        if matches!(item.action, Action::Added | Action::Removed) {
+            assert_eq!(item.kind, ItemKind::Output, "{item:#?}");
+        }
+    }
+    assert_eq!(diff.count(Action::Replaced), 0, "{diff:#?}");
+    assert!(!diff
+        .stacks
+        .iter()
+        .flat_map(|s| &s.items)
+        .any(|i| i.address.ends_with(".web")));
+    assert_eq!(diff.data_loss().count(), 0);
+}
+
+#[test]
+fn a_move_from_an_address_the_committed_stack_never_held_is_an_addition_with_a_note() {
+    // `renamed_from` names `www`, but the committed site was `web`.
+    let old = files(&format!("{BASE}  web: {{type: static-site}}\n"));
+    let new = files(&format!(
+        "{BASE}  site: {{type: static-site, renamed_from: www}}\n"
+    ));
+    let diff = diff(&old, &new).unwrap();
+    let account = item(&diff, "azurerm_storage_account.site");
+    assert_eq!(account.action, Action::Added);
+    assert_eq!(account.moved_from, None);
+    assert_eq!(
+        account.nothing_to_move.as_deref(),
+        Some("azurerm_storage_account.www")
+    );
+    assert_eq!(
+        item(&diff, "azurerm_storage_account.web").action,
+        Action::Removed
+    );
+    assert!(render::human(&diff).contains(
+        "+ azurerm_storage_account.site (added; a `moved` block names azurerm_storage_account.www, which the committed output does not hold)"
+    ));
+    assert!(render::json(&diff).contains("\"nothing_to_move\": \"azurerm_storage_account.www\""));
+}

@@ -13,6 +13,7 @@ use super::expr::{scan_expression, scan_template, Scan, Segment, Traversal};
 use super::{
     ProblemKind, ProviderSchema, SchemaProblem, AZURERM_PROVIDER_SOURCE, AZURERM_PROVIDER_VERSION,
 };
+use crate::document::is_valid_name;
 
 const TOP_LEVEL_KEYS: &[&str] = &[
     "terraform",
@@ -112,6 +113,8 @@ struct Declarations<'d> {
     checks: Vec<(&'d str, &'d Body)>,
     imports: Vec<&'d Body>,
     terraform: Vec<&'d Body>,
+    moved: Vec<&'d Body>,
+    removed: Vec<&'d Body>,
 }
 
 /// The `(type, name)` pairs of a document's blocks, by type: a document declares few types and
@@ -275,6 +278,154 @@ impl<'s, 'd> Checker<'s, 'd> {
         for &body in &decls.terraform {
             self.check_known_keys("terraform", body, TERRAFORM_KEYS, "the `terraform` block");
         }
+        self.check_moved(&decls.moved);
+        self.check_removed(&decls.removed);
+    }
+
+    // ----- moved and removed ----------------------------------------------------------------
+
+    /// A `from` or `to` of a `moved` or `removed` block: a string naming a managed resource
+    /// (`TYPE.NAME`) of this module. Reports the problem and returns `None` otherwise.
+    fn refactoring_address(
+        &mut self,
+        block: &str,
+        key: &str,
+        body: &'d Body,
+    ) -> Option<(&'d str, &'d str)> {
+        let Some(value) = body.get(key) else {
+            self.push(
+                block,
+                key,
+                ProblemKind::MissingRequired,
+                format!("a `{block}` block needs `{key}`"),
+            );
+            return None;
+        };
+        let parsed = value.as_str().and_then(|text| {
+            let (ty, name) = text.split_once('.')?;
+            (ty != "data" && is_valid_name(ty) && is_valid_name(name)).then_some((ty, name))
+        });
+        if parsed.is_none() {
+            self.push(
+                block,
+                key,
+                ProblemKind::Refactoring,
+                format!("`{key}` of a `{block}` block must be a managed resource address `TYPE.NAME`, found {value}"),
+            );
+        }
+        parsed
+    }
+
+    /// `moved`: from an address the module no longer declares to one it declares, of the same
+    /// type (azurerm moves no state between types), each address in one block only.
+    fn check_moved(&mut self, blocks: &[&'d Body]) {
+        let mut froms: BTreeSet<(&str, &str)> = BTreeSet::new();
+        let mut tos: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for &body in blocks {
+            self.check_known_keys("moved", body, &["from", "to"], "a `moved` block");
+            let from = self.refactoring_address("moved", "from", body);
+            let to = self.refactoring_address("moved", "to", body);
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
+            let text = format!("`{}.{}` to `{}.{}`", from.0, from.1, to.0, to.1);
+            if from.0 != to.0 {
+                self.push(
+                    "moved",
+                    "to",
+                    ProblemKind::Refactoring,
+                    format!("moving {text} changes the resource type"),
+                );
+            }
+            if self.resources.contains(from.0, from.1) {
+                self.push(
+                    "moved",
+                    "from",
+                    ProblemKind::Refactoring,
+                    format!("moving {text}: `{}.{}` is still declared", from.0, from.1),
+                );
+            }
+            if !self.resources.contains(to.0, to.1) {
+                self.push(
+                    "moved",
+                    "to",
+                    ProblemKind::UnresolvedReference,
+                    format!("moving {text}: `{}.{}` is not declared", to.0, to.1),
+                );
+            }
+            if !froms.insert(from) || !tos.insert(to) {
+                self.push(
+                    "moved",
+                    "",
+                    ProblemKind::Refactoring,
+                    format!("moving {text}: another `moved` block moves the same address"),
+                );
+            }
+        }
+        for to in &tos {
+            if froms.contains(to) {
+                self.push(
+                    "moved",
+                    "",
+                    ProblemKind::Refactoring,
+                    format!(
+                        "`{}.{}` is moved to and from: chained moves are not written",
+                        to.0, to.1
+                    ),
+                );
+            }
+        }
+    }
+
+    /// `removed`: a resource the module no longer declares, with `lifecycle.destroy` a boolean.
+    fn check_removed(&mut self, blocks: &[&'d Body]) {
+        for &body in blocks {
+            self.check_known_keys(
+                "removed",
+                body,
+                &["from", "lifecycle", "provisioner", "connection"],
+                "a `removed` block",
+            );
+            if let Some((ty, name)) = self.refactoring_address("removed", "from", body) {
+                if self.resources.contains(ty, name) {
+                    self.push(
+                        "removed",
+                        "from",
+                        ProblemKind::Refactoring,
+                        format!("`{ty}.{name}` is removed but still declared"),
+                    );
+                }
+            }
+            let lifecycle = match body.get("lifecycle") {
+                Some(Value::Array(items)) if items.len() == 1 => items.first(),
+                other => other,
+            };
+            match lifecycle {
+                None => {}
+                Some(Value::Object(lifecycle)) => {
+                    self.check_known_keys(
+                        "removed",
+                        lifecycle,
+                        &["destroy"],
+                        "a `removed` block's `lifecycle`",
+                    );
+                    if lifecycle.get("destroy").is_some_and(|d| !d.is_boolean()) {
+                        self.push(
+                            "removed",
+                            "lifecycle.destroy",
+                            ProblemKind::WrongType,
+                            "`lifecycle.destroy` must be a boolean".to_owned(),
+                        );
+                    }
+                }
+                Some(other) => self.push(
+                    "removed",
+                    "lifecycle",
+                    ProblemKind::BlockShape,
+                    format!("`lifecycle` must be an object, found {}", json_kind(other)),
+                ),
+            }
+        }
     }
 
     /// Gathers the document's blocks, reporting unknown top-level keys and malformed nesting.
@@ -282,7 +433,16 @@ impl<'s, 'd> Checker<'s, 'd> {
         let mut decls = Declarations::default();
         for (key, value) in top {
             match key.as_str() {
-                COMMENT | "moved" | "removed" => {}
+                COMMENT => {}
+                "moved" | "removed" => {
+                    for (_, body) in self.labeled(key, value, 0) {
+                        if key == "moved" {
+                            decls.moved.push(body);
+                        } else {
+                            decls.removed.push(body);
+                        }
+                    }
+                }
                 "resource" => {
                     for (labels, body) in self.labeled(key, value, 2) {
                         if let [ty, name] = labels[..] {

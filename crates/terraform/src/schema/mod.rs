@@ -105,6 +105,9 @@ pub enum ProblemKind {
     UnresolvedReference,
     /// `provider.azurerm` is missing, or does not have exactly one `features` block.
     MissingProviderFeatures,
+    /// A `moved` or `removed` block that is malformed or contradicts the declared resources
+    /// (moving between types, from an address still declared, removing a declared one).
+    Refactoring,
 }
 
 /// Why a provider schema could not be loaded.
