@@ -68,8 +68,10 @@ pub struct Provisioned {
     pub blocks: Vec<Block>,
     /// Output name -> (expression, description).
     pub outputs: BTreeMap<String, (String, String)>,
-    /// Manifest section -> entry key -> entry.
-    pub manifest: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Manifest section -> entry key -> entry, already written as the manifest holds it (two
+    /// levels deep): a written entry is a fraction of its values' size, and the primary stack
+    /// of 1,000 CRUD APIs records 5,000 functions while it is assembled, checked and written.
+    pub manifest: BTreeMap<String, BTreeMap<String, String>>,
     /// What this stack deploys to, for its own entry under the manifest's `stacks`: section ->
     /// entry key -> entry. Every stack records these (they are small: one per function app).
     pub stack_manifest: BTreeMap<String, BTreeMap<String, Value>>,
@@ -185,7 +187,11 @@ impl Provisioned {
             self.manifest
                 .entry(section.to_owned())
                 .or_default()
-                .insert(key.to_owned(), entry());
+                // manifest -> section -> entry: two levels deep.
+                .insert(
+                    key.to_owned(),
+                    baas_terraform::document::to_json_at(&entry(), 2),
+                );
         }
     }
 

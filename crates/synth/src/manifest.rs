@@ -13,18 +13,14 @@ use std::collections::BTreeMap;
 /// manifest holds it.
 pub type Sections = BTreeMap<String, BTreeMap<String, String>>;
 
-/// Writes the providers' manifest entries. At 1,000 components the function apps' entries
-/// are the bulk of the manifest: the primary stack's job writes them (and drops the values)
-/// on its own thread, beside the stacks.
-pub fn write_sections(provided: Vec<BTreeMap<String, BTreeMap<String, Value>>>) -> Sections {
+/// Puts the providers' manifest entries of one stack (one map per merged requirement) into
+/// sections; the entries are already written.
+pub fn write_sections(provided: Vec<BTreeMap<String, BTreeMap<String, String>>>) -> Sections {
     let mut sections = Sections::new();
     for provided in provided {
         for (section, entries) in provided {
-            let written = sections.entry(section).or_default();
-            for (key, entry) in entries {
-                // manifest -> section -> entry: two levels deep.
-                written.insert(key, to_json_at(&entry, 2));
-            }
+            // Providers write their entries as they record them (`Provisioned::manifest_entry`).
+            sections.entry(section).or_default().extend(entries);
         }
     }
     sections

@@ -402,7 +402,7 @@ fn finish_stack(
     context: &Context<'_>,
     registry: &Registry,
     provisioned: Vec<baas_providers::Provisioned>,
-    entries: Vec<BTreeMap<String, BTreeMap<String, serde_json::Value>>>,
+    entries: Vec<Written>,
     finish: Finish,
     share_cores: bool,
     diagnostics: &mut Vec<Diagnostic>,
@@ -515,11 +515,14 @@ fn deploy_order(stacks: Vec<BuiltStack>) -> Vec<BuiltStack> {
 /// Manifest records: section -> entry key -> entry.
 type Records = BTreeMap<String, BTreeMap<String, serde_json::Value>>;
 
+/// Provider entries for the manifest, written: section -> entry key -> text.
+type Written = BTreeMap<String, BTreeMap<String, String>>;
+
 /// What the provisioned blocks recorded for the manifest, taken out of them: the provider
 /// entries (one map per merged requirement, in order) and this stack's own deploy targets.
 fn take_manifest_records(
     provisioned: &mut [baas_providers::Provisioned],
-) -> (Vec<Records>, Records) {
+) -> (Vec<Written>, Records) {
     let entries = provisioned
         .iter_mut()
         .map(|p| std::mem::take(&mut p.manifest))
