@@ -1,6 +1,7 @@
 //! The validated backend: what backend.yaml says, with defaults filled in and every value
 //! still carrying its span. Built once by [`crate::read`]; later stages never see raw YAML.
 
+pub use crate::plan::FunctionPlan;
 use crate::regions::Region;
 use crate::span::{Span, Spanned};
 use indexmap::IndexMap;
@@ -160,8 +161,8 @@ pub struct CosmosSettings {
 
 #[derive(Debug, Clone)]
 pub struct FunctionsSettings {
-    /// The default hosting plan SKU (`Y1`, `EP1`, `B1`, ...); the functions provider knows which exist.
-    pub plan: Spanned<String>,
+    /// The default hosting plan (`Y1`, `EP1`, `B1`, ...).
+    pub plan: Spanned<FunctionPlan>,
     /// Whether `functions.plan` was written; without it the plan is baas's default (`Y1`).
     pub plan_written: bool,
     /// One App Service plan per runtime's app instead of one per SKU (`plan_per_runtime`).
@@ -500,7 +501,10 @@ pub struct CrudApi {
 pub struct FunctionApp {
     pub runtime: Spanned<Runtime>,
     pub version: Option<Spanned<String>>,
-    pub plan: Option<Spanned<String>>,
+    pub plan: Option<Spanned<FunctionPlan>>,
+    /// Whether `plan` was written, even if it named no plan baas knows (that is reported
+    /// where it is written, and the app is not then said to run on the default).
+    pub plan_written: bool,
     pub functions: IndexMap<String, Function>,
     pub cors: Cors,
     /// This app's sign-in settings; unset, the backend's `auth`.

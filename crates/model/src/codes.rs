@@ -12,6 +12,8 @@ macro_rules! codes {
 }
 
 codes! {
+    FUNCTIONS_PLAN = "baas::functions::plan", "an unknown function hosting plan",
+        "Function apps run on Linux plans: `Y1` (Consumption), `EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3`, `P0v3`-`P3v3` (Dedicated). `FC1` (Flex Consumption) is known but refused until the azurerm provider can deploy it (`baas explain baas::functions::flex_consumption`).";
     PARSE_EMPTY = "baas::parse::empty", "the file is empty",
         "backend.yaml holds no YAML document, or only comments. Write at least `name`, `environment`, `location` and one entry under `components`; `baas init` writes a starter file.";
     PARSE_SYNTAX = "baas::parse::syntax", "the file is not valid YAML",

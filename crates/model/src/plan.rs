@@ -1,7 +1,13 @@
 //! The Linux function hosting plans baas knows, as a typed value with the properties every
 //! provider asks of them (which resource type an app gets, whether it can join a network,
-//! whether it scales on events). The reader keeps `plan` as written (`Spanned<String>`); the
-//! functions provider reports an unknown plan, and [`FunctionPlan::parse`] gives `None` for it.
+//! whether it scales on events). The reader parses `plan` into one ([`read`]), reporting an
+//! unknown plan where it is written.
+
+use crate::codes;
+use crate::decode::{self, Sink};
+use crate::diagnostic::Diagnostic;
+use crate::span::Spanned;
+use crate::yaml::Node;
 
 /// Linux plans in the order "highest wins" ranks them.
 pub const NAMES: &[&str] = &[
@@ -25,6 +31,9 @@ enum Family {
 }
 
 impl FunctionPlan {
+    /// baas's default without `functions.plan` or a component's `plan`: Consumption (`Y1`).
+    pub const DEFAULT: FunctionPlan = FunctionPlan { rank: 0 };
+
     /// The plan called `name`, if baas knows it.
     pub fn parse(name: &str) -> Option<FunctionPlan> {
         NAMES
@@ -85,6 +94,40 @@ impl FunctionPlan {
     pub fn scales_on_event_backlog(self) -> bool {
         !self.is_dedicated()
     }
+}
+
+impl std::fmt::Display for FunctionPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The plan at `node` (`functions.plan`, a function app's `plan`); an unknown one is
+/// `baas::functions::plan` there, with the closest known name.
+pub fn read(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<FunctionPlan>> {
+    let text = decode::string(node, what, sink)?;
+    if let Some(plan) = FunctionPlan::parse(&text.value) {
+        return Some(Spanned::new(plan, text.span));
+    }
+    let known = NAMES
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match crate::diagnostic::did_you_mean(&text.value, NAMES.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? Linux function plans: {known}"),
+        None => format!("Linux function plans: {known}"),
+    };
+    sink.push(
+        Diagnostic::error(
+            &codes::FUNCTIONS_PLAN,
+            format!("`{}` is not a Linux function hosting plan", text.value),
+        )
+        .at(text.span)
+        .label("unknown plan")
+        .help(help),
+    );
+    None
 }
 
 #[cfg(test)]

@@ -461,7 +461,7 @@ fn cosmos_settings(
 
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
     let mut settings = FunctionsSettings {
-        plan: Spanned::new("Y1".to_owned(), node.map_or(fallback, |n| n.span)),
+        plan: Spanned::new(FunctionPlan::DEFAULT, node.map_or(fallback, |n| n.span)),
         plan_written: false,
         plan_per_runtime: false,
     };
@@ -469,12 +469,13 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
     let Some(map) = MapReader::new(node, "`functions`", keys::FUNCTIONS, sink) else {
         return settings;
     };
+    // Written, even if it names no plan baas knows (reported there): no default is assumed.
+    settings.plan_written = map.get("plan").is_some();
     if let Some(plan) = map
         .get("plan")
-        .and_then(|n| decode::string(n, "`functions.plan`", sink))
+        .and_then(|n| crate::plan::read(n, "`functions.plan`", sink))
     {
         settings.plan = plan;
-        settings.plan_written = true;
     }
     if let Some(separate) = map
         .get("plan_per_runtime")
@@ -933,9 +934,10 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
     let version = map
         .get("version")
         .and_then(|n| decode::string(n, "`version`", sink));
+    let plan_written = map.get("plan").is_some();
     let plan = map
         .get("plan")
-        .and_then(|n| decode::string(n, "`plan`", sink));
+        .and_then(|n| crate::plan::read(n, "`plan`", sink));
     let functions = map
         .require("functions", what, sink)
         .and_then(|n| functions(n, sink));
@@ -944,6 +946,7 @@ fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Func
         runtime: runtime?,
         version,
         plan,
+        plan_written,
         functions: functions?,
         cors,
         auth: auth.map(Box::new),

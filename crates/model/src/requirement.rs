@@ -130,7 +130,7 @@ pub struct DataAccessRequirement {
 pub struct AppRequirement {
     pub runtime: Runtime,
     pub version: Option<Spanned<String>>,
-    pub plan: Spanned<String>,
+    pub plan: Spanned<FunctionPlan>,
     /// The plan is baas's default: neither the component nor `functions.plan` names one.
     pub plan_defaulted: bool,
     pub functions: Vec<FunctionSpec>,
@@ -718,7 +718,7 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .plan
                 .clone()
                 .unwrap_or_else(|| backend.functions.plan.clone()),
-            plan_defaulted: app.plan.is_none() && !backend.functions.plan_written,
+            plan_defaulted: !app.plan_written && !backend.functions.plan_written,
             functions,
             cosmos_bindings: Vec::new(),
             cors: app.cors.clone(),

@@ -36,15 +36,9 @@ pub const SERVICEBUS_CONNECTION: &str = "SERVICEBUS";
 const STORAGE_BLOB_DATA_OWNER: &str = "Storage Blob Data Owner";
 const MONITORING_METRICS_PUBLISHER: &str = "Monitoring Metrics Publisher";
 
-/// The rank of the plan called `plan` ("highest wins"); an unknown plan ranks lowest.
-fn rank(plan: &str) -> usize {
-    FunctionPlan::parse(plan).map_or(0, FunctionPlan::rank)
-}
-
 /// Versions Azure Functions supports on Linux on `plan` (first = baas's default).
-fn versions(runtime: Runtime, plan: &str) -> &'static [&'static str] {
-    let consumption = FunctionPlan::parse(plan).is_some_and(FunctionPlan::is_consumption);
-    support::versions(runtime, consumption)
+fn versions(runtime: Runtime, plan: FunctionPlan) -> &'static [&'static str] {
+    support::versions(runtime, plan.is_consumption())
 }
 
 static FUNCTIONS_CODES: &[&Code] = &[
@@ -52,7 +46,6 @@ static FUNCTIONS_CODES: &[&Code] = &[
     &codes::MERGE_FUNCTION_NAME,
     &codes::MERGE_ROUTE,
     &codes::PLAN_RAISED,
-    &codes::PLAN,
     &codes::RUNTIME_VERSION,
     &codes::HEALTH_RESERVED,
     &codes::NO_GENERATED_CODE,
@@ -93,10 +86,14 @@ impl ResourceProvider for FunctionsProvider {
             };
             merge_version(app, next, &other.source.component, &mut errors);
             access::merge(app, next, &other.source.component, &mut errors);
-            if rank(&next.plan.value) > rank(&app.plan.value) {
+            if next.plan.value.rank() > app.plan.value.rank() {
                 app.plan = next.plan.clone();
                 app.plan_defaulted = next.plan_defaulted;
             } else if next.plan.value == app.plan.value {
+                // Where the plan is written, if anywhere: diagnostics point there.
+                if app.plan_defaulted && !next.plan_defaulted {
+                    app.plan = next.plan.clone();
+                }
                 app.plan_defaulted &= next.plan_defaulted;
             }
             app.functions.extend(next.functions.iter().cloned());
@@ -120,35 +117,12 @@ impl ResourceProvider for FunctionsProvider {
             return Vec::new();
         };
         let mut diagnostics = Vec::new();
-        if FunctionPlan::parse(&app.plan.value).is_none() {
-            let suggestion =
-                baas_model::diagnostic::did_you_mean(&app.plan.value, plan::NAMES.iter().copied());
-            let known = plan::NAMES
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let help = match suggestion {
-                Some(s) => format!("did you mean `{s}`? Linux function plans: {known}"),
-                None => format!("Linux function plans: {known}"),
-            };
-            diagnostics.push(
-                Diagnostic::error(
-                    &codes::PLAN,
-                    format!("`{}` is not a Linux function hosting plan", app.plan.value),
-                )
-                .at(app.plan.span)
-                .label("unknown plan")
-                .help(help),
-            );
-            return diagnostics;
-        }
-        if FunctionPlan::parse(&app.plan.value).is_some_and(FunctionPlan::is_flex) {
+        if app.plan.value.is_flex() {
             diagnostics.push(flex_consumption_error(&merged.key, app));
             return diagnostics;
         }
         if let Some(version) = &app.version {
-            let supported = versions(app.runtime, &app.plan.value);
+            let supported = versions(app.runtime, app.plan.value);
             if !supported.contains(&version.value.as_str()) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -207,7 +181,7 @@ impl ResourceProvider for FunctionsProvider {
                     "location": context.location(),
                     "resource_group_name": context.resource_group_name(),
                     "os_type": "Linux",
-                    "sku_name": app.plan.value,
+                    "sku_name": app.plan.value.name(),
                 }),
                 &merged.sources,
             );
@@ -216,11 +190,11 @@ impl ResourceProvider for FunctionsProvider {
         let version = app
             .version
             .as_ref()
-            .map_or(versions(app.runtime, &app.plan.value)[0], |v| {
+            .map_or(versions(app.runtime, app.plan.value)[0], |v| {
                 v.value.as_str()
             });
         let mut body = linux_app_body(&app_name, &plan, app, version, context);
-        if let Some(integration) = network::app_integration(context, &merged.key, &app.plan.value) {
+        if let Some(integration) = network::app_integration(context, &merged.key, app.plan.value) {
             join_network(&mut body, &integration);
         }
         access::apply(&mut body, app, context);
@@ -246,7 +220,7 @@ impl ResourceProvider for FunctionsProvider {
         out.stack_manifest_entry(
             "function_apps",
             &merged.key,
-            json!({ "name": app_name, "resource_group": group, "plan": app.plan.value, "project": project }),
+            json!({ "name": app_name, "resource_group": group, "plan": app.plan.value.name(), "project": project }),
         );
         Ok(out)
     }
@@ -294,7 +268,7 @@ fn end_of_support_warning(merged: &Merged, app: &AppRequirement, out: &mut Vec<D
     let (version, span, written) = match &app.version {
         Some(version) => (version.value.as_str(), version.span, true),
         None => (
-            versions(app.runtime, &app.plan.value)[0],
+            versions(app.runtime, app.plan.value)[0],
             merged.span(),
             false,
         ),
@@ -302,15 +276,13 @@ fn end_of_support_warning(merged: &Merged, app: &AppRequirement, out: &mut Vec<D
     let Some(date) = support::ended(app.runtime, version) else {
         return;
     };
-    let supported = versions(app.runtime, &app.plan.value);
+    let supported = versions(app.runtime, app.plan.value);
     let current: Vec<&str> = supported
         .iter()
         .copied()
         .filter(|v| support::ended(app.runtime, v).is_none())
         .collect();
-    let how = if current.is_empty()
-        && FunctionPlan::parse(&app.plan.value).is_some_and(FunctionPlan::is_consumption)
-    {
+    let how = if current.is_empty() && app.plan.value.is_consumption() {
         "Linux Consumption (`Y1`) gets no newer version: move the app to `EP1` or a Dedicated plan"
             .to_owned()
     } else if current.is_empty() {
@@ -593,8 +565,8 @@ fn plan_raised_warning(
     context: &Context<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let default_plan = &context.backend.functions.plan.value;
-    if rank(&app.plan.value) <= rank(default_plan) || merged.components().len() < 2 {
+    let default_plan = context.backend.functions.plan.value;
+    if app.plan.value.rank() <= default_plan.rank() || merged.components().len() < 2 {
         return;
     }
     // The plan value sits inside the block of the component that wrote it: the last
@@ -698,7 +670,7 @@ fn linux_app_body(
     if let Some(connection) = insights_connection_string(context) {
         site_config["application_insights_connection_string"] = json!(connection);
     }
-    if FunctionPlan::parse(&app.plan.value).is_none_or(FunctionPlan::is_dedicated) {
+    if app.plan.value.is_dedicated() {
         // A Dedicated (App Service) plan has no scale controller to wake the host: without
         // Always On it idles after a few minutes and timer and Service Bus triggers stop
         // firing. Consumption and Elastic Premium must not set it (the platform wakes or
@@ -707,7 +679,7 @@ fn linux_app_body(
         // and checks no plan, so baas decides here. Flex Consumption has no such setting.
         site_config["always_on"] = json!(true);
     }
-    if health::serves(app) && FunctionPlan::parse(&app.plan.value).is_some_and(health_checked) {
+    if health::serves(app) && health_checked(app.plan.value) {
         // App Service calls the path on every instance each minute and, after the eviction
         // time of failures, takes the instance out of the load balancer (never more than half
         // of them) and replaces it after an hour. The provider requires both fields together
@@ -732,9 +704,7 @@ fn linux_app_body(
         "app_settings": settings,
         "lifecycle": { "ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"] },
     });
-    if FunctionPlan::parse(&app.plan.value)
-        .is_some_and(|plan| plan.is_consumption() || plan.is_elastic_premium())
-    {
+    if app.plan.value.is_consumption() || app.plan.value.is_elastic_premium() {
         // These plans default to an Azure Files content share, which needs a storage key.
         // Keys are off, so the app runs from its package instead.
         body["content_share_force_disabled"] = json!(true);
@@ -876,7 +846,7 @@ fn manifest_entry(
         "name": name,
         "runtime": app.runtime.as_str(),
         "version": version,
-        "plan": app.plan.value,
+        "plan": app.plan.value.name(),
         "deployment_container": requirement::deployment_container(key),
         "project": project,
     });
@@ -900,18 +870,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_highest_plan_wins_and_an_unknown_one_ranks_lowest() {
-        assert!(rank("EP3") > rank("EP1"));
-        assert!(rank("EP1") > rank("Y1"));
-        // Never above a real plan, so an unknown one (reported on its own) never wins.
-        assert_eq!(rank("Y2"), 0);
-        assert_eq!(rank("Y1"), 0);
-    }
-
-    #[test]
     fn consumption_offers_fewer_versions_than_the_other_plans() {
-        let y1 = versions(Runtime::Python, "Y1");
-        let ep = versions(Runtime::Python, "EP1");
+        let plan = |name| FunctionPlan::parse(name).unwrap();
+        let y1 = versions(Runtime::Python, plan("Y1"));
+        let ep = versions(Runtime::Python, plan("EP1"));
         assert!(y1.iter().all(|v| ep.contains(v)), "{y1:?} {ep:?}");
         assert!(ep.len() > y1.len(), "{y1:?} {ep:?}");
     }

@@ -48,7 +48,6 @@ use crate::context::{Context, Merged, Provisioned, StackInfo, StackRole};
 use crate::facts::network::{
     integration_slots, network_address, subnet_address, used_slots, Slot, SUBNET_PREFIX,
 };
-use crate::facts::plan::FunctionPlan;
 use crate::facts::refs;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
@@ -911,12 +910,6 @@ fn address_space_fits(space: &Spanned<Ipv4Cidr>, context: &Context<'_>, out: &mu
     );
 }
 
-/// A span that holds exactly the value (maybe quoted) was written; a default points at a
-/// whole block or the document.
-fn written(span: Span, value: &str) -> bool {
-    span.line > 0 && span.len() >= value.len() && span.len() <= value.len() + 2
-}
-
 const JOINING_PLANS: &str =
     "`EP1`-`EP3` (Elastic Premium), `B1`-`B3`, `S1`-`S3` or `P0v3`-`P3v3` (Dedicated)";
 
@@ -927,14 +920,15 @@ fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let plan = &app.plan;
-        if FunctionPlan::parse(&plan.value).is_none_or(FunctionPlan::can_join_network) {
-            continue; // an unknown plan has its own error
+        if plan.value.can_join_network() {
+            continue;
         }
         let message = format!(
             "the `{}` function app runs on `{}` (Consumption), which cannot join a virtual network",
             merged.key, plan.value
         );
-        let diagnostic = if written(plan.span, &plan.value) {
+        // A plan nobody wrote is baas's default: the fix is to write one.
+        let diagnostic = if !app.plan_defaulted {
             Diagnostic::error(&codes::NETWORK_PLAN, message)
                 .at(plan.span)
                 .label("no VNet integration")
@@ -1073,19 +1067,5 @@ mod tests {
                 "{runtime:?}"
             );
         }
-    }
-
-    #[test]
-    fn written_tells_values_from_defaults() {
-        let at = |start, end| Span {
-            start,
-            end,
-            line: 3,
-            column: 1,
-        };
-        assert!(written(at(10, 12), "Y1"));
-        assert!(written(at(10, 14), "Y1"), "quoted");
-        assert!(!written(at(0, 200), "Y1"), "the document");
-        assert!(!written(Span::default(), ""), "no line");
     }
 }

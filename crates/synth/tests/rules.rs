@@ -1278,3 +1278,17 @@ fn a_renamed_static_site_and_crud_api_are_no_error() {
         &[],
     );
 }
+
+/// An unknown plan is reported where it is written, by the reader: also on a component whose
+/// app another component (here the CRUD API, on the default plan) shares, where "highest
+/// wins" used to keep the known plan and drop the unknown one unreported.
+#[test]
+fn an_unknown_plan_on_a_shared_app_is_reported_where_it_is_written() {
+    check(
+        &backend(
+            "  users: {type: crud-api, entity: User}\n  \
+             hooks: {type: function-app, runtime: node, plan: EP9, functions: {ping: {trigger: http}}}\n",
+        ),
+        &["baas::functions::plan@6:52"],
+    );
+}

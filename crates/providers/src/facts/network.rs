@@ -119,13 +119,13 @@ pub fn data_access(context: &Context<'_>) -> DataAccess {
 /// the slot of the runtime whose app owns the plan. Apps that share a plan share its subnet:
 /// the apps of one plan all integrate with one subnet, and a subnet serves one plan (App
 /// Service, "Virtual network integration", limits).
-pub fn integration_slots(context: &Context<'_>) -> Vec<(Slot, String)> {
-    let mut slots: Vec<(Slot, String)> = context
+pub fn integration_slots(context: &Context<'_>) -> Vec<(Slot, FunctionPlan)> {
+    let mut slots: Vec<(Slot, FunctionPlan)> = context
         .all(kinds::FUNCTION_APP)
         .filter(|m| crate::facts::plan::plan_owner(context, &m.key) == m.key)
         .filter_map(|m| match &m.config {
             RequirementConfig::FunctionApp(app) => {
-                Some((Slot::Functions(app.runtime), app.plan.value.clone()))
+                Some((Slot::Functions(app.runtime), app.plan.value))
             }
             _ => None,
         })
@@ -148,7 +148,11 @@ pub struct AppIntegration {
 }
 
 /// How the function app `app_key` on `plan` joins the network; `None` in public mode.
-pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Option<AppIntegration> {
+pub fn app_integration(
+    context: &Context<'_>,
+    app_key: &str,
+    plan: FunctionPlan,
+) -> Option<AppIntegration> {
     if !context.backend.networking.is_isolated() {
         return None;
     }
@@ -156,14 +160,17 @@ pub fn app_integration(context: &Context<'_>, app_key: &str, plan: &str) -> Opti
     Some(AppIntegration {
         subnet_id: subnet_address(context.backend, Slot::Functions(runtime)).id(),
         route_all: true,
-        runtime_scale_monitoring: FunctionPlan::parse(plan)
-            .is_some_and(FunctionPlan::is_elastic_premium),
+        runtime_scale_monitoring: plan.is_elastic_premium(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(name: &str) -> FunctionPlan {
+        FunctionPlan::parse(name).unwrap()
+    }
     use crate::naming::{Namer, NamingConfig};
     use crate::Registry;
     use baas_model::{requirement, SourceFile};
@@ -195,7 +202,7 @@ mod tests {
     fn public_mode_reaches_services_publicly_and_joins_no_app() {
         with_context(&backend(""), |context| {
             assert_eq!(data_access(context), DataAccess::Public);
-            assert_eq!(app_integration(context, "python", "EP1"), None);
+            assert_eq!(app_integration(context, "python", plan("EP1")), None);
         });
     }
 
@@ -204,7 +211,7 @@ mod tests {
         let yaml = backend("networking: {mode: isolated, address_space: 10.0.0.0/16}");
         with_context(&yaml, |context| {
             assert_eq!(data_access(context), DataAccess::PrivateEndpoints);
-            let joined = |plan| app_integration(context, "python", plan).unwrap();
+            let joined = |name| app_integration(context, "python", plan(name)).unwrap();
             assert_eq!(
                 joined("EP1"),
                 AppIntegration {
@@ -231,7 +238,9 @@ mod tests {
             );
             assert_eq!(used_slots(context), [Slot::Functions(Runtime::Python)]);
             assert_eq!(
-                app_integration(context, "python", "EP1").unwrap().subnet_id,
+                app_integration(context, "python", plan("EP1"))
+                    .unwrap()
+                    .subnet_id,
                 "${data.azurerm_subnet.functions-python.id}"
             );
             assert_eq!(

@@ -8,11 +8,10 @@ use baas_model::RequirementConfig;
 
 pub use baas_model::plan::{FunctionPlan, NAMES};
 
-/// The plan the function app `key` runs on, once merged; `None` for no such app or an unknown
-/// plan.
+/// The plan the function app `key` runs on, once merged; `None` for no such app.
 pub fn of_app(context: &Context<'_>, key: &str) -> Option<FunctionPlan> {
     match context.find(kinds::FUNCTION_APP, key).map(|m| &m.config) {
-        Some(RequirementConfig::FunctionApp(app)) => FunctionPlan::parse(&app.plan.value),
+        Some(RequirementConfig::FunctionApp(app)) => Some(app.plan.value),
         _ => None,
     }
 }
@@ -28,8 +27,7 @@ pub fn plan_owner<'a>(context: &'a Context<'_>, key: &'a str) -> &'a str {
     else {
         return key;
     };
-    let shares = FunctionPlan::parse(&app.plan.value)
-        .is_some_and(|p| p.is_elastic_premium() || p.is_dedicated());
+    let shares = app.plan.value.is_elastic_premium() || app.plan.value.is_dedicated();
     if !shares || context.backend.functions.plan_per_runtime {
         return key;
     }
