@@ -786,7 +786,7 @@ pub struct HealthProbe {
 impl Default for HealthProbe {
     fn default() -> Self {
         HealthProbe {
-            path: Spanned::new(HEALTH_PROBE_PATH.to_owned(), Span::default()),
+            path: Spanned::defaulted(HEALTH_PROBE_PATH.to_owned(), Span::default()),
             protocol: ProbeProtocol::Https,
             port: 443,
             interval_seconds: 30,

@@ -411,13 +411,12 @@ fn cosmos_settings(
     what: &str,
     sink: &mut Sink,
 ) -> CosmosSettings {
-    // Built-in defaults carry an empty span (line 0): nobody wrote them, so diagnostics
-    // must not point at them.
+    // Built-in defaults: nobody wrote them, so diagnostics must not point at them.
     let span = Span::default();
     let mut settings = base.cloned().unwrap_or(CosmosSettings {
-        consistency: Spanned::new(Consistency::Session, span),
-        serverless: Spanned::new(true, span),
-        public_network_access: Spanned::new(true, span),
+        consistency: Spanned::defaulted(Consistency::Session, span),
+        serverless: Spanned::defaulted(true, span),
+        public_network_access: Spanned::defaulted(true, span),
         existing: None,
     });
     let Some(node) = node else { return settings };
@@ -461,7 +460,7 @@ fn cosmos_settings(
 
 fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> FunctionsSettings {
     let mut settings = FunctionsSettings {
-        plan: Spanned::new(FunctionPlan::DEFAULT, node.map_or(fallback, |n| n.span)),
+        plan: Spanned::defaulted(FunctionPlan::DEFAULT, node.map_or(fallback, |n| n.span)),
         plan_written: false,
         plan_per_runtime: false,
     };
@@ -672,7 +671,7 @@ fn crud_api(
         .unwrap_or_default();
     let partition_key = match map.get("partition_key") {
         Some(node) => partition_key(node, &schema, sink),
-        None => Some(Spanned::new("/id".to_owned(), key_span)),
+        None => Some(Spanned::defaulted("/id".to_owned(), key_span)),
     };
     let plural = match map.get("plural") {
         Some(node) => route_segment(node, "`plural`", sink),
@@ -680,11 +679,11 @@ fn crud_api(
     };
     let database = match map.get("database") {
         Some(node) => cosmos_name(node, "`database`", sink),
-        None => Some(Spanned::new(defaults.database.clone(), key_span)),
+        None => Some(Spanned::defaulted(defaults.database.clone(), key_span)),
     };
     let container = match map.get("container") {
         Some(node) => cosmos_name(node, "`container`", sink),
-        None => Some(Spanned::new(name_key.to_owned(), key_span)),
+        None => Some(Spanned::defaulted(name_key.to_owned(), key_span)),
     };
     let operations = match map.get("operations") {
         Some(node) => operations(node, sink)?,
@@ -692,7 +691,7 @@ fn crud_api(
     };
     let runtime = match map.get("runtime") {
         Some(node) => runtime(node, sink),
-        None => Some(Spanned::new(Runtime::Node, key_span)),
+        None => Some(Spanned::defaulted(Runtime::Node, key_span)),
     };
     let version = map
         .get("version")
@@ -1086,7 +1085,7 @@ fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
 fn http_trigger(name: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Trigger> {
     let route = match map.get("route") {
         Some(node) => route(node, sink)?,
-        None => Spanned::new(name.to_owned(), map.span),
+        None => Spanned::defaulted(name.to_owned(), map.span),
     };
     let methods = match map.get("methods") {
         Some(node) => {

@@ -51,7 +51,7 @@ fn requirement(node: &Node, sink: &mut Sink) -> Option<CustomRequirement> {
             sink.push(decode::type_error(node, "`config` must be a mapping"));
             return None;
         }
-        None => Spanned::new(serde_json::json!({}), node.span),
+        None => Spanned::defaulted(serde_json::json!({}), node.span),
     };
     let kind = kind?;
     if BUILT_IN_KINDS.contains(&kind.value.as_str()) {

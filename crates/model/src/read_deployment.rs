@@ -221,7 +221,7 @@ fn multi_region(
             Routing::ALL[decode::one_of(node, "routing method", Routing::NAMES, sink)?.value],
             node.span,
         ),
-        None => Spanned::new(Routing::Performance, map.span),
+        None => Spanned::defaulted(Routing::Performance, map.span),
     };
     let data = match map.get("data") {
         Some(node) => Spanned::new(
@@ -229,7 +229,7 @@ fn multi_region(
                 [decode::one_of(node, "data placement", DataPlacement::NAMES, sink)?.value],
             node.span,
         ),
-        None => Spanned::new(DataPlacement::Global, map.span),
+        None => Spanned::defaulted(DataPlacement::Global, map.span),
     };
     let multi_write = map
         .get("multi_write")
@@ -474,7 +474,7 @@ pub fn state(node: &Node, sink: &mut Sink) -> Option<State> {
     let container = text("container", sink);
     let key = match map.get("key") {
         Some(node) => decode::string(node, "`state.key`", sink),
-        None => Some(Spanned::new(DEFAULT_STATE_KEY.to_owned(), map.span)),
+        None => Some(Spanned::defaulted(DEFAULT_STATE_KEY.to_owned(), map.span)),
     };
     if let Some(account) = &storage_account {
         let ok = (3..=24).contains(&account.len())

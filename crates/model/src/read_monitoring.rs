@@ -21,11 +21,11 @@ pub fn monitoring(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Monit
     let span = node.map_or(fallback, |n| n.span);
     let mut monitoring = Monitoring {
         enabled: true,
-        retention_days: Spanned::new(90, span),
-        sampling_percentage: Spanned::new(100.0, span),
-        diagnostics: Spanned::new(true, span),
+        retention_days: Spanned::defaulted(90, span),
+        sampling_percentage: Spanned::defaulted(100.0, span),
+        diagnostics: Spanned::defaulted(true, span),
         alerts: None,
-        availability: Spanned::new(true, span),
+        availability: Spanned::defaulted(true, span),
         workspace: None,
         span,
     };
@@ -174,7 +174,7 @@ fn alerts(node: &Node, sink: &mut Sink) -> Option<Alerts> {
     let severity = map
         .get("severity")
         .and_then(|n| decode::integer(n, "`monitoring.alerts.severity`", 0, 4, sink))
-        .map_or(Spanned::new(DEFAULT_SEVERITY, node.span), |s| {
+        .map_or(Spanned::defaulted(DEFAULT_SEVERITY, node.span), |s| {
             Spanned::new(s.value as u8, s.span)
         });
     let has_receiver_key = map.get("email").is_some() || map.get("webhook").is_some();

@@ -17,9 +17,9 @@ use crate::yaml::Node;
 pub fn networking(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> Networking {
     let span = node.map_or(fallback, |n| n.span);
     let mut networking = Networking {
-        mode: Spanned::new(NetworkMode::Public, span),
+        mode: Spanned::defaulted(NetworkMode::Public, span),
         address_space: None,
-        private_endpoints: Spanned::new(true, span),
+        private_endpoints: Spanned::defaulted(true, span),
         existing: None,
         private_dns: None,
         span,

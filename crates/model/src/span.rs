@@ -20,16 +20,48 @@ impl Span {
     }
 }
 
-/// A value together with where it was written.
+/// A value together with where it was written, or, for a default nobody wrote, where it
+/// applies (a block, a component's key) or nowhere ([`Span::default`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
+    /// Whether the value was written in the input (not a default baas put there).
+    written: bool,
 }
 
 impl<T> Spanned<T> {
+    /// A value written in the input at `span`.
     pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
+        Spanned {
+            value,
+            span,
+            written: true,
+        }
+    }
+
+    /// A default nobody wrote, applying at `span`: diagnostics about it point at what it
+    /// applies to, or ask for it to be written.
+    pub fn defaulted(value: T, span: Span) -> Self {
+        Spanned {
+            value,
+            span,
+            written: false,
+        }
+    }
+
+    /// Whether the value was written in the input.
+    pub fn is_written(&self) -> bool {
+        self.written
+    }
+
+    /// The same kind of value (written or defaulted) at the same place.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned {
+            value: f(self.value),
+            span: self.span,
+            written: self.written,
+        }
     }
 }
 
@@ -96,4 +128,24 @@ pub fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
         b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_default_is_told_from_a_written_value_wherever_it_points() {
+        let block = Span {
+            start: 10,
+            end: 40,
+            line: 2,
+            column: 1,
+        };
+        assert!(Spanned::new("EP1", block).is_written());
+        // A default that applies to a block still points there, but nobody wrote it.
+        assert!(!Spanned::defaulted("Y1", block).is_written());
+        assert!(!Spanned::defaulted("Y1", block).map(str::len).is_written());
+        assert!(Spanned::new("EP1", block).map(str::len).is_written());
+    }
 }

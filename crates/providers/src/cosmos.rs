@@ -133,7 +133,7 @@ impl ResourceProvider for CosmosProvider {
                         .to_owned(),
                 )
             };
-            if account.serverless.value && account.serverless.span.line > 0 {
+            if account.serverless.value && account.serverless.is_written() {
                 warnings.push(
                     Diagnostic::error(&codes::COSMOS_DR_SERVERLESS, format!("a serverless Cosmos account cannot replicate to {replicas}"))
                         .at(account.serverless.span)
@@ -356,12 +356,24 @@ fn existing_account_problems(
     ));
     for settings in settings {
         // A CRUD API's settings start as a copy of the top level's: one span, one warning.
-        for (span, key) in [
-            (settings.consistency.span, "consistency"),
-            (settings.serverless.span, "serverless"),
-            (settings.public_network_access.span, "public_network_access"),
+        for (is_written, span, key) in [
+            (
+                settings.consistency.is_written(),
+                settings.consistency.span,
+                "consistency",
+            ),
+            (
+                settings.serverless.is_written(),
+                settings.serverless.span,
+                "serverless",
+            ),
+            (
+                settings.public_network_access.is_written(),
+                settings.public_network_access.span,
+                "public_network_access",
+            ),
         ] {
-            if span.line > 0 && !written.iter().any(|(s, _)| *s == span) {
+            if is_written && !written.iter().any(|(s, _)| *s == span) {
                 written.push((span, key));
             }
         }
@@ -453,7 +465,7 @@ fn conflict<T>(
     (other, other_value): (&Requirement, &Spanned<T>),
     show: impl Fn(&T) -> String,
 ) -> Diagnostic {
-    let written = |v: &Spanned<T>| v.span.line > 0;
+    let written = |v: &Spanned<T>| v.is_written();
     let says = |r: &Requirement, v: &Spanned<T>| {
         if written(v) {
             format!("`{}` asks for {}", r.source.component, show(&v.value))

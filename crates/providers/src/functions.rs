@@ -426,10 +426,10 @@ fn add_health_function(key: &str, app: &mut AppRequirement, errors: &mut Vec<Dia
         );
     }
     app.functions.push(FunctionSpec {
-        name: Spanned::new(HEALTH_FUNCTION.to_owned(), Span::default()),
+        name: Spanned::defaulted(HEALTH_FUNCTION.to_owned(), Span::default()),
         origin: FunctionOrigin::Health,
         trigger: Trigger::Http {
-            route: Spanned::new(HEALTH_FUNCTION.to_owned(), Span::default()),
+            route: Spanned::defaulted(HEALTH_FUNCTION.to_owned(), Span::default()),
             methods: vec![HttpMethod::Get],
             auth_level: AuthLevel::Anonymous,
         },

@@ -986,13 +986,13 @@ fn no_public_access_asked(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let backend = context.backend;
     let mut asked: Vec<Span> = Vec::new();
     let top = &backend.cosmos.public_network_access;
-    if top.value && top.span.line > 0 {
+    if top.value && top.is_written() {
         asked.push(top.span);
     }
     for component in backend.components.values() {
         if let ComponentKind::CrudApi(api) = &component.kind {
             let access = &api.cosmos.public_network_access;
-            if access.value && access.span.line > 0 && !asked.contains(&access.span) {
+            if access.value && access.is_written() && !asked.contains(&access.span) {
                 asked.push(access.span);
             }
         }
