@@ -5,12 +5,16 @@ use crate::backend::*;
 use crate::codes;
 use crate::decode::{self, backticked, MapReader, Sink};
 use crate::diagnostic::Diagnostic;
-use crate::ncrontab;
 use crate::regions;
 use crate::span::{Span, Spanned};
 use crate::yaml::{Node, Value};
 use indexmap::IndexMap;
 use std::collections::BTreeMap;
+
+use crate::read_crud::crud_api;
+pub use crate::read_crud::CRUD_API_KEYS;
+use crate::read_functions::function_app;
+pub use crate::read_functions::{FUNCTION_APP_KEYS, TRIGGERS};
 
 /// The keys each mapping accepts; the JSON Schema (`crate::schema`) is tested against them.
 pub mod keys {
@@ -179,7 +183,7 @@ fn has_component_errors(sink: &Sink) -> bool {
     sink.diagnostics.iter().any(|d| d.is_error())
 }
 
-fn pattern_error(
+pub(crate) fn pattern_error(
     code: &'static crate::diagnostic::Code,
     node: &Node,
     what: &str,
@@ -405,7 +409,7 @@ fn limits(node: &Node, sink: &mut Sink) -> Limits {
 }
 
 /// The shared `cosmos` block, or a CRUD API's override of it (`base` = the shared settings).
-fn cosmos_settings(
+pub(crate) fn cosmos_settings(
     node: Option<&Node>,
     base: Option<&CosmosSettings>,
     what: &str,
@@ -485,9 +489,9 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
     settings
 }
 
-struct ComponentDefaults {
-    database: String,
-    cosmos: CosmosSettings,
+pub(crate) struct ComponentDefaults {
+    pub(crate) database: String,
+    pub(crate) cosmos: CosmosSettings,
 }
 
 fn components(
@@ -546,37 +550,6 @@ pub(crate) fn valid_component_key(key: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
-
-pub const CRUD_API_KEYS: &[&str] = &[
-    "type",
-    "enabled",
-    "protect",
-    "renamed_from",
-    "entity",
-    "schema",
-    "partition_key",
-    "plural",
-    "database",
-    "container",
-    "operations",
-    "runtime",
-    "version",
-    "cosmos",
-    "cors",
-    "auth",
-];
-pub const FUNCTION_APP_KEYS: &[&str] = &[
-    "type",
-    "enabled",
-    "protect",
-    "renamed_from",
-    "runtime",
-    "version",
-    "plan",
-    "functions",
-    "cors",
-    "auth",
-];
 
 fn component(
     key: &str,
@@ -648,79 +621,13 @@ fn component(
     })
 }
 
-fn runtime(node: &Node, sink: &mut Sink) -> Option<Spanned<Runtime>> {
+pub(crate) fn runtime(node: &Node, sink: &mut Sink) -> Option<Spanned<Runtime>> {
     decode::one_of(node, "runtime", Runtime::NAMES, sink)
         .map(|r| Spanned::new(Runtime::ALL[r.value], r.span))
 }
 
-fn crud_api(
-    key: &str,
-    name_key: &str,
-    key_span: Span,
-    map: &MapReader<'_>,
-    defaults: &ComponentDefaults,
-    sink: &mut Sink,
-) -> Option<CrudApi> {
-    let what = format!("component `{key}`");
-    let entity = map
-        .require("entity", &what, sink)
-        .and_then(|n| entity(n, sink));
-    let schema = map
-        .get("schema")
-        .map(|n| schema(n, sink))
-        .unwrap_or_default();
-    let partition_key = match map.get("partition_key") {
-        Some(node) => partition_key(node, &schema, sink),
-        None => Some(Spanned::defaulted("/id".to_owned(), key_span)),
-    };
-    let plural = match map.get("plural") {
-        Some(node) => route_segment(node, "`plural`", sink),
-        None => entity.as_ref().map(|e| pluralize(&e.value.to_lowercase())),
-    };
-    let database = match map.get("database") {
-        Some(node) => cosmos_name(node, "`database`", sink),
-        None => Some(Spanned::defaulted(defaults.database.clone(), key_span)),
-    };
-    let container = match map.get("container") {
-        Some(node) => cosmos_name(node, "`container`", sink),
-        None => Some(Spanned::defaulted(name_key.to_owned(), key_span)),
-    };
-    let operations = match map.get("operations") {
-        Some(node) => operations(node, sink)?,
-        None => Operation::ALL.to_vec(),
-    };
-    let runtime = match map.get("runtime") {
-        Some(node) => runtime(node, sink),
-        None => Some(Spanned::defaulted(Runtime::Node, key_span)),
-    };
-    let version = map
-        .get("version")
-        .and_then(|n| decode::string(n, "`version`", sink));
-    let cosmos = cosmos_settings(
-        map.get("cosmos"),
-        Some(&defaults.cosmos),
-        &format!("`{key}.cosmos`"),
-        sink,
-    );
-    let (cors, auth) = access(&what, map, sink);
-    Some(CrudApi {
-        entity: entity?,
-        schema,
-        partition_key: partition_key?,
-        plural: plural?,
-        database: database?,
-        container: container?,
-        operations,
-        runtime: runtime?,
-        version,
-        cosmos,
-        cors,
-        auth: auth.map(Box::new),
-    })
-}
-
 /// A component's `cors` and `auth` (see [`crate::read_access`]).
-fn access(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> (Cors, Option<Auth>) {
+pub(crate) fn access(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> (Cors, Option<Auth>) {
     let cors = map
         .get("cors")
         .map(|n| crate::read_access::cors(n, sink))
@@ -729,473 +636,4 @@ fn access(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> (Cors, Option<Aut
         .get("auth")
         .and_then(|n| crate::read_access::auth(n, &format!("`auth` of {what}"), sink));
     (cors, auth)
-}
-
-fn entity(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
-    let text = decode::string(node, "`entity`", sink)?;
-    let ok = text.len() <= 64
-        && text.starts_with(|c: char| c.is_ascii_uppercase())
-        && text.chars().all(|c| c.is_ascii_alphanumeric());
-    if !ok {
-        sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, format!("entity `{}` is not a PascalCase name", text.value))
-                .at(node.span)
-                .help("write the entity as a type name: `User`, `OrderLine` (letters and digits, starting uppercase)"),
-        );
-        return None;
-    }
-    Some(text)
-}
-
-fn schema(node: &Node, sink: &mut Sink) -> IndexMap<String, Spanned<FieldType>> {
-    let mut fields = IndexMap::new();
-    let Some(map) = MapReader::any_keys(node) else {
-        sink.push(decode::type_error(
-            node,
-            "`schema` must be a mapping of field names to types",
-        ));
-        return fields;
-    };
-    for (key, value) in map.entries() {
-        let name = decode::scalar_text(key);
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            sink.push(
-                Diagnostic::error(
-                    &codes::SCHEMA_VALUE,
-                    format!("field name `{name}` is not an identifier"),
-                )
-                .at(key.span)
-                .help("use letters, digits and `_`, starting with a letter"),
-            );
-            continue;
-        }
-        if let Some(t) = decode::one_of(value, "field type", FieldType::NAMES, sink) {
-            fields.insert(
-                name.to_owned(),
-                Spanned::new(FieldType::ALL[t.value], t.span),
-            );
-        }
-    }
-    fields
-}
-
-fn partition_key(
-    node: &Node,
-    schema: &IndexMap<String, Spanned<FieldType>>,
-    sink: &mut Sink,
-) -> Option<Spanned<String>> {
-    let text = decode::string(node, "`partition_key`", sink)?;
-    let segments: Vec<&str> = text
-        .strip_prefix('/')
-        .map(|p| p.split('/').collect())
-        .unwrap_or_default();
-    if segments.is_empty()
-        || segments
-            .iter()
-            .any(|s| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    {
-        sink.push(
-            Diagnostic::error(
-                &codes::PARTITION_KEY,
-                format!("partition key `{}` is not a JSON path", text.value),
-            )
-            .at(node.span)
-            .help("write a path that starts with `/`, e.g. `/id` or `/tenantId`"),
-        );
-        return None;
-    }
-    if !schema.is_empty() && !schema.contains_key(segments[0]) {
-        let fields: Vec<&str> = schema.keys().map(String::as_str).collect();
-        let help = match crate::suggest::did_you_mean(segments[0], fields.iter().copied()) {
-            Some(s) => format!("did you mean `/{s}`? or add `{}` to `schema`", segments[0]),
-            None => format!(
-                "use one of the schema's fields ({}) or add `{}` to `schema`",
-                backticked(&fields),
-                segments[0]
-            ),
-        };
-        sink.push(
-            Diagnostic::error(
-                &codes::PARTITION_KEY,
-                format!("partition key `{}` names no field of `schema`", text.value),
-            )
-            .at(node.span)
-            .label("unknown field")
-            .help(help),
-        );
-        return None;
-    }
-    Some(text)
-}
-
-/// Cosmos database and container names: 1-255 characters, no `/ \ # ?` and no trailing space.
-/// baas is stricter (lowercase letters, digits, hyphens) because they also become addresses.
-fn cosmos_name(node: &Node, what: &str, sink: &mut Sink) -> Option<Spanned<String>> {
-    let text = decode::string(node, what, sink)?;
-    if !valid_component_key(&text) {
-        sink.push(
-            Diagnostic::error(
-                &codes::SCHEMA_VALUE,
-                format!("{what} `{}` is not {KEY_RULE}", text.value),
-            )
-            .at(node.span)
-            .help("it becomes part of Terraform addresses"),
-        );
-        return None;
-    }
-    Some(text)
-}
-
-fn route_segment(node: &Node, what: &str, sink: &mut Sink) -> Option<String> {
-    let text = decode::string(node, what, sink)?;
-    if text.is_empty()
-        || !text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        sink.push(
-            Diagnostic::error(
-                &codes::ROUTE,
-                format!("{what} `{}` is not a route segment", text.value),
-            )
-            .at(node.span)
-            .help("use letters, digits, `-` and `_`"),
-        );
-        return None;
-    }
-    Some(text.value)
-}
-
-/// English plural for route names; `plural:` overrides it for irregular words.
-fn pluralize(word: &str) -> String {
-    if word.ends_with('y')
-        && !word.ends_with("ay")
-        && !word.ends_with("ey")
-        && !word.ends_with("oy")
-        && !word.ends_with("uy")
-    {
-        format!("{}ies", &word[..word.len() - 1])
-    } else if word.ends_with('s')
-        || word.ends_with('x')
-        || word.ends_with("ch")
-        || word.ends_with("sh")
-        || word.ends_with('z')
-    {
-        format!("{word}es")
-    } else {
-        format!("{word}s")
-    }
-}
-
-fn operations(node: &Node, sink: &mut Sink) -> Option<Vec<Operation>> {
-    let items = decode::list(node, "`operations`", sink)?;
-    let mut operations = Vec::new();
-    for item in items {
-        if let Some(op) = decode::one_of(item, "operation", Operation::NAMES, sink) {
-            let op = Operation::ALL[op.value];
-            if operations.contains(&op) {
-                sink.push(
-                    Diagnostic::error(
-                        &codes::SCHEMA_DUPLICATE_KEY,
-                        format!("operation `{}` is listed twice", op.as_str()),
-                    )
-                    .at(item.span)
-                    .help("list each operation once"),
-                );
-            } else {
-                operations.push(op);
-            }
-        }
-    }
-    if operations.is_empty() && !items.is_empty() {
-        return None;
-    }
-    if items.is_empty() {
-        sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, "`operations` is empty")
-                .at(node.span)
-                .help(format!(
-                    "list at least one of {}, or leave `operations` out for all of them",
-                    backticked(Operation::NAMES)
-                )),
-        );
-        return None;
-    }
-    Some(operations)
-}
-
-fn function_app(what: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<FunctionApp> {
-    let runtime = map
-        .require("runtime", what, sink)
-        .and_then(|n| runtime(n, sink));
-    let version = map
-        .get("version")
-        .and_then(|n| decode::string(n, "`version`", sink));
-    let plan_written = map.get("plan").is_some();
-    let plan = map
-        .get("plan")
-        .and_then(|n| crate::plan::read(n, "`plan`", sink));
-    let functions = map
-        .require("functions", what, sink)
-        .and_then(|n| functions(n, sink));
-    let (cors, auth) = access(what, map, sink);
-    Some(FunctionApp {
-        runtime: runtime?,
-        version,
-        plan,
-        plan_written,
-        functions: functions?,
-        cors,
-        auth: auth.map(Box::new),
-    })
-}
-
-fn functions(node: &Node, sink: &mut Sink) -> Option<IndexMap<String, Function>> {
-    let Some(map) = MapReader::any_keys(node) else {
-        sink.push(decode::type_error(
-            node,
-            "`functions` must be a mapping of function names to triggers",
-        ));
-        return None;
-    };
-    if map.entries().is_empty() {
-        sink.push(
-            Diagnostic::error(&codes::SCHEMA_VALUE, "`functions` is empty")
-                .at(node.span)
-                .help("declare at least one function, e.g. `hello: {trigger: http}`"),
-        );
-        return None;
-    }
-    let mut functions = IndexMap::new();
-    for (key, value) in map.entries() {
-        let name = decode::scalar_text(key);
-        if !valid_function_name(name) {
-            sink.push(
-                Diagnostic::error(
-                    &codes::SCHEMA_VALUE,
-                    format!("function name `{name}` is not valid"),
-                )
-                .at(key.span)
-                .help(
-                    "start with a letter; use letters, digits, `-` and `_`; at most 127 characters",
-                ),
-            );
-            continue;
-        }
-        if functions.contains_key(name) {
-            sink.push(
-                Diagnostic::error(
-                    &codes::SCHEMA_DUPLICATE_KEY,
-                    format!("function `{name}` is written twice"),
-                )
-                .at(key.span)
-                .help("function names are unique within an app"),
-            );
-            continue;
-        }
-        if let Some((trigger, sends_to)) = function(name, value, sink) {
-            functions.insert(
-                name.to_owned(),
-                Function {
-                    name: Spanned::new(name.to_owned(), key.span),
-                    trigger,
-                    sends_to,
-                },
-            );
-        }
-    }
-    Some(functions)
-}
-
-fn valid_function_name(name: &str) -> bool {
-    name.len() <= 127
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-pub const TRIGGERS: &[&str] = &["http", "timer", "queue", "topic"];
-
-/// A function: its trigger, and the Service Bus entities it sends to.
-fn function(name: &str, node: &Node, sink: &mut Sink) -> Option<(Trigger, Vec<Spanned<String>>)> {
-    let trigger = trigger(name, node, sink)?;
-    let sends_to = match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| decode::scalar_text(k) == "sends_to")
-            .map(|(_, v)| v),
-        _ => None,
-    };
-    let sends_to = match sends_to {
-        Some(list) => decode::list(list, "`sends_to`", sink)?
-            .iter()
-            .filter_map(|item| decode::string(item, "a queue or topic name", sink))
-            .collect(),
-        None => Vec::new(),
-    };
-    Some((trigger, sends_to))
-}
-
-fn trigger(name: &str, node: &Node, sink: &mut Sink) -> Option<Trigger> {
-    let what = format!("function `{name}`");
-    let probe = MapReader::any_keys(node);
-    let Some(probe) = probe else {
-        sink.push(decode::type_error(
-            node,
-            &format!("{what} must be a mapping with a `trigger`"),
-        ));
-        return None;
-    };
-    let trigger_node = probe.require("trigger", &what, sink)?;
-    let kind = decode::one_of(trigger_node, "trigger", TRIGGERS, sink)?;
-    if kind.value == 0 {
-        let map = MapReader::new(node, &what, keys::HTTP_TRIGGER, sink)?;
-        return http_trigger(name, &map, sink);
-    }
-    if kind.value == 1 {
-        let map = MapReader::new(node, &what, keys::TIMER_TRIGGER, sink)?;
-        let schedule = map
-            .require("schedule", &what, sink)
-            .and_then(|n| schedule(n, sink))?;
-        return Some(Trigger::Timer { schedule });
-    }
-    if kind.value == 2 {
-        let map = MapReader::new(node, &what, keys::QUEUE_TRIGGER, sink)?;
-        let queue = map
-            .require("queue", &what, sink)
-            .and_then(|n| decode::string(n, "`queue`", sink))?;
-        return Some(Trigger::Queue { queue });
-    }
-    let map = MapReader::new(node, &what, keys::TOPIC_TRIGGER, sink)?;
-    let topic = map
-        .require("topic", &what, sink)
-        .and_then(|n| decode::string(n, "`topic`", sink));
-    let subscription = map
-        .require("subscription", &what, sink)
-        .and_then(|n| decode::string(n, "`subscription`", sink));
-    Some(Trigger::Topic {
-        topic: topic?,
-        subscription: subscription?,
-    })
-}
-
-fn http_trigger(name: &str, map: &MapReader<'_>, sink: &mut Sink) -> Option<Trigger> {
-    let route = match map.get("route") {
-        Some(node) => route(node, sink)?,
-        None => Spanned::defaulted(name.to_owned(), map.span),
-    };
-    let methods = match map.get("methods") {
-        Some(node) => {
-            let items = decode::list(node, "`methods`", sink)?;
-            let mut methods = Vec::new();
-            for item in items {
-                let lower = Node {
-                    value: match &item.value {
-                        Value::Scalar { text, quoted } => Value::Scalar {
-                            text: text.to_lowercase(),
-                            quoted: *quoted,
-                        },
-                        other => other.clone(),
-                    },
-                    span: item.span,
-                };
-                if let Some(m) = decode::one_of(&lower, "HTTP method", HttpMethod::NAMES, sink) {
-                    if !methods.contains(&HttpMethod::ALL[m.value]) {
-                        methods.push(HttpMethod::ALL[m.value]);
-                    }
-                }
-            }
-            methods
-        }
-        None => vec![HttpMethod::Get, HttpMethod::Post],
-    };
-    let auth_level = match map.get("auth_level") {
-        Some(node) => {
-            AuthLevel::ALL[decode::one_of(node, "auth level", AuthLevel::NAMES, sink)?.value]
-        }
-        None => AuthLevel::Function,
-    };
-    Some(Trigger::Http {
-        route,
-        methods,
-        auth_level,
-    })
-}
-
-fn route(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
-    let text = decode::string(node, "`route`", sink)?;
-    let problem = if text.starts_with('/') {
-        Some("starts with `/`: routes are relative to the app's `api/` prefix".to_owned())
-    } else if text.starts_with("api/") {
-        Some("starts with `api/`, which Azure Functions adds itself".to_owned())
-    } else if text.is_empty()
-        || !text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./{}:?*".contains(c))
-    {
-        Some("has characters a route cannot hold".to_owned())
-    } else if text.matches('{').count() != text.matches('}').count() {
-        Some("has unbalanced `{` `}`".to_owned())
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        sink.push(
-            Diagnostic::error(&codes::ROUTE, format!("route `{}` {problem}", text.value))
-                .at(node.span)
-                .help("write a relative route like `orders/{id}`"),
-        );
-        return None;
-    }
-    Some(text)
-}
-
-fn schedule(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
-    let text = decode::string(node, "`schedule`", sink)?;
-    if is_app_setting_reference(&text) {
-        // `%NAME%` takes the schedule from an app setting at run time.
-        return Some(text);
-    }
-    if let Err(error) = ncrontab::validate(&text) {
-        // Point at the offending field inside the quoted value when we know which one.
-        let span = match (&error.field_range, quote_offset(node)) {
-            (Some(range), Some(offset)) => Span {
-                start: node.span.start + offset + range.start,
-                end: node.span.start + offset + range.end,
-                line: node.span.line,
-                column: node.span.column + offset + range.start,
-            },
-            _ => node.span,
-        };
-        sink.push(
-            Diagnostic::error(&codes::SCHEDULE, error.message)
-                .at(span)
-                .label("here")
-                .help(error.help),
-        );
-        return None;
-    }
-    Some(text)
-}
-
-fn is_app_setting_reference(text: &str) -> bool {
-    text.len() > 2
-        && text.starts_with('%')
-        && text.ends_with('%')
-        && text[1..text.len() - 1]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Where the text of a single-line scalar starts inside its span (after a quote, if any).
-fn quote_offset(node: &Node) -> Option<usize> {
-    match &node.value {
-        Value::Scalar { text, quoted } if node.span.len() >= text.len() && !text.contains('\n') => {
-            Some(usize::from(*quoted))
-        }
-        _ => None,
-    }
 }
