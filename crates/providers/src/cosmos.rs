@@ -664,3 +664,36 @@ fn provision_access(
     );
     out.block(address, body, &merged.sources);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::with_context;
+
+    #[test]
+    fn containers_of_the_default_database_are_addressed_by_their_own_name() {
+        let yaml = "name: shop\nenvironment: dev\nlocation: eastus\nfunctions: {plan: Y1}\n\
+                    components:\n  users: {type: crud-api, entity: User}\n";
+        with_context(yaml, |context| {
+            assert_eq!(
+                container_address(context, "shop", "users").to_string(),
+                "azurerm_cosmosdb_sql_container.users"
+            );
+            // Another database prefixes it, so two databases' `users` do not collide.
+            assert_eq!(
+                container_address(context, "audit", "users").to_string(),
+                "azurerm_cosmosdb_sql_container.audit-users"
+            );
+            assert_eq!(
+                database_address("audit").to_string(),
+                "azurerm_cosmosdb_sql_database.audit"
+            );
+        });
+    }
+
+    #[test]
+    fn serverless_and_provisioned_accounts_are_told_apart_in_the_manifest() {
+        assert_eq!(capacity(true), "serverless");
+        assert_eq!(capacity(false), "provisioned-throughput");
+    }
+}

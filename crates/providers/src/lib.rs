@@ -26,6 +26,8 @@ pub mod template;
 
 #[cfg(test)]
 mod layering;
+#[cfg(test)]
+mod test_support;
 
 pub use context::{Block, Claim, Claimed, Context, Merged, Provisioned, StackInfo, StackRole};
 pub use registry::{Registry, Resolution};

@@ -535,3 +535,61 @@ fn take_manifest_records(
     }
     (entries, deploys)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baas_providers::StackRole;
+
+    fn built(name: &str, reads: &[&str]) -> BuiltStack {
+        BuiltStack {
+            info: StackInfo {
+                name: name.to_owned(),
+                role: StackRole::Main,
+                region: &baas_model::regions::all()[0],
+                color: None,
+                tenant: None,
+            },
+            stack: Stack {
+                name: name.to_owned(),
+                module: None,
+                text: String::new(),
+                resource_count: 0,
+                outputs: Vec::new(),
+            },
+            reads: reads.iter().map(|r| (*r).to_owned()).collect(),
+            deploys: BTreeMap::new(),
+            claims: Vec::new(),
+        }
+    }
+
+    fn order(stacks: Vec<BuiltStack>) -> Vec<String> {
+        deploy_order(stacks)
+            .into_iter()
+            .map(|s| s.info.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_stack_is_deployed_after_every_stack_it_reads() {
+        // The global stack reads the regions; a region that shares the geo-replicated account
+        // reads the one that creates it.
+        let stacks = vec![
+            built("global", &["eastus", "westeurope"]),
+            built("westeurope", &["eastus"]),
+            built("eastus", &[]),
+        ];
+        assert_eq!(order(stacks), ["eastus", "westeurope", "global"]);
+    }
+
+    #[test]
+    fn stacks_that_read_nothing_keep_their_declared_order() {
+        let stacks = vec![built("b", &[]), built("a", &[]), built("c", &["a"])];
+        assert_eq!(order(stacks), ["b", "a", "c"]);
+        // A read of a stack that is not there (a tenant's, filtered out) changes nothing.
+        assert_eq!(
+            order(vec![built("x", &["gone"]), built("y", &[])]),
+            ["x", "y"]
+        );
+    }
+}

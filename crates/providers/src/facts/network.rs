@@ -171,24 +171,7 @@ mod tests {
     fn plan(name: &str) -> FunctionPlan {
         FunctionPlan::parse(name).unwrap()
     }
-    use crate::naming::{Namer, NamingConfig};
-    use crate::Registry;
-    use baas_model::{requirement, SourceFile};
-
-    /// Runs `check` against the context of `yaml`, merged by the built-in providers.
-    fn with_context(yaml: &str, check: impl FnOnce(&Context<'_>)) {
-        let (backend, diagnostics) = baas_model::load(&SourceFile::new("backend.yaml", yaml));
-        assert!(
-            !baas_model::diagnostic::has_errors(&diagnostics),
-            "{diagnostics:?}"
-        );
-        let backend = backend.unwrap();
-        let namer = Namer::new(&NamingConfig::standard()).unwrap();
-        let merged = Registry::builtin()
-            .merge(&requirement::expand(&backend))
-            .merged;
-        check(&Context::new(&backend, &namer, &merged));
-    }
+    use crate::test_support::with_context;
 
     fn backend(networking: &str) -> String {
         format!(
