@@ -165,6 +165,9 @@ pub struct FunctionsSettings {
     pub plan: Spanned<FunctionPlan>,
     /// Whether `functions.plan` was written; without it the plan is baas's default (`Y1`).
     pub plan_written: bool,
+    /// `functions.plan` was written but names no plan baas knows (reported where it is
+    /// written): the apps on it are not checked against the default put in its place.
+    pub plan_unknown: bool,
     /// One App Service plan per runtime's app instead of one per SKU (`plan_per_runtime`).
     pub plan_per_runtime: bool,
 }

@@ -466,6 +466,7 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
     let mut settings = FunctionsSettings {
         plan: Spanned::defaulted(FunctionPlan::DEFAULT, node.map_or(fallback, |n| n.span)),
         plan_written: false,
+        plan_unknown: false,
         plan_per_runtime: false,
     };
     let Some(node) = node else { return settings };
@@ -474,11 +475,13 @@ fn functions_settings(node: Option<&Node>, fallback: Span, sink: &mut Sink) -> F
     };
     // Written, even if it names no plan baas knows (reported there): no default is assumed.
     settings.plan_written = map.get("plan").is_some();
-    if let Some(plan) = map
+    match map
         .get("plan")
-        .and_then(|n| crate::plan::read(n, "`functions.plan`", sink))
+        .map(|n| crate::plan::read(n, "`functions.plan`", sink))
     {
-        settings.plan = plan;
+        Some(Some(plan)) => settings.plan = plan,
+        Some(None) => settings.plan_unknown = true,
+        None => {}
     }
     if let Some(separate) = map
         .get("plan_per_runtime")

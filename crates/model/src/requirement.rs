@@ -133,6 +133,9 @@ pub struct AppRequirement {
     pub plan: Spanned<FunctionPlan>,
     /// The plan is baas's default: neither the component nor `functions.plan` names one.
     pub plan_defaulted: bool,
+    /// The plan written for the app names no plan baas knows (reported by the reader); `plan`
+    /// holds the default in its place, so nothing that depends on the plan is checked.
+    pub plan_unknown: bool,
     pub functions: Vec<FunctionSpec>,
     /// Containers the app's code reads and writes, for its app settings.
     pub cosmos_bindings: Vec<CosmosBinding>,
@@ -479,6 +482,7 @@ fn crud_api(
             version: api.version.clone(),
             plan: backend.functions.plan.clone(),
             plan_defaulted: !backend.functions.plan_written,
+            plan_unknown: backend.functions.plan_unknown,
             functions,
             cosmos_bindings: bindings,
             cors: api.cors.clone(),
@@ -719,6 +723,11 @@ fn function_app(backend: &Backend, app: &FunctionApp, source: &Source, out: &mut
                 .clone()
                 .unwrap_or_else(|| backend.functions.plan.clone()),
             plan_defaulted: !app.plan_written && !backend.functions.plan_written,
+            plan_unknown: if app.plan_written {
+                app.plan.is_none()
+            } else {
+                backend.functions.plan_unknown
+            },
             functions,
             cosmos_bindings: Vec::new(),
             cors: app.cors.clone(),

@@ -96,6 +96,9 @@ impl ResourceProvider for FunctionsProvider {
                 }
                 app.plan_defaulted &= next.plan_defaulted;
             }
+            // One component's unknown plan leaves the app's plan unknown: which one was meant
+            // cannot be told.
+            app.plan_unknown |= next.plan_unknown;
             app.functions.extend(next.functions.iter().cloned());
             app.cosmos_bindings
                 .extend(next.cosmos_bindings.iter().cloned());
@@ -116,6 +119,11 @@ impl ResourceProvider for FunctionsProvider {
         let RequirementConfig::FunctionApp(app) = &merged.config else {
             return Vec::new();
         };
+        if app.plan_unknown {
+            // Reported where it is written; checking versions or names against the default
+            // in its place would report what the user never asked for.
+            return Vec::new();
+        }
         let mut diagnostics = Vec::new();
         if app.plan.value.is_flex() {
             diagnostics.push(flex_consumption_error(&merged.key, app));

@@ -920,7 +920,8 @@ fn plans_can_join(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let plan = &app.plan;
-        if plan.value.can_join_network() {
+        // An unknown plan has its own error, where it is written.
+        if app.plan_unknown || plan.value.can_join_network() {
             continue;
         }
         let message = format!(

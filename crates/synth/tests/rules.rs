@@ -1292,3 +1292,16 @@ fn an_unknown_plan_on_a_shared_app_is_reported_where_it_is_written() {
         &["baas::functions::plan@6:52"],
     );
 }
+
+/// An unknown plan is reported once, where it is written: nothing is checked against the
+/// default (`Y1`) put in its place — not the virtual network (Consumption cannot join one),
+/// not the runtime version (.NET 10 is not offered on Consumption).
+#[test]
+fn an_unknown_plan_causes_no_errors_about_the_default_in_its_place() {
+    check(
+        "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {plan: EP9}\n\
+         networking: {mode: isolated, address_space: 10.0.0.0/16}\ncomponents:\n  \
+         worker: {type: function-app, runtime: dotnet-isolated, version: '10.0', functions: {tick: {trigger: timer, schedule: '0 */5 * * * *'}}}\n",
+        &["baas::functions::plan@4:19"],
+    );
+}
