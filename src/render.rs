@@ -196,6 +196,17 @@ const MAX_SHOWN_CHARS: usize = 2_000;
 /// span still points at the same bytes and the same character columns. Line breaks and tabs
 /// stay.
 fn same_length_visible(text: &str) -> String {
+    // Most documents hold none: a byte scan finds that (C1 controls are `\u{80}`-`\u{9f}`,
+    // `0xc2 0x80`-`0xc2 0x9f` in UTF-8) without building the text a character at a time.
+    let bytes = text.as_bytes();
+    let has_control = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    });
+    if !has_control {
+        return text.to_owned();
+    }
     text.chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => c,
@@ -301,4 +312,25 @@ impl miette::Diagnostic for Report<'_> {
 
 fn to_source_span(span: baas_model::Span) -> SourceSpan {
     SourceSpan::new(span.start.into(), span.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible_at_the_same_length() {
+        for (text, shown) in [
+            ("name: shop\n\tx: é\r\n", "name: shop\n\tx: é\r\n"),
+            ("a\u{1b}]0;x\u{7}b", "a?]0;x?b"),
+            ("del\u{7f}", "del?"),
+            ("nel\u{85}end", "nel¿end"),
+            // `é` is 0xc3 0xa9 and `À` 0xc3 0x80: neither is a C1 control.
+            ("éÀ\u{a0}", "éÀ\u{a0}"),
+        ] {
+            let visible = same_length_visible(text);
+            assert_eq!(visible, shown, "{text:?}");
+            assert_eq!(visible.len(), text.len(), "{text:?}");
+        }
+    }
 }
