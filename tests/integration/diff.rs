@@ -261,7 +261,8 @@ fn the_forcenew_table_covers_every_resource_type_the_examples_emit() {
     for entry in fs::read_dir(folder).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.starts_with("integration__examples__") || !name.ends_with("main.tf.json.snap") {
+        // `integration__examples__<stack>__main.tf.json@<example>__backend.yaml.snap`
+        if !name.starts_with("integration__examples__") || !name.contains("main.tf.json@") {
             continue;
         }
         let text = fs::read_to_string(&path).unwrap();
