@@ -101,13 +101,25 @@ fn custom_domain_checked(context: &Context<'_>) -> Result<ApiDomain, Vec<Diagnos
         if routing_and_probe(&deployment.strategy).is_none() || fronted.is_empty() {
             return Err(Vec::new());
         }
+        // A static site that routes `/api` already gives the apps one host name (its Front
+        // Door sends each app its own host name): only Traffic Manager's is unreachable.
+        let site_api = context
+            .backend
+            .components
+            .iter()
+            .find(|(_, c)| matches!(&c.kind, baas_model::ComponentKind::StaticSite(site) if site.api.is_some()))
+            .map(|(key, _)| key);
+        let help = match site_api {
+            Some(key) => format!("the `{key}` static site's Front Door already serves the apps under one host name (the `static_site_{key}_api_url` output); to reach them through Traffic Manager too, set `custom_domain` (and `dns_zone`) in `deployment`"),
+            None => "set `custom_domain` (and `dns_zone`) in `deployment` to bind one host name on every app behind Traffic Manager, or call each app on its own host name (the `function_app_<app>_hostname` outputs)".to_owned(),
+        };
         return Err(vec![Diagnostic::warning(
             &codes::NO_CUSTOM_DOMAIN,
             "the Traffic Manager host name alone does not reach the apps: App Service answers 404 for a host name it has no binding for",
         )
         .at(deployment.span)
         .label("no custom domain")
-        .help("set `custom_domain` (and `dns_zone`) in `deployment` to bind one host name on every app behind Traffic Manager, or call each app on its own host name (the `function_app_<app>_hostname` outputs)")]);
+        .help(help)]);
     };
     let error = |span, message: String, label: &str, help: String| {
         Diagnostic::error(&codes::CUSTOM_DOMAIN, message)

@@ -455,6 +455,26 @@ fn subnets_named(existing: &ExistingNetwork, context: &Context<'_>, out: &mut Ve
             .help(help),
         );
     }
+    // A role nothing joins is read for nothing: most likely a runtime that changed, or a
+    // subnet meant for another backend.
+    let used: Vec<_> = used_slots(context).iter().map(|slot| slot.role()).collect();
+    for (role, template) in &existing.subnets {
+        if used.contains(role) {
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                &baas_model::codes::NETWORK_UNUSED_SETTING,
+                format!(
+                    "`networking.existing.subnets` names a `{}` subnet, which nothing in this backend joins",
+                    role.key()
+                ),
+            )
+            .at(template.text.span)
+            .label("not used")
+            .help("remove it, or add what would join it (a function app on that runtime; private endpoints for the private-endpoints subnet)"),
+        );
+    }
 }
 
 /// An existing network as Azure tells networks apart: resource group and name, lowercase.

@@ -1079,7 +1079,7 @@ fn landing_zone_networking_needs_isolated_mode() {
             "baas::network::unused_setting@5:228",
         ],
     );
-    // Service endpoints use no DNS zones.
+    // Service endpoints use no DNS zones, and no private-endpoints subnet.
     check(
         &network_landing_zone(
             &existing(
@@ -1089,7 +1089,10 @@ fn landing_zone_networking_needs_isolated_mode() {
             ),
             "",
         ),
-        &["baas::network::unused_setting@5:256"],
+        &[
+            "baas::network::unused_setting@5:137",
+            "baas::network::unused_setting@5:256",
+        ],
     );
 }
 
@@ -1304,4 +1307,56 @@ fn an_unknown_plan_causes_no_errors_about_the_default_in_its_place() {
          worker: {type: function-app, runtime: dotnet-isolated, version: '10.0', functions: {tick: {trigger: timer, schedule: '0 */5 * * * *'}}}\n",
         &["baas::functions::plan@4:19"],
     );
+}
+
+/// A landing-zone subnet role that nothing joins is read for nothing: a warning at its name.
+#[test]
+fn a_landing_zone_subnet_nothing_joins_is_a_warning() {
+    let subnets = format!(
+        "{}, functions-java: snet-java}}",
+        &SUBNETS[..SUBNETS.len() - 1]
+    );
+    let yaml = network_landing_zone(
+        &existing(
+            "vnet-spoke",
+            &subnets,
+            ", private_dns: {resource_group: rg-hub-dns}",
+        ),
+        "",
+    );
+    let line = yaml.lines().nth(4).unwrap();
+    let column = line.find("snet-java").unwrap() + 1;
+    check(
+        &yaml,
+        &[&format!("baas::network::unused_setting@5:{column}")],
+    );
+}
+
+/// Without a custom domain Traffic Manager's host name reaches no app; when a static site
+/// routes `/api`, the warning says the apps already have one host name there.
+#[test]
+fn the_traffic_manager_warning_points_at_a_sites_api_route() {
+    let yaml = |api: &str| {
+        format!(
+            "name: shop\nenvironment: prod\nlocation: eastus\nfunctions: {{plan: EP1}}\n\
+             deployment: {{strategy: multi-region, regions: [eastus, westus2]}}\ncomponents:\n  \
+             users: {{type: crud-api, entity: User}}\n  web: {{type: static-site{api}}}\n"
+        )
+    };
+    let help = |yaml: &str| {
+        let synthesis =
+            baas_synth::synthesize(&SourceFile::new("backend.yaml", yaml), &Registry::builtin());
+        synthesis
+            .diagnostics
+            .iter()
+            .find(|d| d.code.id == "baas::deployment::no_custom_domain")
+            .and_then(|d| d.help.clone())
+            .expect("the warning")
+    };
+    assert!(
+        help(&yaml(", api: true")).contains("`static_site_web_api_url`"),
+        "{}",
+        help(&yaml(", api: true"))
+    );
+    assert!(help(&yaml("")).contains("function_app_<app>_hostname"));
 }
