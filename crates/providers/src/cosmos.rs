@@ -9,6 +9,7 @@ use crate::context::{Context, Merged, Provisioned, StackInfo};
 use crate::facts::cosmos::{effective_serverless, is_serverless, shared_regions};
 use crate::facts::network::{self, DataAccess};
 use crate::facts::refs;
+use crate::facts::stacks::shared_renderings;
 use crate::naming::ResourceKind;
 use crate::ResourceProvider;
 use baas_model::diagnostic::{Code, Diagnostic};
@@ -21,7 +22,6 @@ use baas_model::{
 };
 use baas_terraform::Address;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// Built-in role "Cosmos DB Built-in Data Contributor" (data plane, SQL API).
 const DATA_CONTRIBUTOR_ROLE: &str = "00000000-0000-0000-0000-000000000002";
@@ -292,30 +292,18 @@ pub fn shared_existing_accounts(context: &Context<'_>, stacks: &[StackInfo]) -> 
     if context.all(kinds::COSMOS_ACCOUNT).next().is_none() {
         return Vec::new();
     }
-    let mut accounts: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
-    let mut found: Vec<Diagnostic> = Vec::new();
-    for stack in stacks
+    let holders: Vec<StackInfo> = stacks
         .iter()
         .filter(|s| refs::holds_cosmos_data(context.backend, s))
-    {
-        match context
+        .cloned()
+        .collect();
+    let mut found = Vec::new();
+    let render = |stack: &StackInfo| {
+        context
             .with_stack(stack.clone())
             .existing_azure_name(existing, ResourceKind::CosmosAccount)
-        {
-            Ok(account) => accounts.entry(account).or_default().push(&stack.name),
-            Err(diagnostic) => {
-                if !found.iter().any(|d| d.message == diagnostic.message) {
-                    found.push(diagnostic);
-                }
-            }
-        }
-    }
-    for ((name, group), stacks) in accounts.into_iter().filter(|(_, s)| s.len() > 1) {
-        let stacks = stacks
-            .iter()
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    };
+    for ((name, group), stacks) in shared_renderings(&holders, render, &mut found) {
         found.push(
             Diagnostic::error(
                 &codes::LANDING_ZONE_COSMOS_ACCOUNT,

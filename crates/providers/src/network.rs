@@ -497,7 +497,7 @@ pub fn check_stacks(context: &Context<'_>, stacks: &[StackInfo]) -> Vec<Diagnost
     };
     let mut found: Vec<Diagnostic> = Vec::new();
     let report = |found: &mut Vec<Diagnostic>, d: Diagnostic| {
-        if !found.iter().any(|f| f.message == d.message) {
+        if !found.contains(&d) {
             found.push(d);
         }
     };

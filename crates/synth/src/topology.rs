@@ -7,6 +7,7 @@ use crate::stack::{self, Stack};
 use crate::{manifest, parallel};
 use baas_model::diagnostic::Diagnostic;
 use baas_model::Strategy;
+use baas_providers::facts::stacks::shared_renderings;
 use baas_providers::{Claim, Context, Registry, StackInfo, StackRole};
 use baas_terraform::Address;
 use petgraph::graph::DiGraph;
@@ -71,30 +72,13 @@ pub fn shared_resource_groups(context: &Context<'_>, registry: &Registry) -> Vec
     };
     let mut stacks = regional_stacks(context);
     stacks.extend(global_stack_info(context, registry));
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut found = Vec::new();
-    for stack in stacks {
-        match context
+    let render = |stack: &StackInfo| {
+        context
             .with_stack(stack.clone())
             .resource_group_azure_name()
-        {
-            Ok(name) => groups.entry(name).or_default().push(stack.name),
-            Err(diagnostic) => {
-                if !found
-                    .iter()
-                    .any(|d: &Diagnostic| d.message == diagnostic.message)
-                {
-                    found.push(diagnostic);
-                }
-            }
-        }
-    }
-    for (name, stacks) in groups.into_iter().filter(|(_, stacks)| stacks.len() > 1) {
-        let stacks = stacks
-            .iter()
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+    };
+    for (name, stacks) in shared_renderings(&stacks, render, &mut found) {
         found.push(
             Diagnostic::error(
                 &codes::SHARED_RESOURCE_GROUP,

@@ -4,7 +4,9 @@
 //! apps of each of them.
 
 use crate::context::{StackInfo, StackRole};
+use baas_model::diagnostic::Diagnostic;
 use baas_model::{Backend, Color, Strategy};
+use std::collections::BTreeMap;
 
 /// The backend's stacks, primary first: the strategy's stacks, once per tenant under
 /// `isolation: account`.
@@ -49,4 +51,38 @@ fn strategy_stacks(backend: &Backend) -> Vec<StackInfo> {
             info("secondary", StackRole::Secondary, secondary.value, None),
         ],
     }
+}
+
+/// What several stacks render for one per-stack name (an existing resource group or Cosmos DB
+/// account): each rendering two or more of `stacks` share, with their names listed for a
+/// message (`` `eastus`, `westus2` ``), in rendering order. A rendering problem (a name Azure
+/// refuses) goes to `problems` once, however many stacks meet it.
+pub fn shared_renderings<K: Ord>(
+    stacks: &[StackInfo],
+    mut render: impl FnMut(&StackInfo) -> Result<K, Diagnostic>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(K, String)> {
+    let mut by_rendering: BTreeMap<K, Vec<&str>> = BTreeMap::new();
+    for stack in stacks {
+        match render(stack) {
+            Ok(rendered) => by_rendering.entry(rendered).or_default().push(&stack.name),
+            Err(problem) => {
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
+        }
+    }
+    by_rendering
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(rendered, names)| {
+            let listed = names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (rendered, listed)
+        })
+        .collect()
 }
