@@ -119,17 +119,23 @@ fn guard_existing(out: &Path) -> Result<(), String> {
     if !metadata.is_dir() {
         return Err(format!("`{}` exists and is not a folder", out.display()));
     }
-    let empty = fs::read_dir(out)
-        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
-        .next()
-        .is_none();
-    if !empty && !is_baas_output(out) {
+    if !empty_or_baas_output(out)? {
         return Err(format!(
             "refusing to replace `{}`: it is not empty and holds no `{MANIFEST}` written by baas, so it is not baas output; choose another `--out`",
             out.display()
         ));
     }
     Ok(())
+}
+
+/// Whether the folder `out` may be taken for baas output: it is empty, or it holds a manifest
+/// baas wrote. synth replaces only such a folder, and diff reads only such a folder.
+fn empty_or_baas_output(out: &Path) -> Result<bool, String> {
+    let empty = fs::read_dir(out)
+        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
+        .next()
+        .is_none();
+    Ok(empty || is_baas_output(out))
 }
 
 /// Whether `out` holds a manifest baas wrote: a regular file (a link is never followed) that
@@ -356,22 +362,16 @@ const MAX_COMMITTED_FILE: u64 = 256 * 1024 * 1024;
 /// UTF-8 is read with replacement characters: it differs from anything synth writes.
 pub fn read_committed(out: &Path) -> Result<Committed, String> {
     let mut committed = Committed::default();
-    if fs::symlink_metadata(out).is_err() {
+    let Ok(metadata) = fs::symlink_metadata(out) else {
         return Ok(committed);
-    }
-    let metadata =
-        fs::symlink_metadata(out).map_err(|e| format!("cannot read `{}`: {e}", out.display()))?;
+    };
     if !metadata.is_dir() {
         return Err(format!(
             "`{}` is not a folder (a symbolic link is not followed)",
             out.display()
         ));
     }
-    let empty = fs::read_dir(out)
-        .map_err(|e| format!("cannot read `{}`: {e}", out.display()))?
-        .next()
-        .is_none();
-    if !empty && !is_baas_output(out) {
+    if !empty_or_baas_output(out)? {
         return Err(format!(
             "`{}` holds no `{MANIFEST}` written by baas, so it is not baas output; give the folder synth writes as `--out`",
             out.display()
