@@ -247,6 +247,19 @@ pub enum ComponentKind {
     StaticSite(StaticSite),
 }
 
+impl ComponentKind {
+    /// The `type:` the component is written with in backend.yaml.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ComponentKind::CrudApi(_) => "crud-api",
+            ComponentKind::FunctionApp(_) => "function-app",
+            ComponentKind::ServiceBus(_) => "service-bus",
+            ComponentKind::StaticSite(_) => "static-site",
+            ComponentKind::Custom(_) => "custom",
+        }
+    }
+}
+
 /// A static website as its component declares it: unset values take the defaults below.
 /// Values are checked against Azure's rules by the static site provider, which owns them.
 #[derive(Debug, Clone, PartialEq)]

@@ -49,17 +49,6 @@ pub fn read(node: &Node, sink: &mut Sink) -> Option<Spanned<String>> {
     Some(old)
 }
 
-/// The type of a component as backend.yaml writes it.
-fn type_name(kind: &ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::CrudApi(_) => "crud-api",
-        ComponentKind::FunctionApp(_) => "function-app",
-        ComponentKind::ServiceBus(_) => "service-bus",
-        ComponentKind::StaticSite(_) => "static-site",
-        ComponentKind::Custom(_) => "custom",
-    }
-}
-
 /// Why nothing of Azure is named from this component's key, if nothing is.
 fn derives_nothing(component: &Component) -> Option<&'static str> {
     match &component.kind {
@@ -99,7 +88,7 @@ pub fn check(components: &IndexMap<String, Component>, sink: &mut Sink) {
             continue;
         }
         if let Some(existing) = components.get(&old.value) {
-            let (kind, other) = (type_name(&component.kind), type_name(&existing.kind));
+            let (kind, other) = (component.kind.type_name(), existing.kind.type_name());
             let diagnostic = if kind == other {
                 Diagnostic::error(
                     &codes::RENAME_STILL_EXISTS,

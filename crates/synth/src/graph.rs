@@ -39,7 +39,7 @@
 //! set, never by scanning a node's neighbours, and each resource body is scanned once.
 
 use crate::Plan;
-use baas_model::{ComponentKind, Diagnostic, SourceFile};
+use baas_model::{Diagnostic, SourceFile};
 use baas_providers::Registry;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -131,7 +131,7 @@ pub fn build(plan: &Plan, registry: &Registry) -> Graph {
         builder.node(
             format!("component:{}", component.key),
             NodeKind::Component,
-            || format!("{} ({})", component.key, component_type(&component.kind)),
+            || format!("{} ({})", component.key, component.kind.type_name()),
         );
     }
     for (merged, addresses) in plan.merged.iter().zip(&plan.provisioned) {
@@ -168,17 +168,6 @@ pub fn build(plan: &Plan, registry: &Registry) -> Graph {
         builder.stack(name, module);
     }
     builder.graph
-}
-
-/// The `type:` a component is written with.
-fn component_type(kind: &ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::CrudApi(_) => "crud-api",
-        ComponentKind::FunctionApp(_) => "function-app",
-        ComponentKind::ServiceBus(_) => "service-bus",
-        ComponentKind::StaticSite(_) => "static-site",
-        ComponentKind::Custom(_) => "custom",
-    }
 }
 
 #[derive(Debug, Default)]
